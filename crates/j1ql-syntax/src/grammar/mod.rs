@@ -1,0 +1,79 @@
+//! The J1QL grammar, as recursive descent over the [`Parser`] cursor.
+//!
+//! ```text
+//! Document  = (Query | Error)*
+//! Query     = [FIND] [UNIQUE] Entity (Traversal | OptionalTraversal)*
+//!             (Where | Return | Having | OrderBy | Skip | Limit)* [;]
+//! Entity    = Selector (WITH Filter | AS name)*
+//! Selector  = #Smart* (Name | * | '(' Name ('|' Name)* ')' | "full text")
+//! Traversal = THAT [!] (Verb [TO] | RELATES TO | '(' Verb ('|' Verb)* ')')
+//!             [<< | >>] [AS name] Entity
+//! Optional  = '(' (Traversal | Optional)+ ')?' [AS name]
+//! Filter    = And (OR And)* ;  And = Atom (AND Atom)* ;  Atom = '(' Filter ')' | Comparison
+//! ```
+//! A query starts at FIND (or at a bare string, for full-text search) and ends before the
+//! next FIND, after a `;`, or at the end of the input.
+
+mod entity;
+mod expression;
+mod filter;
+mod query;
+mod traversal;
+
+use crate::parser::{Parser, TokenSet};
+use crate::SyntaxKind::{self, *};
+
+/// Keywords that start a clause of a query: where recovery stops skipping.
+pub(crate) const CLAUSE_START: TokenSet = TokenSet::new(&[
+    FIND_KW,
+    THAT_KW,
+    WITH_KW,
+    WHERE_KW,
+    AS_KW,
+    RETURN_KW,
+    HAVING_KW,
+    ORDER_KW,
+    SKIP_KW,
+    LIMIT_KW,
+    SEMICOLON,
+]);
+
+/// Tokens that may start a query (besides FIND): what a query with a missing FIND looks like.
+const QUERY_START_WITHOUT_FIND: TokenSet =
+    TokenSet::new(&[UNIQUE_KW, IDENT, STAR, SMART_CLASS_NAME, STRING]);
+
+/// Keywords that may also be used as names (properties, aliases, columns) where the grammar
+/// expects a name, because they do not start a clause.
+pub(crate) const SOFT_KEYWORDS: TokenSet = TokenSet::new(&[
+    BY_KW, ASC_KW, DESC_KW, UNIQUE_KW, TREE_KW, TO_KW, RELATES_KW,
+]);
+
+/// Parses a whole document into events.
+pub(crate) fn document(p: &mut Parser<'_>) {
+    let m = p.start();
+    while !p.at_eof() {
+        if p.at(FIND_KW) || p.at_set(QUERY_START_WITHOUT_FIND) {
+            query::query(p);
+        } else if p.at(SEMICOLON) {
+            // An empty statement between queries: harmless, kept in the document.
+            p.bump();
+        } else {
+            p.error_recover(
+                crate::ErrorCode::MissingFind,
+                "a query starting with `FIND`",
+                TokenSet::new(&[FIND_KW]),
+            );
+        }
+    }
+    m.complete(p, DOCUMENT);
+}
+
+/// Whether the current token can be read as a name (an identifier, or a soft keyword).
+pub(crate) fn at_name(p: &Parser<'_>) -> bool {
+    p.at(IDENT) || p.at_set(SOFT_KEYWORDS)
+}
+
+/// The kinds of a comparison operator token.
+pub(crate) fn is_comparison(kind: SyntaxKind) -> bool {
+    kind.is_comparison_op()
+}

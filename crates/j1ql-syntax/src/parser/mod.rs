@@ -1,0 +1,275 @@
+//! The parser machinery: a cursor over significant tokens that records [`event::Event`]s,
+//! markers to open and close nodes (with `precede` for left-nested operators), error
+//! reporting with ranges, and the nesting limit. The grammar itself is in [`crate::grammar`].
+
+pub(crate) mod event;
+pub(crate) mod sink;
+mod token_set;
+
+pub(crate) use token_set::TokenSet;
+
+use rowan::{TextRange, TextSize};
+
+use crate::error::{ErrorCode, SyntaxError};
+use crate::lexer::Token;
+use crate::SyntaxKind::{self, *};
+use event::Event;
+
+/// How deeply parentheses (filters, value groups, expressions, optional traversals) may nest
+/// before the parser stops descending and reports [`ErrorCode::NestingTooDeep`]. Recursion is
+/// bounded by this, so no input can overflow the stack.
+pub const MAX_NESTING: u32 = 128;
+
+/// A cursor over the significant (non-trivia) tokens.
+pub(crate) struct Parser<'t> {
+    text: &'t str,
+    tokens: Vec<Token>,
+    pos: usize,
+    pub(crate) events: Vec<Event>,
+    pub(crate) errors: Vec<SyntaxError>,
+    depth: u32,
+}
+
+impl<'t> Parser<'t> {
+    pub(crate) fn new(text: &'t str, all_tokens: &[Token]) -> Self {
+        let tokens: Vec<Token> = all_tokens
+            .iter()
+            .copied()
+            .filter(|t| !t.kind.is_trivia())
+            .collect();
+        Parser {
+            text,
+            events: Vec::with_capacity(tokens.len() * 2 + 2),
+            tokens,
+            pos: 0,
+            errors: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    /// The kind of the token `n` ahead (`EOF` is reported as `ERROR` past the end: use
+    /// [`Parser::at_eof`] to test for the end).
+    pub(crate) fn nth(&self, n: usize) -> SyntaxKind {
+        self.tokens.get(self.pos + n).map_or(EOF, |t| t.kind)
+    }
+
+    pub(crate) fn current(&self) -> SyntaxKind {
+        self.nth(0)
+    }
+
+    pub(crate) fn at(&self, kind: SyntaxKind) -> bool {
+        self.current() == kind
+    }
+
+    pub(crate) fn at_set(&self, set: TokenSet) -> bool {
+        !self.at_eof() && set.contains(self.current())
+    }
+
+    pub(crate) fn at_eof(&self) -> bool {
+        self.pos >= self.tokens.len()
+    }
+
+    /// The text of the current token (empty at the end).
+    pub(crate) fn current_text(&self) -> &'t str {
+        self.tokens
+            .get(self.pos)
+            .map_or("", |t| &self.text[t.range])
+    }
+
+    /// Whether the token `n` ahead starts right where the one before it ends (no trivia).
+    pub(crate) fn nth_is_glued(&self, n: usize) -> bool {
+        let i = self.pos + n;
+        i > 0
+            && i < self.tokens.len()
+            && self.tokens[i - 1].range.end() == self.tokens[i].range.start()
+    }
+
+    /// Adds the current token to the innermost open node.
+    pub(crate) fn bump(&mut self) {
+        if !self.at_eof() {
+            self.pos += 1;
+            self.events.push(Event::Token);
+        }
+    }
+
+    /// Bumps when at `kind`.
+    pub(crate) fn eat(&mut self, kind: SyntaxKind) -> bool {
+        if self.at(kind) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    pub(crate) fn start(&mut self) -> Marker {
+        let pos = self.events.len() as u32;
+        self.events.push(Event::Start {
+            kind: TOMBSTONE,
+            forward_parent: None,
+        });
+        Marker { pos }
+    }
+
+    /// "expected X, found Y": at the current token, or just after the previous one when the
+    /// input ended or the current token starts a new clause (something is missing).
+    pub(crate) fn error_expected(&mut self, code: ErrorCode, expected: &str) {
+        let found = self.describe_current();
+        let message = format!("expected {expected}, found {found}");
+        let range = self.missing_range();
+        self.push_error(code, message, range);
+    }
+
+    /// An error spanning the current token.
+    pub(crate) fn error_at_current(&mut self, code: ErrorCode, message: String) {
+        let range = self.current_range();
+        self.push_error(code, message, range);
+    }
+
+    pub(crate) fn push_error(&mut self, code: ErrorCode, message: String, range: TextRange) {
+        self.errors.push(SyntaxError::new(code, message, range));
+    }
+
+    /// Reports "expected X", then skips tokens into one ERROR node until a token of
+    /// `recovery` (or the end). Skips nothing when already at a recovery token.
+    pub(crate) fn error_recover(&mut self, code: ErrorCode, expected: &str, recovery: TokenSet) {
+        if self.at_eof() || self.at_set(recovery) {
+            self.error_expected(code, expected);
+            return;
+        }
+        let start = self.current_range().start();
+        let message = format!("expected {expected}, found {}", self.describe_current());
+        let m = self.start();
+        while !self.at_eof() && !self.at_set(recovery) {
+            self.skip_balanced();
+        }
+        m.complete(self, ERROR);
+        let end = self.tokens[self.pos - 1].range.end();
+        self.push_error(code, message, TextRange::new(start, end));
+    }
+
+    /// Bumps one token; if it is an opening parenthesis, bumps through its matching close
+    /// (iteratively, so arbitrarily deep input is fine).
+    pub(crate) fn skip_balanced(&mut self) {
+        let mut open = 0usize;
+        loop {
+            match self.current() {
+                L_PAREN => open += 1,
+                R_PAREN | R_PAREN_QUESTION => open = open.saturating_sub(1),
+                _ => {}
+            }
+            self.bump();
+            if open == 0 || self.at_eof() {
+                break;
+            }
+        }
+    }
+
+    /// Enters one level of nesting; `false` (with an error, and the nested input skipped into
+    /// an ERROR node) when [`MAX_NESTING`] is reached.
+    pub(crate) fn enter(&mut self) -> bool {
+        if self.depth >= MAX_NESTING {
+            let start = self.current_range().start();
+            let m = self.start();
+            self.skip_balanced();
+            m.complete(self, ERROR);
+            let end = self.tokens[self.pos - 1].range.end();
+            self.push_error(
+                ErrorCode::NestingTooDeep,
+                format!("parentheses nested more than {MAX_NESTING} deep"),
+                TextRange::new(start, end),
+            );
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// The range of the last bumped token.
+    pub(crate) fn previous_range(&self) -> TextRange {
+        match self.pos {
+            0 => TextRange::empty(TextSize::from(0)),
+            n => self.tokens[n - 1].range,
+        }
+    }
+
+    pub(crate) fn current_range(&self) -> TextRange {
+        match self.tokens.get(self.pos) {
+            Some(t) => t.range,
+            None => TextRange::empty(self.end_of_previous()),
+        }
+    }
+
+    /// Where a missing thing is reported: an empty range right after the previous token.
+    fn missing_range(&self) -> TextRange {
+        TextRange::empty(self.end_of_previous())
+    }
+
+    fn end_of_previous(&self) -> TextSize {
+        if self.pos == 0 {
+            self.tokens
+                .first()
+                .map_or(TextSize::from(0), |t| t.range.start())
+        } else {
+            self.tokens[self.pos - 1].range.end()
+        }
+    }
+
+    fn describe_current(&self) -> String {
+        if self.at_eof() {
+            return "end of input".to_string();
+        }
+        let kind = self.current();
+        match kind {
+            IDENT | NUMBER | BRACKETED_NAME | SMART_CLASS_NAME | ERROR_TOKEN => {
+                format!("`{}`", self.current_text())
+            }
+            k if k.is_keyword() => format!("`{}`", self.current_text()),
+            k => k.describe().to_string(),
+        }
+    }
+}
+
+/// The end of input, as returned by [`Parser::current`] past the last token.
+pub(crate) const EOF: SyntaxKind = SyntaxKind::ERROR;
+/// The kind of a `Start` event not completed yet.
+const TOMBSTONE: SyntaxKind = SyntaxKind::ERROR;
+
+/// An open node. Complete it with a kind, or abandon it.
+#[must_use]
+pub(crate) struct Marker {
+    pos: u32,
+}
+
+impl Marker {
+    pub(crate) fn complete(self, p: &mut Parser<'_>, kind: SyntaxKind) -> CompletedMarker {
+        match &mut p.events[self.pos as usize] {
+            Event::Start { kind: k, .. } => *k = kind,
+            _ => unreachable!("a marker always points at its Start event"),
+        }
+        p.events.push(Event::Finish);
+        CompletedMarker { pos: self.pos }
+    }
+}
+
+/// A finished node, which can still be wrapped in a new parent.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompletedMarker {
+    pos: u32,
+}
+
+impl CompletedMarker {
+    /// Opens a new node that will contain this one (and what follows).
+    pub(crate) fn precede(self, p: &mut Parser<'_>) -> Marker {
+        let new = p.start();
+        if let Event::Start { forward_parent, .. } = &mut p.events[self.pos as usize] {
+            *forward_parent = Some(new.pos - self.pos);
+        }
+        new
+    }
+
+}
