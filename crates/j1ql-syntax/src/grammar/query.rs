@@ -1,7 +1,7 @@
 //! A query: FIND, UNIQUE, the start entity, traversals, and the closing clauses.
 
 use super::{entity, expression, filter, traversal, CLAUSE_START};
-use crate::parser::{Parser, TokenSet};
+use crate::parser::Parser;
 use crate::ErrorCode;
 use crate::SyntaxKind::*;
 
@@ -49,8 +49,8 @@ pub(super) fn query(p: &mut Parser<'_>) {
                 break;
             }
             FIND_KW => break,
-            // A bare string after a query starts a new, full-text query.
-            STRING => break,
+            // A bare string on a new line starts a new, full-text query.
+            STRING if p.at_line_start() => break,
             _ if p.at_eof() => break,
             WITH_KW => {
                 p.error_at_current(
@@ -73,11 +73,9 @@ pub(super) fn query(p: &mut Parser<'_>) {
                 } else {
                     "`THAT`, `WHERE`, `RETURN`, `HAVING`, `ORDER BY`, `SKIP`, `LIMIT` or the end of the query"
                 };
-                p.error_recover(
-                    ErrorCode::UnexpectedToken,
-                    expected,
-                    CLAUSE_START.union(TokenSet::new(&[STRING])),
-                );
+                p.error_recover_until(ErrorCode::UnexpectedToken, expected, |p| {
+                    p.at_set(CLAUSE_START) || p.at(STRING) && p.at_line_start()
+                });
             }
         }
     }

@@ -133,19 +133,41 @@ impl<'t> Parser<'t> {
     /// Reports "expected X", then skips tokens into one ERROR node until a token of
     /// `recovery` (or the end). Skips nothing when already at a recovery token.
     pub(crate) fn error_recover(&mut self, code: ErrorCode, expected: &str, recovery: TokenSet) {
-        if self.at_eof() || self.at_set(recovery) {
+        self.error_recover_until(code, expected, |p| p.at_set(recovery));
+    }
+
+    /// [`Parser::error_recover`] with a predicate saying where to stop.
+    pub(crate) fn error_recover_until(
+        &mut self,
+        code: ErrorCode,
+        expected: &str,
+        stop: impl Fn(&Parser<'_>) -> bool,
+    ) {
+        if self.at_eof() || stop(self) {
             self.error_expected(code, expected);
             return;
         }
         let start = self.current_range().start();
         let message = format!("expected {expected}, found {}", self.describe_current());
         let m = self.start();
-        while !self.at_eof() && !self.at_set(recovery) {
+        while !self.at_eof() && !stop(self) {
             self.skip_balanced();
         }
         m.complete(self, ERROR);
         let end = self.tokens[self.pos - 1].range.end();
         self.push_error(code, message, TextRange::new(start, end));
+    }
+
+    /// Whether the current token is the first on its line (only trivia before it on the line).
+    pub(crate) fn at_line_start(&self) -> bool {
+        let Some(t) = self.tokens.get(self.pos) else {
+            return false;
+        };
+        let before = match self.pos {
+            0 => &self.text[..usize::from(t.range.start())],
+            n => &self.text[usize::from(self.tokens[n - 1].range.end())..usize::from(t.range.start())],
+        };
+        self.pos == 0 || before.contains('\n')
     }
 
     /// Bumps one token; if it is an opening parenthesis, bumps through its matching close
