@@ -105,9 +105,7 @@ pub(super) fn close_paren(p: &mut Parser<'_>, what: &str) {
             what,
             CLAUSE_START.union(TokenSet::new(&[R_PAREN, R_PAREN_QUESTION])),
         );
-        if p.eat(R_PAREN) {
-            return;
-        }
+        p.eat(R_PAREN);
     } else {
         p.error_expected(ErrorCode::UnclosedParen, what);
     }

@@ -227,11 +227,8 @@ pub(super) fn skip_or_limit(p: &mut Parser<'_>) {
     p.bump();
     if p.at(NUMBER) || p.at(PARAM) || p.at(TEMPLATE) || (p.at(MINUS) && p.nth(1) == NUMBER) {
         let l = p.start();
-        if p.eat(MINUS) {
-            p.bump();
-        } else {
-            p.bump();
-        }
+        p.eat(MINUS);
+        p.bump();
         l.complete(p, LITERAL);
     } else {
         p.error_expected(
