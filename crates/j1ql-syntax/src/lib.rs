@@ -19,6 +19,7 @@ pub mod ast;
 mod error;
 mod grammar;
 pub mod lexer;
+pub mod line_index;
 mod parser;
 mod syntax_kind;
 
