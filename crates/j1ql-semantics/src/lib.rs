@@ -1,0 +1,16 @@
+//! # j1ql-semantics
+//!
+//! What a J1QL query means. The syntax crate says whether a query is well-formed; this crate
+//! lowers its typed AST into a resolved [`ir::Query`], reports semantic diagnostics with stable
+//! codes, normalises filters (De Morgan), and knows the JupiterOne data model ([`catalog`]).
+//! The evaluator, formatter, linter and language server all consume it.
+
+pub mod catalog;
+pub mod dates;
+pub mod diagnostics;
+pub mod ir;
+pub mod lower;
+pub mod suggest;
+
+pub use diagnostics::{Code, Diagnostic, Fix, Severity, TextEdit};
+pub mod smart_classes;
