@@ -94,6 +94,7 @@ pub struct Selector {
 /// A step after the start.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // built once per query; boxing would only add noise
 pub enum Step {
     /// `THAT verb target`.
     Traversal(Traversal),
