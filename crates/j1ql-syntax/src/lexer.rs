@@ -26,7 +26,7 @@ pub struct Token {
 /// Splits `text` into tokens covering every byte, with the errors found on the way.
 pub fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 3 + 1);
-    let mut errors = Vec::new();
+    let mut errors: Vec<SyntaxError> = Vec::new();
     let mut lexer = SyntaxKind::lexer(text);
     let mut last_significant: Option<SyntaxKind> = None;
     while let Some(result) = lexer.next() {
@@ -37,12 +37,16 @@ pub fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
                 kind = REGEX;
             }
         }
+        // `“quoted”` with curly quotes: one unrecognised token up to the closing quote, so the
+        // text inside is not lexed (and reported) as names.
+        if kind == ERROR_TOKEN {
+            if let Some(len) = curly_quoted_len(&text[lexer.span()], lexer.remainder()) {
+                lexer.bump(len);
+            }
+        }
         let span = lexer.span();
         let range = TextRange::new(offset(span.start), offset(span.end));
         let token_text = &text[span];
-        if let Some(error) = check_token(kind, token_text, range) {
-            errors.push(error);
-        }
         // Merge runs of unrecognised characters into one error token and one error.
         if kind == ERROR_TOKEN {
             if let Some(prev) = tokens.last_mut() {
@@ -55,6 +59,9 @@ pub fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
                     continue;
                 }
             }
+        }
+        if let Some(error) = check_token(kind, token_text, range) {
+            errors.push(error);
         }
         if !kind.is_trivia() {
             last_significant = Some(kind);
@@ -134,6 +141,20 @@ fn unrecognised_message(text: &str) -> String {
         if text.chars().count() > 1 { "s" } else { "" },
         text.escape_debug()
     )
+}
+
+/// Length of the rest of a curly-quoted text whose opening quote is `token`: up to and
+/// including a closing curly quote on the same line. `None` when `token` is not a curly quote
+/// or nothing closes it.
+fn curly_quoted_len(token: &str, rest: &str) -> Option<usize> {
+    let closers: &[char] = match token.chars().next()? {
+        '\u{201c}' | '\u{201d}' => &['\u{201c}', '\u{201d}'],
+        '\u{2018}' | '\u{2019}' => &['\u{2018}', '\u{2019}'],
+        _ => return None,
+    };
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let i = line.find(closers)?;
+    Some(i + line[i..].chars().next().map_or(0, char::len_utf8))
 }
 
 /// Whether the last quote of a string is escaped (`'abc\'`), i.e. not a closing quote.

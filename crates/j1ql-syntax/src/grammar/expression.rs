@@ -230,6 +230,18 @@ pub(super) fn skip_or_limit(p: &mut Parser<'_>) {
         p.eat(MINUS);
         p.bump();
         l.complete(p, LITERAL);
+    } else if p.at(IDENT) || p.at(STRING) && !p.at_line_start() {
+        // `LIMIT ten`, `LIMIT '10'`: the wrong kind of value, reported once and kept here.
+        p.error_at_current(
+            ErrorCode::MissingNumber,
+            format!(
+                "expected a number after `{keyword}`, found `{}`",
+                p.current_text()
+            ),
+        );
+        let e = p.start();
+        p.bump();
+        e.complete(p, ERROR);
     } else {
         p.error_expected(
             ErrorCode::MissingNumber,

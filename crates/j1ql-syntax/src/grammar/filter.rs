@@ -83,15 +83,23 @@ fn atom(p: &mut Parser<'_>, expected: &str) -> Option<CompletedMarker> {
 fn comparison(p: &mut Parser<'_>) -> CompletedMarker {
     let m = p.start();
     if is_comparison(p.current()) {
-        p.error_expected(ErrorCode::MissingCondition, "a property name before the operator");
-    } else if p.at(IDENT) || p.at(BRACKETED_NAME) || p.current().is_keyword() && !SINGLE_TOKEN_VALUES.contains(&p.current()) {
+        p.error_expected(
+            ErrorCode::MissingCondition,
+            "a property name before the operator",
+        );
+    } else if p.at(IDENT)
+        || p.at(BRACKETED_NAME)
+        || p.current().is_keyword() && !SINGLE_TOKEN_VALUES.contains(&p.current())
+    {
         path(p);
     } else {
         value(p);
     }
     let doubled_eq = p.at(EQ) && p.nth(1) == EQ && p.nth_is_glued(1);
     let sql_neq = p.at(LT) && p.nth(1) == GT && p.nth_is_glued(1);
-    if doubled_eq || sql_neq || p.at(BANG) {
+    // `=>` / `=<`: `>=` / `<=` written backwards.
+    let reversed = p.at(EQ) && matches!(p.nth(1), GT | LT) && p.nth_is_glued(1);
+    if doubled_eq || sql_neq || reversed || p.at(BANG) {
         bad_operator(p);
     } else if is_comparison(p.current()) {
         p.bump();
@@ -101,6 +109,10 @@ fn comparison(p: &mut Parser<'_>) -> CompletedMarker {
             ErrorCode::MissingOperator,
             "a comparison operator (`=`, `!=`, `>`, `<`, `>=`, `<=`, `~=`, `^=`, `$=`, `!~=`, `!^=`, `!$=`)",
         );
+        // `active true`: still read the value, so the one mistake gives one error.
+        if SINGLE_TOKEN_VALUES.contains(&p.current()) && !(p.at(STRING) && p.at_line_start()) {
+            value(p);
+        }
     }
     m.complete(p, COMPARISON)
 }
@@ -111,13 +123,22 @@ fn bad_operator(p: &mut Parser<'_>) {
     let e = p.start();
     let first = p.current();
     p.bump();
-    if matches!((first, p.current()), (EQ, EQ) | (LT, GT) | (BANG, EQ)) {
+    let second = p.current();
+    if matches!(
+        (first, second),
+        (EQ, EQ) | (LT, GT) | (BANG, EQ) | (EQ, GT) | (EQ, LT)
+    ) {
         p.bump();
     }
     e.complete(p, ERROR);
+    let message = match (first, second) {
+        (EQ, GT) => "not a J1QL operator: use `>=` for greater than or equal",
+        (EQ, LT) => "not a J1QL operator: use `<=` for less than or equal",
+        _ => "not a J1QL operator: use `=` for equality and `!=` for inequality",
+    };
     p.push_error(
         ErrorCode::MissingOperator,
-        "not a J1QL operator: use `=` for equality and `!=` for inequality".to_string(),
+        message.to_string(),
         rowan::TextRange::new(start, p.previous_range().end()),
     );
     value(p);
@@ -199,6 +220,13 @@ fn value(p: &mut Parser<'_>) {
         k if SOFT_KEYWORDS.contains(k) && p.nth(1) == DOT => {
             path(p);
         }
+        // Characters the lexer did not recognise (curly quotes...): already reported by the
+        // lexer, so kept as the value without a second error.
+        ERROR_TOKEN => {
+            let m = p.start();
+            p.bump();
+            m.complete(p, ERROR);
+        }
         _ => p.error_expected(
             ErrorCode::MissingValue,
             "a value (a string, number, `true`, `false`, `undefined`, date, parameter or `(` group)",
@@ -240,4 +268,3 @@ fn value_group(p: &mut Parser<'_>) {
     p.leave();
     m.complete(p, VALUE_GROUP);
 }
-

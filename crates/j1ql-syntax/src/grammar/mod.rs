@@ -25,16 +25,7 @@ use crate::SyntaxKind::{self, *};
 
 /// Keywords that start a clause of a query: where recovery stops skipping.
 pub(crate) const CLAUSE_START: TokenSet = TokenSet::new(&[
-    FIND_KW,
-    THAT_KW,
-    WITH_KW,
-    WHERE_KW,
-    AS_KW,
-    RETURN_KW,
-    HAVING_KW,
-    ORDER_KW,
-    SKIP_KW,
-    LIMIT_KW,
+    FIND_KW, THAT_KW, WITH_KW, WHERE_KW, AS_KW, RETURN_KW, HAVING_KW, ORDER_KW, SKIP_KW, LIMIT_KW,
     SEMICOLON,
 ]);
 
@@ -51,9 +42,11 @@ pub(crate) const SOFT_KEYWORDS: TokenSet = TokenSet::new(&[
 /// Parses a whole document into events.
 pub(crate) fn document(p: &mut Parser<'_>) {
     let m = p.start();
+    let mut any_query_or_error = false;
     while !p.at_eof() {
         if p.at(FIND_KW) || p.at_set(QUERY_START_WITHOUT_FIND) {
             query::query(p);
+            any_query_or_error = true;
         } else if p.at(SEMICOLON) {
             // An empty statement between queries: harmless, kept in the document.
             p.bump();
@@ -63,9 +56,27 @@ pub(crate) fn document(p: &mut Parser<'_>) {
                 "a query starting with `FIND`",
                 TokenSet::new(&[FIND_KW]),
             );
+            any_query_or_error = true;
         }
     }
+    if !any_query_or_error {
+        // An empty document (or only comments and `;`) is not a query.
+        p.error_expected(
+            crate::ErrorCode::MissingFind,
+            "a query starting with `FIND`",
+        );
+    }
     m.complete(p, DOCUMENT);
+}
+
+/// Whether an optional traversal starts here: `(` then, after any further `(` (nested optional
+/// groups), `THAT`. The look-ahead is bounded by [`crate::MAX_NESTING`].
+pub(crate) fn at_optional_traversal(p: &Parser<'_>) -> bool {
+    let mut n = 0;
+    while p.nth(n) == L_PAREN && n <= crate::MAX_NESTING as usize {
+        n += 1;
+    }
+    n > 0 && p.nth(n) == THAT_KW
 }
 
 /// Whether the current token can be read as a name (an identifier, or a soft keyword).

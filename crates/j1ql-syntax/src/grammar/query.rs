@@ -1,6 +1,6 @@
 //! A query: FIND, UNIQUE, the start entity, traversals, and the closing clauses.
 
-use super::{entity, expression, filter, traversal, CLAUSE_START};
+use super::{at_optional_traversal, entity, expression, filter, traversal, CLAUSE_START};
 use crate::parser::Parser;
 use crate::ErrorCode;
 use crate::SyntaxKind::*;
@@ -21,7 +21,7 @@ pub(super) fn query(p: &mut Parser<'_>) {
                 out_of_order(p, post_traversal);
                 traversal::traversal(p);
             }
-            L_PAREN if p.nth(1) == THAT_KW => {
+            L_PAREN if at_optional_traversal(p) => {
                 out_of_order(p, post_traversal);
                 traversal::optional_traversal(p);
             }
@@ -66,6 +66,12 @@ pub(super) fn query(p: &mut Parser<'_>) {
                         .to_string(),
                 );
                 entity::alias(p);
+            }
+            // Characters the lexer did not recognise: it has reported them already.
+            ERROR_TOKEN => {
+                let e = p.start();
+                p.bump();
+                e.complete(p, ERROR);
             }
             _ => {
                 let expected = if post_traversal {

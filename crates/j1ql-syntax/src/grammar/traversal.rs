@@ -1,7 +1,7 @@
 //! Traversals: `THAT [!] verb [<<|>>] [AS rel] target`, and optional groups `( ... )?`.
 
 use super::entity::{self, alias, close_paren, Position};
-use super::CLAUSE_START;
+use super::{at_optional_traversal, CLAUSE_START};
 use crate::parser::{Parser, TokenSet};
 use crate::ErrorCode;
 use crate::SyntaxKind::*;
@@ -104,9 +104,10 @@ pub(super) fn optional_traversal(p: &mut Parser<'_>) {
     loop {
         match p.current() {
             THAT_KW => traversal(p),
-            L_PAREN if p.nth(1) == THAT_KW => optional_traversal(p),
+            L_PAREN if at_optional_traversal(p) => optional_traversal(p),
             R_PAREN_QUESTION | R_PAREN => break,
-            _ if p.at_eof() => break,
+            // A clause keyword: the `)?` is missing, which is reported once, below.
+            _ if p.at_eof() || p.at_set(CLAUSE_START) => break,
             _ => {
                 p.error_recover(
                     ErrorCode::UnexpectedToken,
@@ -131,7 +132,10 @@ pub(super) fn optional_traversal(p: &mut Parser<'_>) {
             );
             p.bump();
         } else if p.at_eof() || p.at_set(CLAUSE_START) {
-            p.error_expected(ErrorCode::UnclosedParen, "`)?` closing the optional traversal");
+            p.error_expected(
+                ErrorCode::UnclosedParen,
+                "`)?` closing the optional traversal",
+            );
         } else {
             p.error_recover(
                 ErrorCode::UnclosedParen,
