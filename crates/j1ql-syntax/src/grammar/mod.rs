@@ -42,11 +42,11 @@ pub(crate) const SOFT_KEYWORDS: TokenSet = TokenSet::new(&[
 /// Parses a whole document into events.
 pub(crate) fn document(p: &mut Parser<'_>) {
     let m = p.start();
-    let mut any_query_or_error = false;
+    // An empty document (or one of only comments and `;`) is valid: it holds no query.
+    // Editors and `j1ql check` see such files all the time; `j1ql run` refuses "no query".
     while !p.at_eof() {
         if p.at(FIND_KW) || p.at_set(QUERY_START_WITHOUT_FIND) {
             query::query(p);
-            any_query_or_error = true;
         } else if p.at(SEMICOLON) {
             // An empty statement between queries: harmless, kept in the document.
             p.bump();
@@ -56,15 +56,7 @@ pub(crate) fn document(p: &mut Parser<'_>) {
                 "a query starting with `FIND`",
                 TokenSet::new(&[FIND_KW]),
             );
-            any_query_or_error = true;
         }
-    }
-    if !any_query_or_error {
-        // An empty document (or only comments and `;`) is not a query.
-        p.error_expected(
-            crate::ErrorCode::MissingFind,
-            "a query starting with `FIND`",
-        );
     }
     m.complete(p, DOCUMENT);
 }
