@@ -7,6 +7,7 @@ fn main() {
     let path = std::env::args().nth(1).expect("path to queries.jsonl");
     let kinds: Vec<String> = std::env::args().skip(2).collect();
     let text = std::fs::read_to_string(&path).expect("readable corpus");
+    let cx = j1ql_semantics::Context::builtin();
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
     for line in text.lines() {
         let row: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -17,8 +18,8 @@ fn main() {
         let q = row["query"].as_str().unwrap();
         let parse = j1ql_syntax::parse(q);
         for query in parse.document().queries() {
-            let (_, diagnostics) = j1ql_semantics::lower::lower_query(&query);
-            for d in diagnostics {
+            let analysis = j1ql_semantics::analyze::analyze_query(&query, &cx);
+            for d in analysis.diagnostics {
                 *tally
                     .entry(format!("{} {}", d.code, d.severity.as_str()))
                     .or_default() += 1;

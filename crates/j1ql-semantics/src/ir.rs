@@ -257,7 +257,12 @@ pub enum Value {
         flags: String,
     },
     /// `${ param.name }` / `${name}` / `{{name}}`: a value given at run time.
-    Param(String),
+    Param {
+        /// The name (`loginUrl` for `${ param.loginUrl }`).
+        name: String,
+        /// The placeholder as written, so printing keeps the user's form.
+        written: String,
+    },
     /// `(a OR b)` / `(a AND b)`.
     Group {
         /// How the values combine.

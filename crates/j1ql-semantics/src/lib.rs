@@ -14,3 +14,7 @@ pub mod suggest;
 
 pub use diagnostics::{Code, Diagnostic, Fix, Severity, TextEdit};
 pub mod smart_classes;
+pub mod analyze;
+pub mod check;
+
+pub use analyze::{analyze, Analysis, Context, QueryAnalysis};

@@ -280,7 +280,7 @@ fn is_string_op(op: CompareOp) -> bool {
 
 fn compatible(op: CompareOp, value: &Value) -> bool {
     match value {
-        Value::Param(_) | Value::Property(_) | Value::Group { .. } => true,
+        Value::Param { .. } | Value::Property(_) | Value::Group { .. } => true,
         Value::Regex { .. } => matches!(
             op,
             CompareOp::Eq | CompareOp::NotEq | CompareOp::Contains | CompareOp::NotContains
@@ -302,7 +302,7 @@ fn value_kind(value: &Value) -> &'static str {
         Value::Undefined => "`undefined`",
         Value::Date(_) | Value::RelativeDate { .. } => "a date",
         Value::Regex { .. } => "a regular expression",
-        Value::Param(_) => "a parameter",
+        Value::Param { .. } => "a parameter",
         Value::Group { .. } => "a value group",
         Value::Property(_) => "a property",
     }
