@@ -234,12 +234,14 @@ impl Lowerer {
             }
             LiteralKind::Param | LiteralKind::Template => {
                 let name = l.placeholder_name()?;
-                Value::Param(
-                    name.strip_prefix("param.")
+                Value::Param {
+                    name: name
+                        .strip_prefix("param.")
                         .unwrap_or(&name)
                         .trim()
                         .to_string(),
-                )
+                    written: l.token()?.text().to_string(),
+                }
             }
         })
     }
