@@ -69,8 +69,8 @@ impl Lowerer {
             self.report(
                 Code::UniqueWithoutReturn,
                 unique.text_range(),
-                "`UNIQUE` must be used together with `RETURN`: add a RETURN clause naming the \
-                 columns to de-duplicate",
+                "`UNIQUE` has no effect without `RETURN`: add a RETURN clause naming the columns to \
+                 de-duplicate, or remove UNIQUE",
             );
         }
         self.check_wildcard_traversal(query, &start, &steps);
@@ -272,10 +272,16 @@ impl Lowerer {
         }
         let candidates: Vec<&str> = self.aliases.iter().map(|a| a.name.text.as_str()).collect();
         let suggestion = crate::suggest::best_match(alias, candidates.iter().copied());
-        let defined = if candidates.is_empty() {
+        let explicit: Vec<&str> = self
+            .aliases
+            .iter()
+            .filter(|a| !a.implicit)
+            .map(|a| a.name.text.as_str())
+            .collect();
+        let defined = if explicit.is_empty() {
             "the query defines no alias: name a selector with `AS`".to_string()
         } else {
-            format!("defined aliases: {}", candidates.join(", "))
+            format!("defined aliases: {}", explicit.join(", "))
         };
         let mut message = format!("{what} uses alias `{alias}`, which is not defined ({defined})");
         if let Some(s) = suggestion {
