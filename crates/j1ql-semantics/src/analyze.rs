@@ -67,8 +67,7 @@ impl Analysis {
 
     /// Whether anything (syntax or semantics) is an error: such a query must not run.
     pub fn has_errors(&self) -> bool {
-        !self.parse.errors().is_empty()
-            || self.diagnostics().any(|d| d.severity == Severity::Error)
+        !self.parse.errors().is_empty() || self.diagnostics().any(|d| d.severity == Severity::Error)
     }
 }
 

@@ -118,7 +118,11 @@ fn unknown(
             } else {
                 s.to_string()
             };
-            diagnostic.with_replacement(format!("Replace with `{replacement}`"), name.range, replacement)
+            diagnostic.with_replacement(
+                format!("Replace with `{replacement}`"),
+                name.range,
+                replacement,
+            )
         }
         None => diagnostic,
     }

@@ -10,11 +10,12 @@ pub mod dates;
 pub mod diagnostics;
 pub mod ir;
 pub mod lower;
+pub mod normalize;
 pub mod suggest;
 
 pub use diagnostics::{Code, Diagnostic, Fix, Severity, TextEdit};
-pub mod smart_classes;
 pub mod analyze;
 pub mod check;
+pub mod smart_classes;
 
 pub use analyze::{analyze, Analysis, Context, QueryAnalysis};

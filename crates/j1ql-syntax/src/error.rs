@@ -122,7 +122,9 @@ impl ErrorCode {
 
     /// Looks a code up by its printed form (`P004`).
     pub fn from_code(code: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(code))
+        ErrorCode::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(code))
     }
 }
 

@@ -165,7 +165,10 @@ impl<'t> Parser<'t> {
         };
         let before = match self.pos {
             0 => &self.text[..usize::from(t.range.start())],
-            n => &self.text[usize::from(self.tokens[n - 1].range.end())..usize::from(t.range.start())],
+            n => {
+                &self.text
+                    [usize::from(self.tokens[n - 1].range.end())..usize::from(t.range.start())]
+            }
         };
         self.pos == 0 || before.contains('\n')
     }
@@ -293,5 +296,4 @@ impl CompletedMarker {
         }
         new
     }
-
 }
