@@ -1,0 +1,297 @@
+//! # j1ql-config
+//!
+//! The settings file `j1ql.toml`, shared by `j1ql fmt`, `j1ql lint` and the language server:
+//!
+//! ```toml
+//! [format]
+//! line-width = 120        # columns
+//! indent = 2              # spaces per level
+//! keyword-case = "upper"  # upper | lower | preserve
+//! quote-style = "single"  # single | double | preserve
+//!
+//! [lint]
+//! select = ["S", "L"]     # code prefixes to run (default: every rule enabled by default)
+//! ignore = ["L007"]       # code prefixes to skip
+//! max-limit = 250         # L009: the largest LIMIT JupiterOne returns in one page
+//! alert-paths = ["**/rule-packs/**"]  # L010: files whose queries are alert rules
+//! [lint.severity]
+//! L001 = "error"          # error | warning | info | hint
+//! ```
+//!
+//! [`Config::discover`] looks for `j1ql.toml` in a folder and its parents. Unknown keys are
+//! errors, so a typo does not silently do nothing.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The name of the settings file.
+pub const FILE_NAME: &str = "j1ql.toml";
+
+/// The whole `j1ql.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `[format]`.
+    pub format: FormatOptions,
+    /// `[lint]`.
+    pub lint: LintConfig,
+}
+
+/// How keywords are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeywordCase {
+    /// `FIND ... WITH ... THAT HAS` (the house style).
+    #[default]
+    Upper,
+    /// `find ... with ... that has`.
+    Lower,
+    /// As written.
+    Preserve,
+}
+
+/// Which quote string values use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteStyle {
+    /// `'value'` (JupiterOne's own style).
+    #[default]
+    Single,
+    /// `"value"`.
+    Double,
+    /// As written.
+    Preserve,
+}
+
+/// `[format]`: the formatter's options.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FormatOptions {
+    /// Longest line, in characters (default 120).
+    pub line_width: usize,
+    /// Spaces per indentation level (default 2).
+    pub indent: usize,
+    /// Keyword case (default upper).
+    pub keyword_case: KeywordCase,
+    /// Quotes of string values (default single).
+    pub quote_style: QuoteStyle,
+}
+
+impl Default for FormatOptions {
+    fn default() -> Self {
+        FormatOptions {
+            line_width: 120,
+            indent: 2,
+            keyword_case: KeywordCase::Upper,
+            quote_style: QuoteStyle::Single,
+        }
+    }
+}
+
+/// A severity a rule can be set to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityOverride {
+    /// Editor hint.
+    Hint,
+    /// Informational.
+    Info,
+    /// Warning.
+    Warning,
+    /// Error (fails `j1ql lint`).
+    Error,
+    /// Turn the rule off.
+    Off,
+}
+
+/// `[lint]`: which rules run, and how loud they are.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LintConfig {
+    /// Code prefixes to run (`"S"`, `"L0"`, `"L001"`, or `"ALL"`). Empty: the default set.
+    pub select: Vec<String>,
+    /// Code prefixes not to run; wins over `select`.
+    pub ignore: Vec<String>,
+    /// Severities by code.
+    pub severity: BTreeMap<String, SeverityOverride>,
+    /// The largest LIMIT JupiterOne returns in one page (rule L009).
+    pub max_limit: u64,
+    /// Glob patterns of files whose queries are alert rules (rule L010). `**` spans folders.
+    pub alert_paths: Vec<String>,
+}
+
+impl Default for LintConfig {
+    fn default() -> Self {
+        LintConfig {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            max_limit: 250,
+            alert_paths: vec![
+                "**/rule-packs/**".to_string(),
+                "**/alerts/**".to_string(),
+                "**/*alert*".to_string(),
+            ],
+        }
+    }
+}
+
+/// A `j1ql.toml` that could not be read or understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Parses the text of a `j1ql.toml`.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.format.line_width < 20 {
+            return Err("`format.line-width` must be at least 20".to_string());
+        }
+        if self.format.indent == 0 || self.format.indent > 16 {
+            return Err("`format.indent` must be between 1 and 16".to_string());
+        }
+        Ok(())
+    }
+
+    /// Reads one file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            message: format!("cannot read: {e}"),
+        })?;
+        Config::from_toml(&text).map_err(|message| ConfigError {
+            path: path.to_path_buf(),
+            message: message.trim_end().to_string(),
+        })
+    }
+
+    /// The `j1ql.toml` in `start` (a folder, or a file's folder) or its nearest parent that has
+    /// one, or the defaults when there is none. Returns the file used, if any.
+    pub fn discover(start: &Path) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let start = if start.is_file() || !start.exists() {
+            start.parent().unwrap_or(Path::new("."))
+        } else {
+            start
+        };
+        let absolute = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        for dir in absolute.ancestors() {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate).map(|c| (c, Some(candidate)));
+            }
+        }
+        Ok((Config::default(), None))
+    }
+}
+
+/// Whether `path` matches a glob `pattern` (`*` within a path segment, `**` across
+/// segments, `?` one character). Backslashes in `path` are read as `/`.
+pub fn glob_match(pattern: &str, path: &str) -> bool {
+    let path = path.replace('\\', "/");
+    glob(pattern.as_bytes(), path.as_bytes())
+}
+
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    match p {
+        [] => s.is_empty(),
+        [b'*', b'*', b'/', rest @ ..] => {
+            // `**/` matches zero or more whole segments.
+            if glob(rest, s) {
+                return true;
+            }
+            s.iter()
+                .enumerate()
+                .any(|(i, &c)| c == b'/' && glob(rest, &s[i + 1..]))
+        }
+        [b'*', b'*', rest @ ..] => (0..=s.len()).any(|i| glob(rest, &s[i..])),
+        [b'*', rest @ ..] => (0..=s.len())
+            .take_while(|&i| i == 0 || s[i - 1] != b'/')
+            .any(|i| glob(rest, &s[i..])),
+        [b'?', rest @ ..] => !s.is_empty() && s[0] != b'/' && glob(rest, &s[1..]),
+        [c, rest @ ..] => !s.is_empty() && s[0] == *c && glob(rest, &s[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = Config::from_toml("").unwrap();
+        assert_eq!(c, Config::default());
+        assert_eq!(c.format.line_width, 120);
+        assert_eq!(c.format.indent, 2);
+        assert_eq!(c.lint.max_limit, 250);
+    }
+
+    #[test]
+    fn full_file() {
+        let c = Config::from_toml(
+            r#"
+[format]
+line-width = 100
+indent = 4
+keyword-case = "lower"
+quote-style = "preserve"
+
+[lint]
+select = ["S", "L"]
+ignore = ["L007"]
+max-limit = 1000
+alert-paths = ["rules/**"]
+[lint.severity]
+L001 = "error"
+S014 = "off"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.format.line_width, 100);
+        assert_eq!(c.format.keyword_case, KeywordCase::Lower);
+        assert_eq!(c.format.quote_style, QuoteStyle::Preserve);
+        assert_eq!(c.lint.ignore, ["L007"]);
+        assert_eq!(c.lint.severity["S014"], SeverityOverride::Off);
+        assert_eq!(c.lint.max_limit, 1000);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        assert!(Config::from_toml("[format]\nline_width = 3\n").is_err());
+        assert!(Config::from_toml("[fmt]\n").is_err());
+        assert!(Config::from_toml("[format]\nkeyword-case = \"title\"\n").is_err());
+        assert!(Config::from_toml("[format]\nline-width = 3\n").is_err());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("**/rule-packs/**", "repo/rule-packs/aws.json"));
+        assert!(glob_match("**/rule-packs/**", "rule-packs/aws.json"));
+        assert!(glob_match("**/*alert*", "x/y/my-alerts.yaml"));
+        assert!(!glob_match("**/*alert*", "alerts/x.yaml"));
+        assert!(glob_match("**/alerts/**", "alerts/x.yaml"));
+        assert!(glob_match("*.j1ql", "a.j1ql"));
+        assert!(!glob_match("*.j1ql", "d/a.j1ql"));
+        assert!(glob_match("d/?.j1ql", "d/a.j1ql"));
+    }
+}

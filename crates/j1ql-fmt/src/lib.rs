@@ -1,0 +1,667 @@
+//! # j1ql-fmt
+//!
+//! The J1QL formatter. It walks the lossless syntax tree of `j1ql-syntax` (as taplo's
+//! formatter does for TOML), so every comment is kept, and it lays each query out in the house
+//! style:
+//!
+//! - keywords and relationship verbs in upper case (configurable), `true`/`false`/`undefined`
+//!   in lower case, string values in single quotes (configurable);
+//! - one space between words, none inside paths (`u.name`), after `(`, before `)` and `,`,
+//!   around `|` in alternations, after `!`, or between a function and its arguments;
+//! - a short query stays on one line; a long one (wider than the line width, or with a RETURN
+//!   clause, three or more clauses, or a comment that needs its own line) puts each clause on
+//!   its own line: `THAT` traversals indented one level, `WHERE`, `HAVING`, `RETURN`,
+//!   `ORDER BY`, `SKIP` and `LIMIT` at the start of a line;
+//! - a clause still wider than the line width breaks before each `AND`/`OR` of its filter, or
+//!   puts each returned column on its own line;
+//! - queries of a document are separated by a line break, blank lines between them are kept
+//!   (at most one), and the document ends with one line break.
+//!
+//! A document with syntax errors is never changed: [`format`] returns the errors instead.
+//! Every result is checked before it is returned: the output must parse to the same tree as
+//! the input (trivia, keyword case and quote style aside) and keep every comment, so a
+//! formatter bug leaves the text untouched ([`FormatError::Unstable`]) rather than changing
+//! what a query means.
+
+use std::fmt;
+
+pub use j1ql_config::{FormatOptions, KeywordCase, QuoteStyle};
+use j1ql_syntax::{SyntaxError, SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
+
+use SyntaxKind::*;
+
+/// Why a text was not formatted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatError {
+    /// The document has syntax errors; it is left as it is.
+    Syntax(Vec<SyntaxError>),
+    /// The formatted text would not mean the same (a formatter bug); the text is left as it
+    /// is.
+    Unstable(String),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Syntax(errors) => write!(
+                f,
+                "{} syntax error{}: not formatted",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            ),
+            FormatError::Unstable(message) => write!(f, "not formatted: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// A replacement of a range of the original text (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TextEdit {
+    /// What to replace.
+    pub range: TextRange,
+    /// The new text.
+    pub new_text: String,
+}
+
+/// Applies non-overlapping edits (in any order) to `text`.
+pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
+    let mut edits: Vec<&TextEdit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.range.start(), e.range.end()));
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0usize;
+    for edit in edits {
+        let start = usize::from(edit.range.start());
+        if start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..start]);
+        out.push_str(&edit.new_text);
+        pos = usize::from(edit.range.end());
+    }
+    out.push_str(&text[pos..]);
+    out
+}
+
+/// Formats a whole document.
+pub fn format(text: &str, options: &FormatOptions) -> Result<String, FormatError> {
+    format_with(text, options, Layout::Normal)
+}
+
+/// Formats a document keeping each query on one line where comments allow (for queries
+/// stored in one-line strings, such as JSON values). No final line break is added.
+pub fn format_compact(text: &str, options: &FormatOptions) -> Result<String, FormatError> {
+    format_with(text, options, Layout::Compact)
+}
+
+/// Formats the queries that overlap `range` (or contain it, when it is empty) and returns
+/// one edit per query. Text between queries is left alone.
+pub fn format_range(
+    text: &str,
+    range: TextRange,
+    options: &FormatOptions,
+) -> Result<Vec<TextEdit>, FormatError> {
+    let parse = j1ql_syntax::parse(text);
+    if !parse.errors().is_empty() {
+        return Err(FormatError::Syntax(parse.errors().to_vec()));
+    }
+    let root = parse.syntax_node();
+    let mut edits = Vec::new();
+    for query in root.children().filter(|n| n.kind() == QUERY) {
+        let r = query.text_range();
+        let touches = if range.is_empty() {
+            r.contains_inclusive(range.start())
+        } else {
+            r.intersect(range).is_some_and(|i| !i.is_empty())
+        };
+        if !touches {
+            continue;
+        }
+        let new_text = format_query(&query, options, Layout::Normal);
+        if new_text != query.text().to_string() {
+            edits.push(TextEdit { range: r, new_text });
+        }
+    }
+    let output = apply_edits(text, &edits);
+    verify(&root, &output)?;
+    Ok(edits)
+}
+
+/// Whether two trees are the same query text, trivia aside: same nodes, same tokens, with
+/// keywords and verbs compared without case, and strings by their value.
+pub fn same_tree(a: &SyntaxNode, b: &SyntaxNode) -> bool {
+    if a.kind() != b.kind() {
+        return false;
+    }
+    let mut ea = a
+        .children_with_tokens()
+        .filter(|e| !e.kind().is_trivia())
+        .peekable();
+    let mut eb = b.children_with_tokens().filter(|e| !e.kind().is_trivia());
+    loop {
+        match (ea.next(), eb.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) => match (x, y) {
+                (rowan::NodeOrToken::Node(x), rowan::NodeOrToken::Node(y)) => {
+                    if !same_tree(&x, &y) {
+                        return false;
+                    }
+                }
+                (rowan::NodeOrToken::Token(x), rowan::NodeOrToken::Token(y)) => {
+                    if x.kind() != y.kind() || token_key(&x) != token_key(&y) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+}
+
+/// The comments of a tree, in order (line comments without trailing spaces).
+pub fn comments(node: &SyntaxNode) -> Vec<String> {
+    node.descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .filter(|t| matches!(t.kind(), LINE_COMMENT | BLOCK_COMMENT))
+        .map(|t| t.text().trim_end().to_string())
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Normal,
+    Compact,
+}
+
+fn format_with(text: &str, options: &FormatOptions, layout: Layout) -> Result<String, FormatError> {
+    let parse = j1ql_syntax::parse(text);
+    if !parse.errors().is_empty() {
+        return Err(FormatError::Syntax(parse.errors().to_vec()));
+    }
+    let root = parse.syntax_node();
+    let output = format_document(&root, options, layout);
+    verify(&root, &output)?;
+    Ok(output)
+}
+
+/// The safety net: the output parses cleanly to the same tree, with the same comments.
+fn verify(before: &SyntaxNode, output: &str) -> Result<(), FormatError> {
+    let after = j1ql_syntax::parse(output);
+    if let Some(e) = after.errors().first() {
+        return Err(FormatError::Unstable(format!(
+            "the formatted text has a syntax error ({}: {})",
+            e.code, e.message
+        )));
+    }
+    let after = after.syntax_node();
+    if !same_tree(before, &after) {
+        return Err(FormatError::Unstable(
+            "the formatted text parses differently (a formatter bug)".to_string(),
+        ));
+    }
+    if comments(before) != comments(&after) {
+        return Err(FormatError::Unstable(
+            "the formatted text lost a comment (a formatter bug)".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// The canonical form of a token for tree comparison.
+fn token_key(token: &SyntaxToken) -> String {
+    let kind = token.kind();
+    let text = token.text();
+    if matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
+        text.to_ascii_lowercase()
+    } else if casable_keyword(token) || is_verb_word(token) {
+        text.to_ascii_uppercase()
+    } else if kind == STRING && is_value_string(token) {
+        j1ql_syntax::ast::unquote(text)
+    } else {
+        text.to_string()
+    }
+}
+
+/// A keyword token whose case the formatter may change (not one used as a property name or
+/// an alias).
+fn casable_keyword(token: &SyntaxToken) -> bool {
+    let kind = token.kind();
+    if !kind.is_keyword() || matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
+        return false;
+    }
+    match token.parent().map(|p| p.kind()) {
+        Some(PATH) => false,
+        Some(ALIAS | COLUMN_ALIAS) => kind == AS_KW,
+        _ => true,
+    }
+}
+
+/// A relationship verb written as a word (`HAS`, `relates`).
+fn is_verb_word(token: &SyntaxToken) -> bool {
+    token.kind() == IDENT && token.parent().is_some_and(|p| p.kind() == VERB)
+}
+
+/// A string that is a value (not a full-text search or a column name).
+fn is_value_string(token: &SyntaxToken) -> bool {
+    token.parent().is_some_and(|p| p.kind() == LITERAL)
+}
+
+fn format_document(root: &SyntaxNode, options: &FormatOptions, layout: Layout) -> String {
+    let mut out = String::new();
+    // Newlines seen in the whitespace since the last item.
+    let mut newlines = 0usize;
+    // What the last item was.
+    #[derive(PartialEq)]
+    enum Last {
+        Nothing,
+        Query,
+        LineComment,
+        BlockComment,
+    }
+    let mut last = Last::Nothing;
+    for element in root.children_with_tokens() {
+        match element {
+            rowan::NodeOrToken::Token(token) => match token.kind() {
+                WHITESPACE => newlines += token.text().matches('\n').count(),
+                LINE_COMMENT | BLOCK_COMMENT => {
+                    separate(
+                        &mut out,
+                        last == Last::Nothing,
+                        newlines,
+                        last == Last::LineComment,
+                        layout,
+                    );
+                    out.push_str(token.text().trim_end());
+                    last = if token.kind() == LINE_COMMENT {
+                        Last::LineComment
+                    } else {
+                        Last::BlockComment
+                    };
+                    newlines = 0;
+                }
+                _ => {
+                    // Only trivia and queries sit at the top of an error-free document; keep
+                    // anything else verbatim.
+                    separate(&mut out, last == Last::Nothing, newlines, true, layout);
+                    out.push_str(token.text());
+                    last = Last::Query;
+                    newlines = 0;
+                }
+            },
+            rowan::NodeOrToken::Node(node) => {
+                let must_break = matches!(last, Last::Query | Last::LineComment);
+                separate(
+                    &mut out,
+                    last == Last::Nothing,
+                    newlines,
+                    must_break,
+                    layout,
+                );
+                out.push_str(&format_query(&node, options, layout));
+                last = Last::Query;
+                newlines = 0;
+            }
+        }
+    }
+    if layout == Layout::Normal && !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes what goes between two top-level items: nothing before the first, a space when the
+/// source had them on one line (a trailing comment), else one line break, or two where the
+/// source had a blank line.
+fn separate(out: &mut String, first: bool, newlines: usize, must_break: bool, layout: Layout) {
+    if first {
+        return;
+    }
+    if newlines == 0 && !must_break {
+        out.push(' ');
+    } else if newlines >= 2 && layout == Layout::Normal {
+        out.push_str("\n\n");
+    } else {
+        out.push('\n');
+    }
+}
+
+/// Where a line may or must break before an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Break {
+    /// Inline.
+    None,
+    /// A clause start: on its own line at this indentation level, once the query is long.
+    Clause(usize),
+    /// A filter operator or returned column: on its own line when its clause is too wide.
+    Soft,
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    text: String,
+    brk: Break,
+    /// No space before it.
+    glue: bool,
+    comment: Option<Comment>,
+    /// An opening parenthesis whose group holds comments that need their own lines: its
+    /// content goes on indented lines, and the closing one on a line of its own.
+    opens_block: bool,
+    /// The closing parenthesis of such a group.
+    closes_block: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Comment {
+    /// It started its line in the source.
+    own_line: bool,
+    /// A line break must follow it (a line comment, or a block comment followed by one).
+    newline_after: bool,
+    /// It spans lines.
+    multiline: bool,
+}
+
+fn format_query(query: &SyntaxNode, options: &FormatOptions, layout: Layout) -> String {
+    let items = query_items(query, options);
+    let forced = items.iter().any(|item| {
+        item.comment
+            .is_some_and(|c| c.own_line || c.newline_after || c.multiline)
+    });
+    let broken = match layout {
+        Layout::Compact => forced,
+        Layout::Normal => {
+            let clauses = items
+                .iter()
+                .filter(|i| matches!(i.brk, Break::Clause(_)))
+                .count();
+            let has_return = query.children().any(|n| n.kind() == RETURN_CLAUSE);
+            forced
+                || has_return
+                || clauses >= 3
+                || render_segment(&items, 0, false, options).chars().count() > options.line_width
+        }
+    };
+
+    // Segments start at clause items (with the own-line comments just before them).
+    let mut starts = vec![0usize];
+    if broken {
+        for i in 1..items.len() {
+            if matches!(items[i].brk, Break::Clause(_)) {
+                let mut s = i;
+                while s - 1 > *starts.last().unwrap()
+                    && items[s - 1].comment.is_some_and(|c| c.own_line)
+                {
+                    s -= 1;
+                }
+                starts.push(s);
+            }
+        }
+    }
+    let mut out = String::new();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(items.len());
+        let segment = &items[start..end];
+        let level = segment
+            .iter()
+            .find(|i| i.comment.is_none())
+            .and_then(|i| match i.brk {
+                Break::Clause(level) if broken && n > 0 => Some(level),
+                _ => None,
+            })
+            .unwrap_or(0);
+        let prefix = indent(level, options);
+        let mut text = render_segment(segment, level, false, options);
+        let has_soft = layout == Layout::Normal && segment.iter().any(|i| i.brk == Break::Soft);
+        if has_soft && too_wide(&prefix, &text, options) {
+            text = render_segment(segment, level, true, options);
+        }
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str(&prefix);
+        out.push_str(&text);
+    }
+    out
+}
+
+fn too_wide(prefix: &str, text: &str, options: &FormatOptions) -> bool {
+    text.lines().enumerate().any(|(i, line)| {
+        line.chars().count() + if i == 0 { prefix.len() } else { 0 } > options.line_width
+    })
+}
+
+fn indent(level: usize, options: &FormatOptions) -> String {
+    " ".repeat(level * options.indent)
+}
+
+/// Lays out items that start a line at `level` (the first line's indentation is not
+/// included).
+fn render_segment(items: &[Item], level: usize, soft: bool, options: &FormatOptions) -> String {
+    let mut out = String::new();
+    let mut head_done = false;
+    let mut force_newline = false;
+    // Indentation of the current line, and of the lines that opened each block.
+    let mut line_indent = level;
+    let mut blocks: Vec<usize> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            let continuation = match blocks.last() {
+                Some(&outer) => outer + 1,
+                None if head_done => level + 1,
+                None => level,
+            };
+            let own_line = item.comment.is_some_and(|c| c.own_line);
+            let mut newline = |out: &mut String, n: usize| {
+                out.push('\n');
+                out.push_str(&indent(n, options));
+                line_indent = n;
+            };
+            if item.closes_block {
+                let outer = blocks.pop().unwrap_or(level);
+                newline(&mut out, outer);
+            } else if force_newline || own_line {
+                newline(&mut out, continuation);
+            } else if soft && item.brk == Break::Soft && blocks.is_empty() {
+                newline(&mut out, level + 1);
+            } else if !item.glue {
+                out.push(' ');
+            }
+        }
+        out.push_str(&item.text);
+        if item.comment.is_none() {
+            head_done = true;
+        }
+        force_newline = item.comment.is_some_and(|c| c.newline_after);
+        if item.opens_block {
+            blocks.push(line_indent);
+            force_newline = true;
+        }
+    }
+    out
+}
+
+/// The tokens and comments of a query, with their formatted text and break opportunities.
+fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut prev: Option<SyntaxToken> = None;
+    let mut newline_before = false;
+    let tokens: Vec<SyntaxToken> = query
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+        .collect();
+    for (i, token) in tokens.iter().enumerate() {
+        match token.kind() {
+            WHITESPACE => {
+                newline_before |= token.text().contains('\n');
+                continue;
+            }
+            LINE_COMMENT | BLOCK_COMMENT => {
+                let next_ws = tokens
+                    .get(i + 1)
+                    .is_some_and(|t| t.kind() == WHITESPACE && t.text().contains('\n'));
+                let text = token.text().trim_end().to_string();
+                items.push(Item {
+                    brk: Break::None,
+                    glue: false,
+                    opens_block: false,
+                    closes_block: false,
+                    comment: Some(Comment {
+                        own_line: newline_before,
+                        newline_after: token.kind() == LINE_COMMENT || next_ws,
+                        multiline: text.contains('\n'),
+                    }),
+                    text,
+                });
+                prev = None;
+            }
+            _ => {
+                let glue = prev.as_ref().is_some_and(|p| glued(p, token));
+                let block = matches!(token.kind(), L_PAREN | R_PAREN | R_PAREN_QUESTION)
+                    && token.parent().is_some_and(|p| holds_line_comments(&p));
+                items.push(Item {
+                    text: token_text(token, options),
+                    brk: break_before(token),
+                    glue,
+                    comment: None,
+                    opens_block: block && token.kind() == L_PAREN,
+                    closes_block: block && token.kind() != L_PAREN,
+                });
+                prev = Some(token.clone());
+            }
+        }
+        newline_before = false;
+    }
+    items
+}
+
+/// Whether a parenthesised group (value group, filter, selector or verb alternation) holds
+/// a comment that needs a line of its own.
+fn holds_line_comments(node: &SyntaxNode) -> bool {
+    matches!(
+        node.kind(),
+        VALUE_GROUP | PAREN_FILTER | SELECTOR_GROUP | VERB_GROUP | PAREN_EXPR | ARG_LIST
+    ) && node.descendants_with_tokens().any(|e| {
+        e.kind() == LINE_COMMENT
+            || (e.kind() == BLOCK_COMMENT && e.as_token().is_some_and(|t| t.text().contains('\n')))
+    })
+}
+
+fn token_text(token: &SyntaxToken, options: &FormatOptions) -> String {
+    let text = token.text();
+    let kind = token.kind();
+    if options.keyword_case != KeywordCase::Preserve {
+        if matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
+            return text.to_ascii_lowercase();
+        }
+        if casable_keyword(token) || is_verb_word(token) {
+            return match options.keyword_case {
+                KeywordCase::Upper => text.to_ascii_uppercase(),
+                _ => text.to_ascii_lowercase(),
+            };
+        }
+    }
+    if kind == STRING && is_value_string(token) {
+        return requote(text, options.quote_style);
+    }
+    text.to_string()
+}
+
+/// Rewrites a string literal in the preferred quotes when that needs no escaping.
+fn requote(text: &str, style: QuoteStyle) -> String {
+    let target = match style {
+        QuoteStyle::Single => '\'',
+        QuoteStyle::Double => '"',
+        QuoteStyle::Preserve => return text.to_string(),
+    };
+    let Some(quote) = text.chars().next() else {
+        return text.to_string();
+    };
+    if quote == target || text.len() < 2 || !text.ends_with(quote) {
+        return text.to_string();
+    }
+    let inner = &text[1..text.len() - 1];
+    if inner.contains(['\\', '\'', '"']) {
+        return text.to_string();
+    }
+    format!("{target}{inner}{target}")
+}
+
+/// Whether no space goes between `prev` and `token`.
+fn glued(prev: &SyntaxToken, token: &SyntaxToken) -> bool {
+    let (p, t) = (prev.kind(), token.kind());
+    let parent = token.parent().map(|n| n.kind());
+    let prev_parent = prev.parent().map(|n| n.kind());
+    if parent == Some(PATH) && prev_parent == Some(PATH) && prev.parent() == token.parent() {
+        return true;
+    }
+    match (p, t) {
+        (L_PAREN | BANG | PIPE | DOT, _) => true,
+        (_, R_PAREN | R_PAREN_QUESTION | COMMA | SEMICOLON | PIPE | DOT | QUESTION) => true,
+        (_, L_PAREN) if parent == Some(ARG_LIST) => true,
+        (MINUS, _) if matches!(prev_parent, Some(LITERAL | PREFIX_EXPR)) => true,
+        _ => false,
+    }
+}
+
+/// The break opportunity before a token.
+fn break_before(token: &SyntaxToken) -> Break {
+    let Some(parent) = token.parent() else {
+        return Break::None;
+    };
+    let grandparent = parent.parent().map(|n| n.kind());
+    let first_of_parent = parent.first_token().is_some_and(|first| first == *token);
+    match token.kind() {
+        THAT_KW if parent.kind() == TRAVERSAL && grandparent == Some(QUERY) => Break::Clause(1),
+        L_PAREN
+            if parent.kind() == OPTIONAL_TRAVERSAL
+                && grandparent == Some(QUERY)
+                && first_of_parent =>
+        {
+            Break::Clause(1)
+        }
+        WHERE_KW | RETURN_KW | HAVING_KW | ORDER_KW | SKIP_KW | LIMIT_KW
+            if first_of_parent && grandparent == Some(QUERY) =>
+        {
+            Break::Clause(0)
+        }
+        AND_KW | OR_KW if parent.kind() == BINARY_FILTER && top_filter_chain(&parent) => {
+            Break::Soft
+        }
+        _ => {
+            // The first token of a returned column.
+            let item = token
+                .parent_ancestors()
+                .take_while(|n| n.kind() != RETURN_CLAUSE)
+                .find(|n| n.kind() == RETURN_ITEM);
+            match item {
+                Some(item)
+                    if item.first_token().is_some_and(|f| f == *token)
+                        && item.parent().is_some_and(|p| p.kind() == RETURN_CLAUSE) =>
+                {
+                    Break::Soft
+                }
+                _ => Break::None,
+            }
+        }
+    }
+}
+
+/// Whether a binary filter is part of the top AND/OR chain of a WITH, WHERE or HAVING clause
+/// (not inside parentheses).
+fn top_filter_chain(node: &SyntaxNode) -> bool {
+    let mut current = node.parent();
+    while let Some(n) = current {
+        match n.kind() {
+            BINARY_FILTER => current = n.parent(),
+            WITH_CLAUSE | WHERE_CLAUSE | HAVING_CLAUSE => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests;

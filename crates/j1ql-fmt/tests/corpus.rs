@@ -1,0 +1,86 @@
+//! The whole real-world corpus (`../shared/corpus/queries.jsonl`, 2,049 queries): every query
+//! that parses formats without a safety-net failure, keeps its tree and its comments, and
+//! formatting the output again changes nothing. Queries with syntax errors are left untouched.
+
+use j1ql_fmt::{format, format_compact, FormatError, FormatOptions};
+
+fn corpus() -> Vec<String> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/queries.jsonl"
+    );
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+        panic!("the corpus must exist at {path} (the shared folder next to the repository): {e}")
+    });
+    let rows: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+            row["query"].as_str().expect("a `query` string").to_string()
+        })
+        .collect();
+    assert!(
+        rows.len() > 2000,
+        "the corpus looks truncated: {} rows",
+        rows.len()
+    );
+    rows
+}
+
+#[test]
+fn whole_corpus_is_idempotent_and_meaning_preserving() {
+    let options = FormatOptions::default();
+    let mut formatted = 0;
+    let mut untouched = 0;
+    let mut failures = Vec::new();
+    for (i, query) in corpus().iter().enumerate() {
+        match format(query, &options) {
+            Ok(once) => {
+                formatted += 1;
+                // `format` itself checks tree equality and comments; check idempotence.
+                match format(&once, &options) {
+                    Ok(twice) if twice == once => {}
+                    Ok(twice) => failures.push(format!(
+                        "row {i}: not idempotent\n--- once\n{once}--- twice\n{twice}"
+                    )),
+                    Err(e) => failures.push(format!("row {i}: output does not format: {e}")),
+                }
+                // Other styles are safe too.
+                for layout in [format_compact(query, &options)] {
+                    if let Err(e) = layout {
+                        failures.push(format!("row {i}: compact: {e}"));
+                    }
+                }
+            }
+            Err(FormatError::Syntax(_)) => untouched += 1,
+            Err(e) => failures.push(format!("row {i}: {e}\n{query}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
+    assert!(
+        formatted > 1900,
+        "only {formatted} formatted, {untouched} with syntax errors"
+    );
+}
+
+#[test]
+fn whole_corpus_in_other_styles() {
+    let options = FormatOptions {
+        keyword_case: j1ql_fmt::KeywordCase::Lower,
+        quote_style: j1ql_fmt::QuoteStyle::Double,
+        indent: 4,
+        line_width: 60,
+    };
+    for (i, query) in corpus().iter().enumerate() {
+        match format(query, &options) {
+            Ok(once) => assert_eq!(format(&once, &options).unwrap(), once, "row {i}"),
+            Err(FormatError::Syntax(_)) => {}
+            Err(e) => panic!("row {i}: {e}\n{query}"),
+        }
+    }
+}
