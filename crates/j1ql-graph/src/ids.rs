@@ -1,0 +1,92 @@
+//! Deterministic identifiers: generated `_id`s, relationship `_type`s and `_key`s.
+
+/// FNV-1a over `parts` (separated by a 0 byte), from `basis`.
+fn fnv(basis: u64, parts: &[&str]) -> u64 {
+    let mut h = basis;
+    for part in parts {
+        for &b in part.as_bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h ^= 0;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    // Final avalanche (splitmix64) so that close inputs give distant ids.
+    let mut z = h;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A 64-bit hash of `parts`, stable across runs, platforms and versions.
+pub fn stable_hash(parts: &[&str]) -> u64 {
+    fnv(0xcbf2_9ce4_8422_2325, parts)
+}
+
+/// A UUID-shaped identifier derived from `parts` (version nibble 5, RFC 4122 variant), stable
+/// across runs: the same source, scope and key always give the same `_id`.
+pub fn generated_id(parts: &[&str]) -> String {
+    let a = fnv(0xcbf2_9ce4_8422_2325, parts);
+    let b = fnv(0x84222325_cbf29ce4, parts);
+    format!(
+        "{:08x}-{:04x}-5{:03x}-{:04x}-{:012x}",
+        (a >> 32) as u32,
+        (a >> 16) as u16,
+        (a & 0x0fff) as u16,
+        ((b >> 48) as u16 & 0x3fff) | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
+}
+
+/// The JupiterOne SDK's relationship `_type`: `<fromType>_<verb lowercased>_<toType minus the
+/// leading `_`-separated parts it shares with fromType>` (the last part of toType is kept).
+pub fn relationship_type(from_type: &str, verb: &str, to_type: &str) -> String {
+    let from: Vec<&str> = from_type.split('_').collect();
+    let to: Vec<&str> = to_type.split('_').collect();
+    let mut shared = 0;
+    while shared < from.len() && shared + 1 < to.len() && from[shared] == to[shared] {
+        shared += 1;
+    }
+    format!(
+        "{}_{}_{}",
+        from_type,
+        verb.to_ascii_lowercase(),
+        to[shared..].join("_")
+    )
+}
+
+/// The SDK's direct relationship `_key`: `<fromKey>|<verb lowercased>|<toKey>`.
+pub fn relationship_key(from_key: &str, verb: &str, to_key: &str) -> String {
+    format!("{}|{}|{}", from_key, verb.to_ascii_lowercase(), to_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_relationship_types() {
+        assert_eq!(
+            relationship_type("aws_instance", "USES", "aws_ami"),
+            "aws_instance_uses_ami"
+        );
+        assert_eq!(
+            relationship_type("addigy_policy", "CONTAINS", "addigy_policy"),
+            "addigy_policy_contains_policy"
+        );
+        assert_eq!(
+            relationship_type("okta_user", "IS", "person"),
+            "okta_user_is_person"
+        );
+    }
+
+    #[test]
+    fn ids_are_stable_and_uuid_shaped() {
+        let id = generated_id(&["api", "s", "k"]);
+        assert_eq!(id, generated_id(&["api", "s", "k"]));
+        assert_ne!(id, generated_id(&["api", "s", "k2"]));
+        assert_ne!(generated_id(&["ab", "c"]), generated_id(&["a", "bc"]));
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "5");
+    }
+}

@@ -1,0 +1,173 @@
+//! String interning: every string the graph holds (keys, types, classes, property names and
+//! string values) is stored once in one arena and named by a [`Sym`].
+
+use std::hash::Hasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+
+/// An interned string: a `u32` index into the graph's string table. Two `Sym`s of one graph are
+/// equal exactly when their strings are equal, so comparing them is comparing strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Sym(pub(crate) u32);
+
+impl Sym {
+    /// The index of the string in its table.
+    pub fn index(self) -> u32 {
+        self.0
+    }
+}
+
+pub(crate) fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.write_u8(0xff);
+    h.finish()
+}
+
+/// The string table: one byte arena, a span per string and a hash table of indices.
+/// About `len + 13` bytes per distinct string.
+#[derive(Default, Clone)]
+pub struct Interner {
+    bytes: Vec<u8>,
+    /// (start, end) of each string in `bytes`.
+    spans: Vec<(u32, u32)>,
+    table: HashTable<u32>,
+    /// Bytes beyond 4 GiB go to overflow chunks (never in practice, but never a panic).
+    overflow: Vec<Box<str>>,
+}
+
+const OVERFLOW_BIT: u32 = 1 << 31;
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner")
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+impl Interner {
+    /// An empty table.
+    pub fn new() -> Interner {
+        Interner::default()
+    }
+
+    /// How many distinct strings.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether no string was interned.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Bytes used (arena + spans + table), approximately.
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity()
+            + self.spans.capacity() * 8
+            + self.table.capacity() * 5
+            + self.overflow.iter().map(|s| s.len() + 16).sum::<usize>()
+    }
+
+    /// The string of `sym`.
+    #[inline]
+    pub fn resolve(&self, sym: Sym) -> &str {
+        let (start, end) = self.spans[sym.0 as usize];
+        if start & OVERFLOW_BIT != 0 && end == u32::MAX {
+            return &self.overflow[(start & !OVERFLOW_BIT) as usize];
+        }
+        let slice = &self.bytes[start as usize..end as usize];
+        // SAFETY: the arena only ever receives whole `str`s and spans cover exactly one of
+        // them, so every span is valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(slice) }
+    }
+
+    /// The `Sym` of `s`, if it was interned.
+    #[inline]
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        let hash = hash_str(s);
+        self.table
+            .find(hash, |&i| self.resolve(Sym(i)) == s)
+            .map(|&i| Sym(i))
+    }
+
+    /// Interns `s`.
+    #[inline]
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let hash = hash_str(s);
+        if let Some(&i) = self.table.find(hash, |&i| {
+            let (start, end) = self.spans[i as usize];
+            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
+                &*self.overflow[(start & !OVERFLOW_BIT) as usize] == s
+            } else {
+                &self.bytes[start as usize..end as usize] == s.as_bytes()
+            }
+        }) {
+            return Sym(i);
+        }
+        let index = self.spans.len() as u32;
+        let start = self.bytes.len();
+        let end = start + s.len();
+        if end < OVERFLOW_BIT as usize {
+            self.bytes.extend_from_slice(s.as_bytes());
+            self.spans.push((start as u32, end as u32));
+        } else {
+            let slot = self.overflow.len() as u32;
+            self.overflow.push(s.into());
+            self.spans.push((slot | OVERFLOW_BIT, u32::MAX));
+        }
+        let spans = &self.spans;
+        let bytes = &self.bytes;
+        let overflow = &self.overflow;
+        self.table.insert_unique(hash, index, |&i| {
+            let (start, end) = spans[i as usize];
+            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
+                hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
+            } else {
+                // Spans always cover whole strs.
+                hash_str(std::str::from_utf8(&bytes[start as usize..end as usize]).unwrap_or(""))
+            }
+        });
+        Sym(index)
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.spans.shrink_to_fit();
+        let spans = &self.spans;
+        let bytes = &self.bytes;
+        let overflow = &self.overflow;
+        self.table.shrink_to_fit(|&i| {
+            let (start, end) = spans[i as usize];
+            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
+                hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
+            } else {
+                hash_str(std::str::from_utf8(&bytes[start as usize..end as usize]).unwrap_or(""))
+            }
+        });
+    }
+}
+
+pub(crate) use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interns_once() {
+        let mut i = Interner::new();
+        let a = i.intern("a");
+        let b = i.intern("bé");
+        assert_eq!(i.intern("a"), a);
+        assert_ne!(a, b);
+        assert_eq!(i.resolve(b), "bé");
+        assert_eq!(i.get("bé"), Some(b));
+        assert_eq!(i.get("c"), None);
+        i.shrink_to_fit();
+        assert_eq!(i.get("a"), Some(a));
+    }
+}

@@ -1,0 +1,1378 @@
+//! Loading fixtures: files and folders, payload shapes, entities with ownership, relationships
+//! with endpoint resolution, then the mapper and the indexes.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+
+use serde::Serialize;
+
+use crate::graph::{find_prop, EntityId, EntityRec, Graph, Props, RelRec, Subgraph};
+use crate::ids;
+use crate::intern::{FxMap, Interner, Sym};
+use crate::mapper::{self, MappingRule};
+use crate::raw::{self, Raw};
+use crate::value::PropValue;
+
+/// How to load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Unresolved or ambiguous relationship endpoints are errors instead of reported skips.
+    pub strict: bool,
+    /// Apply JupiterOne's published global mapping rules (shipped with the crate) besides the
+    /// fixtures' own `mappingRules`.
+    pub global_mappings: bool,
+    /// `_createdOn` / `_beginOn` for items that do not give them (epoch ms). `None`: the time of
+    /// loading.
+    pub timestamp_ms: Option<i64>,
+    /// Cascade guard: the mapper does not create entities more than this many steps away from
+    /// loaded data.
+    pub max_mapper_depth: u32,
+    /// Cascade guard: the most entities the mapper may create in one load.
+    pub max_mapper_entities: usize,
+    /// Threads that read and parse files (0: one per core).
+    pub threads: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            strict: false,
+            global_mappings: false,
+            timestamp_ms: None,
+            max_mapper_depth: 16,
+            max_mapper_entities: 1_000_000,
+            threads: 0,
+        }
+    }
+}
+
+/// A relationship that was not created, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedRelationship {
+    /// The file (as given on the command line, or the name passed to the loader).
+    pub file: String,
+    /// The relationship's 0-based index among the file's relationships.
+    pub index: usize,
+    /// The 1-based line, for JSON-lines files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The relationship's `_key` (if given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The endpoint (`_fromEntityKey` value, `_toEntityId` value...) that did not resolve.
+    pub endpoint: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadReport {
+    /// Files read.
+    pub files: usize,
+    /// Entities in the graph (mapper-made ones included).
+    pub entities: usize,
+    /// Relationships in the graph (mapper-made ones included).
+    pub relationships: usize,
+    /// Entities the mapper created.
+    pub mapper_entities: usize,
+    /// Relationships the mapper created.
+    pub mapper_relationships: usize,
+    /// Relationships not created because an endpoint did not resolve.
+    pub skipped_relationships: Vec<SkippedRelationship>,
+    /// Items that updated an earlier item of the same subgraph and `_key` (upserts).
+    pub duplicates: usize,
+    /// Of `duplicates`, entities.
+    pub duplicate_entities: usize,
+    /// Of `duplicates`, relationships.
+    pub duplicate_relationships: usize,
+    /// Mapping rules applied (fixture rules plus global ones when enabled).
+    pub mapping_rules: usize,
+    /// Mapper problems: the cascade guard stopping creation, targets that could not be made.
+    pub mapper_warnings: Vec<String>,
+}
+
+/// Why a load failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// A file or folder could not be read.
+    Io { path: String, message: String },
+    /// Malformed JSON: `file:line:col: message`.
+    Json {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// An item that is not valid (missing `_key`, `_type`, `_class`, wrong shapes...).
+    Item {
+        file: String,
+        /// `entities[3]`, `relationships[0]`, `mappingRules[1]`, `line 7`...
+        item: String,
+        message: String,
+    },
+    /// Strict mode: relationships whose endpoints did not resolve.
+    Unresolved(Vec<SkippedRelationship>),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { path, message } => write!(f, "{path}: {message}"),
+            LoadError::Json {
+                file,
+                line,
+                column,
+                message,
+            } => write!(f, "{file}:{line}:{column}: {message}"),
+            LoadError::Item {
+                file,
+                item,
+                message,
+            } => write!(f, "{file}: {item}: {message}"),
+            LoadError::Unresolved(skipped) => {
+                write!(
+                    f,
+                    "{} relationship(s) with unresolved endpoints (strict mode)",
+                    skipped.len()
+                )?;
+                for s in skipped {
+                    write!(
+                        f,
+                        "\n  {}: relationships[{}]{}: {}",
+                        s.file,
+                        s.index,
+                        s.line.map(|l| format!(" (line {l})")).unwrap_or_default(),
+                        s.reason
+                    )?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads `paths` (files or folders) into a graph.
+pub fn load_paths<P: AsRef<Path>>(paths: &[P], options: LoadOptions) -> Result<Graph, LoadError> {
+    let mut loader = Loader::new(options);
+    let paths: Vec<PathBuf> = paths.iter().map(|p| p.as_ref().to_path_buf()).collect();
+    loader.add_paths(&paths)?;
+    loader.finish()
+}
+
+/// The files a path stands for: itself, or every `*.json` / `*.jsonl` / `*.ndjson` file under
+/// it (recursively), sorted by path.
+pub fn fixture_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| io_error(&dir, e))?;
+            let p = entry.path();
+            let ft = entry.file_type().map_err(|e| io_error(&p, e))?;
+            if ft.is_dir() || (ft.is_symlink() && p.is_dir()) {
+                stack.push(p);
+            } else if is_fixture_name(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn is_fixture_name(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("json" | "jsonl" | "ndjson")
+    )
+}
+
+fn is_json_lines(name: &str) -> bool {
+    name.ends_with(".jsonl") || name.ends_with(".ndjson")
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> LoadError {
+    LoadError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// A parsed file: its bytes and the trees borrowing them.
+struct Parsed {
+    // Declared first so that it is dropped before `bytes`.
+    docs: Vec<(usize, Raw<'static>)>,
+    #[allow(dead_code)]
+    bytes: Box<[u8]>,
+}
+
+impl Parsed {
+    /// The documents (one for JSON, one per non-blank line for JSON-lines) with their 1-based
+    /// line (0 for a whole JSON file).
+    fn docs<'a>(&'a self) -> &'a [(usize, Raw<'a>)] {
+        &self.docs
+    }
+}
+
+/// Parses `bytes` as JSON (or JSON-lines when `lines`).
+fn parse_file(name: &str, bytes: Box<[u8]>, lines: bool) -> Result<Parsed, LoadError> {
+    // SAFETY: `docs` borrows from the heap block of `bytes`, which never moves or changes while
+    // `Parsed` lives, and `docs` is dropped before `bytes` (field order). The `'static` never
+    // escapes: `Parsed::docs` re-ties it to `&self`.
+    let slice: &'static [u8] = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+    let mut docs = Vec::new();
+    if lines {
+        let mut start = 0;
+        for (n, line) in slice.split(|&b| b == b'\n').enumerate() {
+            let _ = start;
+            start += line.len() + 1;
+            if line.iter().all(|b| b.is_ascii_whitespace()) {
+                continue;
+            }
+            match raw::parse(line) {
+                Ok(doc) => docs.push((n + 1, doc)),
+                Err(e) => {
+                    return Err(LoadError::Json {
+                        file: name.to_string(),
+                        line: n + 1,
+                        column: e.column(),
+                        message: json_message(&e),
+                    })
+                }
+            }
+        }
+    } else {
+        match raw::parse(slice) {
+            Ok(doc) => docs.push((0, doc)),
+            Err(e) => {
+                return Err(LoadError::Json {
+                    file: name.to_string(),
+                    line: e.line(),
+                    column: e.column(),
+                    message: json_message(&e),
+                })
+            }
+        }
+    }
+    Ok(Parsed { docs, bytes })
+}
+
+/// A relationship endpoint as written.
+#[derive(Debug, Clone, Copy, Default)]
+struct EndpointSpec {
+    id: Option<Sym>,
+    key: Option<Sym>,
+    source: Option<Sym>,
+    scope: Option<Sym>,
+}
+
+struct PendingRel {
+    file: u32,
+    index: u32,
+    line: u32,
+    id: Option<Sym>,
+    key: Option<Sym>,
+    ty: Option<Sym>,
+    class: Sym,
+    subgraph: u32,
+    from: EndpointSpec,
+    to: EndpointSpec,
+    props: Props,
+}
+
+/// Well-known names, interned once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Names {
+    pub id: Sym,
+    pub key: Sym,
+    pub ty: Sym,
+    pub class: Sym,
+    pub source: Sym,
+    pub scope: Sym,
+    pub created_on: Sym,
+    pub begin_on: Sym,
+    pub version: Sym,
+    pub deleted: Sym,
+    pub api: Sym,
+    pub system_mapper: Sym,
+}
+
+impl Names {
+    fn new(strings: &mut Interner) -> Names {
+        Names {
+            id: strings.intern("_id"),
+            key: strings.intern("_key"),
+            ty: strings.intern("_type"),
+            class: strings.intern("_class"),
+            source: strings.intern("_source"),
+            scope: strings.intern("_scope"),
+            created_on: strings.intern("_createdOn"),
+            begin_on: strings.intern("_beginOn"),
+            version: strings.intern("_version"),
+            deleted: strings.intern("_deleted"),
+            api: strings.intern("api"),
+            system_mapper: strings.intern(mapper::SYSTEM_MAPPER),
+        }
+    }
+}
+
+/// The mutable state of a load; becomes a [`Graph`] in [`Loader::finish`].
+pub(crate) struct Builder {
+    pub(crate) strings: Interner,
+    pub(crate) names: Names,
+    pub(crate) entities: Vec<EntityRec>,
+    pub(crate) relationships: Vec<RelRec>,
+    pub(crate) subgraphs: Vec<Subgraph>,
+    subgraph_index: FxMap<(Sym, Sym), u32>,
+    pub(crate) class_sets: Vec<Box<[Sym]>>,
+    class_set_index: FxMap<Box<[Sym]>, u32>,
+    pub(crate) by_subgraph_key: FxMap<(u32, Sym), EntityId>,
+    pub(crate) by_id: FxMap<Sym, EntityId>,
+    rel_by_subgraph_key: FxMap<(u32, Sym), u32>,
+    rel_ids: FxMap<Sym, u32>,
+    pending: Vec<PendingRel>,
+    pub(crate) files: Vec<String>,
+    pub(crate) rules: Vec<MappingRule>,
+    pub(crate) report: LoadReport,
+    pub(crate) meta_defaults: Vec<(Sym, PropValue)>,
+}
+
+impl Builder {
+    fn new(timestamp_ms: i64) -> Builder {
+        let mut strings = Interner::new();
+        let names = Names::new(&mut strings);
+        let mut meta_defaults = vec![
+            (names.created_on, PropValue::Number(timestamp_ms as f64)),
+            (names.begin_on, PropValue::Number(timestamp_ms as f64)),
+            (names.version, PropValue::Number(1.0)),
+            (names.deleted, PropValue::Bool(false)),
+        ];
+        meta_defaults.sort_by_key(|(k, _)| *k);
+        Builder {
+            strings,
+            names,
+            entities: Vec::new(),
+            relationships: Vec::new(),
+            subgraphs: Vec::new(),
+            subgraph_index: FxMap::default(),
+            class_sets: Vec::new(),
+            class_set_index: FxMap::default(),
+            by_subgraph_key: FxMap::default(),
+            by_id: FxMap::default(),
+            rel_by_subgraph_key: FxMap::default(),
+            rel_ids: FxMap::default(),
+            pending: Vec::new(),
+            files: Vec::new(),
+            rules: Vec::new(),
+            report: LoadReport::default(),
+            meta_defaults,
+        }
+    }
+
+    pub(crate) fn subgraph(&mut self, source: Sym, scope: Sym) -> u32 {
+        if let Some(&i) = self.subgraph_index.get(&(source, scope)) {
+            return i;
+        }
+        let i = self.subgraphs.len() as u32;
+        self.subgraphs.push(Subgraph { source, scope });
+        self.subgraph_index.insert((source, scope), i);
+        i
+    }
+
+    pub(crate) fn class_set(&mut self, classes: &[Sym]) -> u32 {
+        if let Some(&i) = self.class_set_index.get(classes) {
+            return i;
+        }
+        let i = self.class_sets.len() as u32;
+        self.class_sets.push(classes.into());
+        self.class_set_index.insert(classes.into(), i);
+        i
+    }
+
+    /// Converts a raw value into a property value (objects inside arrays become JSON text).
+    fn value(&mut self, raw: &Raw<'_>) -> PropValue {
+        match raw {
+            Raw::Null => PropValue::Null,
+            Raw::Bool(b) => PropValue::Bool(*b),
+            Raw::Num(n) => PropValue::Number(*n),
+            Raw::Str(s) => PropValue::String(self.strings.intern(s)),
+            Raw::Arr(items) => {
+                PropValue::Array(Box::new(items.iter().map(|i| self.value(i)).collect()))
+            }
+            Raw::Obj(_) => {
+                let text = raw.to_json().to_string();
+                PropValue::String(self.strings.intern(&text))
+            }
+        }
+    }
+
+    /// Adds `name = raw` to `props`, flattening nested objects into dotted names.
+    fn flatten_into(&mut self, props: &mut Vec<(Sym, PropValue)>, name: &str, raw: &Raw<'_>) {
+        match raw {
+            Raw::Obj(fields) => {
+                for (k, v) in fields {
+                    let mut full = String::with_capacity(name.len() + 1 + k.len());
+                    full.push_str(name);
+                    full.push('.');
+                    full.push_str(k);
+                    self.flatten_into(props, &full, v);
+                }
+            }
+            _ => {
+                let key = self.strings.intern(name);
+                let value = self.value(raw);
+                props.push((key, value));
+            }
+        }
+    }
+
+    /// Sorts by key; for repeated keys the last one wins.
+    fn finish_props(mut props: Vec<(Sym, PropValue)>) -> Props {
+        props.reverse();
+        props.sort_by_key(|(k, _)| *k); // stable: the last written comes first
+        props.dedup_by_key(|(k, _)| *k);
+        props.into_boxed_slice()
+    }
+
+    fn string_field(
+        &mut self,
+        ctx: &ItemCtx<'_>,
+        name: &str,
+        raw: &Raw<'_>,
+    ) -> Result<Sym, LoadError> {
+        match raw {
+            Raw::Str(s) => Ok(self.strings.intern(s)),
+            other => Err(ctx.error(format!("`{name}` must be a string, not {}", other.kind()))),
+        }
+    }
+
+    fn add_entity(
+        &mut self,
+        ctx: &ItemCtx<'_>,
+        fields: &[(Cow<'_, str>, Raw<'_>)],
+    ) -> Result<(), LoadError> {
+        let (mut key, mut ty, mut id, mut source, mut scope) = (None, None, None, None, None);
+        let mut classes: Vec<Sym> = Vec::new();
+        let mut has_class = false;
+        let mut props = Vec::with_capacity(fields.len());
+        for (name, value) in fields {
+            match &**name {
+                "_key" => key = Some(self.string_field(ctx, "_key", value)?),
+                "_type" => ty = Some(self.string_field(ctx, "_type", value)?),
+                "_id" => id = Some(self.string_field(ctx, "_id", value)?),
+                "_source" => source = Some(self.string_field(ctx, "_source", value)?),
+                "_scope" => scope = Some(self.string_field(ctx, "_scope", value)?),
+                "_class" => {
+                    has_class = true;
+                    classes.clear();
+                    match value {
+                        Raw::Str(s) => classes.push(self.strings.intern(s)),
+                        Raw::Arr(items) if !items.is_empty() => {
+                            for item in items {
+                                match item {
+                                    Raw::Str(s) => classes.push(self.strings.intern(s)),
+                                    other => {
+                                        return Err(ctx.error(format!(
+                                            "`_class` must be a string or an array of strings, \
+                                             not an array holding {}",
+                                            other.kind()
+                                        )))
+                                    }
+                                }
+                            }
+                        }
+                        other => {
+                            return Err(ctx.error(format!(
+                                "`_class` must be a string or a non-empty array of strings, \
+                                 not {}",
+                                match other {
+                                    Raw::Arr(_) => "an empty array",
+                                    o => o.kind(),
+                                }
+                            )))
+                        }
+                    }
+                }
+                _ => self.flatten_into(&mut props, name, value),
+            }
+        }
+        let Some(key) = key else {
+            return Err(ctx.error("entity has no `_key`".into()));
+        };
+        let Some(ty) = ty else {
+            return Err(ctx.error("entity has no `_type`".into()));
+        };
+        if !has_class {
+            return Err(ctx.error("entity has no `_class`".into()));
+        }
+        let mut seen = Vec::with_capacity(classes.len());
+        for c in classes {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        let classes = self.class_set(&seen);
+        let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
+        let props = Builder::finish_props(props);
+        self.upsert_entity(ctx, subgraph, key, ty, classes, id, props)
+            .map(|_| ())
+    }
+
+    /// Inserts an entity, or updates the one with the same subgraph and key.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn upsert_entity(
+        &mut self,
+        ctx: &ItemCtx<'_>,
+        subgraph: u32,
+        key: Sym,
+        ty: Sym,
+        classes: u32,
+        id: Option<Sym>,
+        props: Props,
+    ) -> Result<EntityId, LoadError> {
+        if let Some(&existing) = self.by_subgraph_key.get(&(subgraph, key)) {
+            self.report.duplicates += 1;
+            self.report.duplicate_entities += 1;
+            let names = self.names;
+            let old = &self.entities[existing.index()];
+            let old_created = find_prop(&old.props, names.created_on).cloned();
+            let old_version = find_prop(&old.props, names.version)
+                .and_then(PropValue::as_f64)
+                .unwrap_or(1.0);
+            let mut props = props.into_vec();
+            if let Some(created) = old_created {
+                if find_prop(&props, names.created_on).is_none() {
+                    props.push((names.created_on, created));
+                }
+            }
+            if find_prop(&props, names.version).is_none() {
+                props.push((names.version, PropValue::Number(old_version + 1.0)));
+            }
+            props.sort_by_key(|(k, _)| *k);
+            let rec = &mut self.entities[existing.index()];
+            rec.ty = ty;
+            rec.classes = classes;
+            rec.props = props.into_boxed_slice();
+            if let Some(id) = id {
+                if id != rec.id && !self.by_id.contains_key(&id) {
+                    let old_id = rec.id;
+                    rec.id = id;
+                    self.by_id.remove(&old_id);
+                    self.by_id.insert(id, existing);
+                }
+            }
+            return Ok(existing);
+        }
+        let eid = EntityId(self.entities.len() as u32);
+        let id = match id {
+            Some(id) => {
+                if self.by_id.contains_key(&id) {
+                    return Err(ctx.error(format!(
+                        "`_id` {:?} is already the `_id` of another entity (`_id`s are \
+                         globally unique)",
+                        self.strings.resolve(id)
+                    )));
+                }
+                id
+            }
+            None => self.fresh_id(subgraph, key, ""),
+        };
+        self.by_id.insert(id, eid);
+        self.by_subgraph_key.insert((subgraph, key), eid);
+        self.entities.push(EntityRec {
+            id,
+            key,
+            ty,
+            classes,
+            subgraph,
+            props,
+        });
+        Ok(eid)
+    }
+
+    /// A generated `_id` not used yet (entities when `salt` is empty, relationships otherwise).
+    fn fresh_id(&mut self, subgraph: u32, key: Sym, salt: &str) -> Sym {
+        let sg = self.subgraphs[subgraph as usize];
+        let (source, scope, key) = (
+            self.strings.resolve(sg.source).to_string(),
+            self.strings.resolve(sg.scope).to_string(),
+            self.strings.resolve(key).to_string(),
+        );
+        let mut attempt = 0u32;
+        loop {
+            let n = attempt.to_string();
+            let mut parts = vec![salt, source.as_str(), scope.as_str(), key.as_str()];
+            if attempt > 0 {
+                parts.push(&n);
+            }
+            let text = ids::generated_id(&parts);
+            let sym = self.strings.intern(&text);
+            let taken = if salt.is_empty() {
+                self.by_id.contains_key(&sym)
+            } else {
+                self.rel_ids.contains_key(&sym)
+            };
+            if !taken {
+                return sym;
+            }
+            attempt += 1;
+        }
+    }
+
+    fn add_relationship(
+        &mut self,
+        ctx: &ItemCtx<'_>,
+        index: usize,
+        fields: &[(Cow<'_, str>, Raw<'_>)],
+    ) -> Result<(), LoadError> {
+        let (mut key, mut ty, mut id, mut source, mut scope, mut class) =
+            (None, None, None, None, None, None);
+        let mut from = EndpointSpec::default();
+        let mut to = EndpointSpec::default();
+        let mut props = Vec::with_capacity(fields.len());
+        for (name, value) in fields {
+            let slot = match &**name {
+                "_key" => &mut key,
+                "_type" => &mut ty,
+                "_id" => &mut id,
+                "_source" => &mut source,
+                "_scope" => &mut scope,
+                "_fromEntityId" => &mut from.id,
+                "_fromEntityKey" => &mut from.key,
+                "_fromEntitySource" => &mut from.source,
+                "_fromEntityScope" => &mut from.scope,
+                "_toEntityId" => &mut to.id,
+                "_toEntityKey" => &mut to.key,
+                "_toEntitySource" => &mut to.source,
+                "_toEntityScope" => &mut to.scope,
+                "_class" => {
+                    match value {
+                        Raw::Str(s) => {
+                            class = Some(if s.bytes().any(|b| b.is_ascii_lowercase()) {
+                                self.strings.intern(&s.to_ascii_uppercase())
+                            } else {
+                                self.strings.intern(s)
+                            })
+                        }
+                        Raw::Arr(items) if items.len() == 1 && items[0].as_str().is_some() => {
+                            let s = items[0].as_str().unwrap_or_default().to_ascii_uppercase();
+                            class = Some(self.strings.intern(&s));
+                        }
+                        other => {
+                            return Err(ctx.error(format!(
+                                "a relationship's `_class` must be one string (its verb), not {}",
+                                other.kind()
+                            )))
+                        }
+                    }
+                    continue;
+                }
+                _ => {
+                    self.flatten_into(&mut props, name, value);
+                    continue;
+                }
+            };
+            if matches!(value, Raw::Null) {
+                continue;
+            }
+            *slot = Some(self.string_field(ctx, name, value)?);
+        }
+        let Some(class) = class else {
+            return Err(ctx.error("relationship has no `_class` (its verb)".into()));
+        };
+        for (end, spec) in [("_from", &from), ("_to", &to)] {
+            if spec.id.is_none() && spec.key.is_none() {
+                return Err(ctx.error(format!(
+                    "relationship has neither `{end}EntityId` nor `{end}EntityKey`"
+                )));
+            }
+        }
+        let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
+        self.pending.push(PendingRel {
+            file: ctx.file_index,
+            index: index as u32,
+            line: ctx.line as u32,
+            id,
+            key,
+            ty,
+            class,
+            subgraph,
+            from,
+            to,
+            props: Builder::finish_props(props),
+        });
+        Ok(())
+    }
+
+    /// Resolves every pending relationship (after all entities are in).
+    fn resolve_relationships(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut by_key: Vec<(Sym, EntityId)> = self
+            .entities
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key, EntityId(i as u32)))
+            .collect();
+        by_key.sort_unstable_by_key(|&(k, id)| (k, id));
+        self.relationships.reserve(pending.len());
+        for rel in pending {
+            let from = self.resolve_endpoint(&by_key, rel.subgraph, &rel.from, "_from");
+            let to = self.resolve_endpoint(&by_key, rel.subgraph, &rel.to, "_to");
+            let (from, to) = match (from, to) {
+                (Ok(f), Ok(t)) => (f, t),
+                (Err((endpoint, reason)), _) | (_, Err((endpoint, reason))) => {
+                    self.report.skipped_relationships.push(SkippedRelationship {
+                        file: self.files[rel.file as usize].clone(),
+                        index: rel.index as usize,
+                        line: (rel.line > 0).then_some(rel.line as usize),
+                        key: rel.key.map(|k| self.strings.resolve(k).to_string()),
+                        endpoint,
+                        reason,
+                    });
+                    continue;
+                }
+            };
+            let verb = self.strings.resolve(rel.class).to_string();
+            let key = match rel.key {
+                Some(k) => k,
+                None => {
+                    let text = ids::relationship_key(
+                        self.strings.resolve(self.entities[from.index()].key),
+                        &verb,
+                        self.strings.resolve(self.entities[to.index()].key),
+                    );
+                    self.strings.intern(&text)
+                }
+            };
+            let ty = match rel.ty {
+                Some(t) => t,
+                None => {
+                    let text = ids::relationship_type(
+                        self.strings.resolve(self.entities[from.index()].ty),
+                        &verb,
+                        self.strings.resolve(self.entities[to.index()].ty),
+                    );
+                    self.strings.intern(&text)
+                }
+            };
+            self.insert_relationship(
+                rel.subgraph,
+                key,
+                ty,
+                rel.class,
+                rel.id,
+                from,
+                to,
+                rel.props,
+            );
+        }
+    }
+
+    /// Inserts a relationship or updates the one with the same subgraph and key.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn insert_relationship(
+        &mut self,
+        subgraph: u32,
+        key: Sym,
+        ty: Sym,
+        class: Sym,
+        id: Option<Sym>,
+        from: EntityId,
+        to: EntityId,
+        props: Props,
+    ) -> u32 {
+        if let Some(&existing) = self.rel_by_subgraph_key.get(&(subgraph, key)) {
+            self.report.duplicates += 1;
+            self.report.duplicate_relationships += 1;
+            let names = self.names;
+            let rec = &mut self.relationships[existing as usize];
+            let old_version = find_prop(&rec.props, names.version)
+                .and_then(PropValue::as_f64)
+                .unwrap_or(1.0);
+            let mut props = props.into_vec();
+            if find_prop(&props, names.version).is_none() {
+                props.push((names.version, PropValue::Number(old_version + 1.0)));
+                props.sort_by_key(|(k, _)| *k);
+            }
+            rec.ty = ty;
+            rec.class = class;
+            rec.from = from;
+            rec.to = to;
+            rec.props = props.into_boxed_slice();
+            return existing;
+        }
+        let id = match id {
+            Some(id) if !self.rel_ids.contains_key(&id) => id,
+            _ => self.fresh_id(subgraph, key, "relationship"),
+        };
+        let index = self.relationships.len() as u32;
+        self.rel_ids.insert(id, index);
+        self.rel_by_subgraph_key.insert((subgraph, key), index);
+        self.relationships.push(RelRec {
+            id,
+            key,
+            ty,
+            class,
+            subgraph,
+            from,
+            to,
+            props,
+        });
+        index
+    }
+
+    fn resolve_endpoint(
+        &self,
+        by_key: &[(Sym, EntityId)],
+        own: u32,
+        spec: &EndpointSpec,
+        end: &str,
+    ) -> Result<EntityId, (String, String)> {
+        let s = |sym: Sym| self.strings.resolve(sym);
+        if let Some(id) = spec.id {
+            return match self.by_id.get(&id) {
+                Some(&e) => Ok(e),
+                None => Err((
+                    s(id).to_string(),
+                    format!("`{end}EntityId` {:?}: no entity has this `_id`", s(id)),
+                )),
+            };
+        }
+        let Some(key) = spec.key else {
+            return Err((
+                String::new(),
+                format!("no `{end}EntityId` or `{end}EntityKey`"),
+            ));
+        };
+        let start = by_key.partition_point(|&(k, _)| k < key);
+        let end_i = by_key.partition_point(|&(k, _)| k <= key);
+        let with_key = &by_key[start..end_i];
+        if spec.source.is_none() && spec.scope.is_none() {
+            if let Some(&e) = self.by_subgraph_key.get(&(own, key)) {
+                return Ok(e);
+            }
+            let sg = self.subgraphs[own as usize];
+            let elsewhere = if with_key.is_empty() {
+                String::new()
+            } else {
+                let e = &self.entities[with_key[0].1.index()];
+                let other = self.subgraphs[e.subgraph as usize];
+                format!(
+                    " (an entity with this key exists in subgraph {}:{}; give \
+                     `{end}EntitySource` and `{end}EntityScope` to name it)",
+                    s(other.source),
+                    s(other.scope)
+                )
+            };
+            return Err((
+                s(key).to_string(),
+                format!(
+                    "`{end}EntityKey` {:?}: no entity with this key in the relationship's own \
+                     subgraph {}:{} (a bare key resolves only there){elsewhere}",
+                    s(key),
+                    s(sg.source),
+                    s(sg.scope)
+                ),
+            ));
+        }
+        let matches: Vec<EntityId> = with_key
+            .iter()
+            .map(|&(_, e)| e)
+            .filter(|e| {
+                let sg = self.subgraphs[self.entities[e.index()].subgraph as usize];
+                spec.source.is_none_or(|x| x == sg.source)
+                    && spec.scope.is_none_or(|x| x == sg.scope)
+            })
+            .collect();
+        let wanted = format!(
+            "source {} scope {}",
+            spec.source
+                .map_or("(any)".to_string(), |x| format!("{:?}", s(x))),
+            spec.scope
+                .map_or("(any)".to_string(), |x| format!("{:?}", s(x)))
+        );
+        match matches.as_slice() {
+            [e] => Ok(*e),
+            [] => Err((
+                s(key).to_string(),
+                format!(
+                    "`{end}EntityKey` {:?}: no entity with this key in {wanted}",
+                    s(key)
+                ),
+            )),
+            many => Err((
+                s(key).to_string(),
+                format!(
+                    "`{end}EntityKey` {:?}: ambiguous, {} entities with this key in {wanted}; \
+                     give both `{end}EntitySource` and `{end}EntityScope`",
+                    s(key),
+                    many.len()
+                ),
+            )),
+        }
+    }
+
+    /// Adds one document of a file: a payload object, an array of payloads/items, or an item.
+    fn add_document(
+        &mut self,
+        file: &FileCtx<'_>,
+        line: usize,
+        doc: &Raw<'_>,
+    ) -> Result<(), LoadError> {
+        match doc {
+            Raw::Arr(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.add_loose(file, line, &format!("[{i}]"), item)?;
+                }
+                Ok(())
+            }
+            other => self.add_loose(file, line, "", other),
+        }
+    }
+
+    /// A payload object, or a single entity / relationship / mapping rule.
+    fn add_loose(
+        &mut self,
+        file: &FileCtx<'_>,
+        line: usize,
+        path: &str,
+        doc: &Raw<'_>,
+    ) -> Result<(), LoadError> {
+        let Raw::Obj(fields) = doc else {
+            return Err(LoadError::Item {
+                file: file.name.to_string(),
+                item: item_name(line, path, "document"),
+                message: format!(
+                    "expected an object (a payload or an item), found {}",
+                    doc.kind()
+                ),
+            });
+        };
+        let has = |k: &str| fields.iter().any(|(n, _)| n == k);
+        if has("entities") || has("relationships") || has("mappingRules") {
+            return self.add_payload(file, line, path, doc);
+        }
+        let source = file.source;
+        let ctx = ItemCtx {
+            file: file.name,
+            file_index: file.index,
+            item: item_name(line, path, "item"),
+            line,
+            source,
+            scope: file.scope,
+        };
+        if [
+            "_fromEntityKey",
+            "_fromEntityId",
+            "_toEntityKey",
+            "_toEntityId",
+        ]
+        .iter()
+        .any(|k| has(k))
+        {
+            let index = self.file_rel_count(file.index);
+            self.add_relationship(&ctx, index, fields)
+        } else if has("sourceFilter") {
+            let rule = MappingRule::from_json(&doc.to_json(), format!("{} {}", ctx.file, ctx.item))
+                .map_err(|m| ctx.error(m))?;
+            self.rules.push(rule);
+            Ok(())
+        } else {
+            self.add_entity(&ctx, fields)
+        }
+    }
+
+    fn file_rel_count(&self, file: u32) -> usize {
+        self.pending
+            .iter()
+            .rev()
+            .take_while(|p| p.file == file)
+            .count()
+    }
+
+    fn add_payload(
+        &mut self,
+        file: &FileCtx<'_>,
+        line: usize,
+        path: &str,
+        doc: &Raw<'_>,
+    ) -> Result<(), LoadError> {
+        let field_err = |name: &str, what: &str| LoadError::Item {
+            file: file.name.to_string(),
+            item: item_name(line, path, "payload"),
+            message: format!("`{name}` must be {what}"),
+        };
+        let mut source = file.source;
+        let mut scope = file.scope;
+        if let Some(v) = doc.get("source") {
+            match v {
+                Raw::Str(s) => source = self.strings.intern(s),
+                Raw::Null => {}
+                _ => return Err(field_err("source", "a string")),
+            }
+        }
+        if let Some(v) = doc.get("scope") {
+            match v {
+                Raw::Str(s) => scope = self.strings.intern(s),
+                Raw::Null => {}
+                _ => return Err(field_err("scope", "a string")),
+            }
+        }
+        let list = |name: &str| -> Result<&[Raw<'_>], LoadError> {
+            match doc.get(name) {
+                None | Some(Raw::Null) => Ok(&[]),
+                Some(Raw::Arr(items)) => Ok(items),
+                Some(_) => Err(field_err(name, "an array")),
+            }
+        };
+        let prefix = |name: &str, i: usize| -> String {
+            if path.is_empty() {
+                format!("{name}[{i}]")
+            } else {
+                format!("{path}.{name}[{i}]")
+            }
+        };
+        for (i, item) in list("entities")?.iter().enumerate() {
+            let ctx = ItemCtx {
+                file: file.name,
+                file_index: file.index,
+                item: item_name(line, &prefix("entities", i), "entity"),
+                line,
+                source,
+                scope,
+            };
+            match item {
+                Raw::Obj(fields) => self.add_entity(&ctx, fields)?,
+                other => {
+                    return Err(
+                        ctx.error(format!("an entity must be an object, not {}", other.kind()))
+                    )
+                }
+            }
+        }
+        let base = self.file_rel_count(file.index);
+        for (i, item) in list("relationships")?.iter().enumerate() {
+            let ctx = ItemCtx {
+                file: file.name,
+                file_index: file.index,
+                item: item_name(line, &prefix("relationships", i), "relationship"),
+                line,
+                source,
+                scope,
+            };
+            match item {
+                Raw::Obj(fields) => self.add_relationship(&ctx, base + i, fields)?,
+                other => {
+                    return Err(ctx.error(format!(
+                        "a relationship must be an object, not {}",
+                        other.kind()
+                    )))
+                }
+            }
+        }
+        for (i, item) in list("mappingRules")?.iter().enumerate() {
+            let origin = format!(
+                "{} {}",
+                file.name,
+                item_name(line, &prefix("mappingRules", i), "rule")
+            );
+            let rule = MappingRule::from_json(&item.to_json(), origin).map_err(|message| {
+                LoadError::Item {
+                    file: file.name.to_string(),
+                    item: item_name(line, &prefix("mappingRules", i), "rule"),
+                    message,
+                }
+            })?;
+            self.rules.push(rule);
+        }
+        Ok(())
+    }
+}
+
+fn item_name(line: usize, path: &str, what: &str) -> String {
+    match (line, path.is_empty()) {
+        (0, true) => format!("the {what}"),
+        (0, false) => path.to_string(),
+        (l, true) => format!("line {l}"),
+        (l, false) => format!("line {l} {path}"),
+    }
+}
+
+/// The file an item comes from.
+pub(crate) struct FileCtx<'a> {
+    name: &'a str,
+    index: u32,
+    source: Sym,
+    scope: Sym,
+}
+
+/// Where an item is, for messages, and its default subgraph.
+pub(crate) struct ItemCtx<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) file_index: u32,
+    pub(crate) item: String,
+    pub(crate) line: usize,
+    pub(crate) source: Sym,
+    pub(crate) scope: Sym,
+}
+
+impl ItemCtx<'_> {
+    pub(crate) fn error(&self, message: String) -> LoadError {
+        LoadError::Item {
+            file: self.file.to_string(),
+            item: self.item.clone(),
+            message,
+        }
+    }
+}
+
+/// Loads fixtures into a [`Graph`]: add files, folders, bytes or JSON values, then
+/// [`Loader::finish`].
+pub struct Loader {
+    options: LoadOptions,
+    builder: Builder,
+}
+
+impl Loader {
+    /// A loader with `options`.
+    pub fn new(options: LoadOptions) -> Loader {
+        let ts = options.timestamp_ms.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0)
+        });
+        Loader {
+            builder: Builder::new(ts),
+            options,
+        }
+    }
+
+    /// Adds a file's bytes. `name` is used in messages and, without its folders and extension,
+    /// as the default scope; a name ending in `.jsonl` / `.ndjson` is read as JSON-lines.
+    pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
+        let parsed = parse_file(name, bytes.into(), is_json_lines(name))?;
+        self.add_parsed(name, &parsed)
+    }
+
+    /// Adds a JSON value (a payload, or an array of payloads or items) as if read from `name`.
+    pub fn add_json_value(
+        &mut self,
+        name: &str,
+        value: &serde_json::Value,
+    ) -> Result<(), LoadError> {
+        let raw = Raw::from_json(value);
+        let file = self.file_ctx(name);
+        self.builder.add_document(&file_ctx_ref(&file), 0, &raw)
+    }
+
+    /// Adds mapping rules (in addition to the fixtures' own).
+    pub fn add_rules(&mut self, rules: impl IntoIterator<Item = MappingRule>) {
+        self.builder.rules.extend(rules);
+    }
+
+    fn file_ctx(&mut self, name: &str) -> (String, u32, Sym, Sym) {
+        let index = self.builder.files.len() as u32;
+        self.builder.files.push(name.to_string());
+        self.builder.report.files += 1;
+        let stem = Path::new(name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or(name)
+            .to_string();
+        let scope = self.builder.strings.intern(&stem);
+        (name.to_string(), index, self.builder.names.api, scope)
+    }
+
+    fn add_parsed(&mut self, name: &str, parsed: &Parsed) -> Result<(), LoadError> {
+        let file = self.file_ctx(name);
+        let ctx = file_ctx_ref(&file);
+        for (line, doc) in parsed.docs() {
+            self.builder.add_document(&ctx, *line, doc)?;
+        }
+        Ok(())
+    }
+
+    /// Adds files and folders (folders recursively, sorted by path), reading and parsing on
+    /// several threads while the graph is built in order.
+    pub fn add_paths(&mut self, paths: &[PathBuf]) -> Result<(), LoadError> {
+        let mut files = Vec::new();
+        for p in paths {
+            files.extend(fixture_files(p)?);
+        }
+        let threads = match self.options.threads {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        }
+        .min(files.len().max(1));
+        if threads <= 1 || files.len() <= 1 {
+            for f in &files {
+                let bytes = std::fs::read(f).map_err(|e| io_error(f, e))?;
+                let name = f.display().to_string();
+                let parsed = parse_file(&name, bytes.into_boxed_slice(), is_json_lines(&name))?;
+                self.add_parsed(&name, &parsed)?;
+            }
+            return Ok(());
+        }
+        // Workers read and parse files ahead (at most `window` files in flight); this thread
+        // builds them in order.
+        let window = threads * 2;
+        let next = AtomicUsize::new(0);
+        let consumed = Mutex::new(0usize);
+        let wake = Condvar::new();
+        let (tx, rx) = mpsc::channel::<(usize, Result<Parsed, LoadError>)>();
+        let files_ref = &files;
+        std::thread::scope(|scope| -> Result<(), LoadError> {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, consumed, wake) = (&next, &consumed, &wake);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= files_ref.len() {
+                        return;
+                    }
+                    {
+                        let mut done = consumed.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *done + window && *done != usize::MAX {
+                            done = wake.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                        if *done == usize::MAX {
+                            return;
+                        }
+                    }
+                    let f = &files_ref[i];
+                    let name = f.display().to_string();
+                    let result = std::fs::read(f).map_err(|e| io_error(f, e)).and_then(|b| {
+                        parse_file(&name, b.into_boxed_slice(), is_json_lines(&name))
+                    });
+                    if tx.send((i, result)).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(tx);
+            let stop = || {
+                *consumed.lock().unwrap_or_else(|e| e.into_inner()) = usize::MAX;
+                wake.notify_all();
+            };
+            let mut buffer: BTreeMap<usize, Result<Parsed, LoadError>> = BTreeMap::new();
+            let mut want = 0;
+            while want < files_ref.len() {
+                let result = match buffer.remove(&want) {
+                    Some(r) => r,
+                    None => match rx.recv() {
+                        Ok((i, r)) => {
+                            buffer.insert(i, r);
+                            continue;
+                        }
+                        Err(_) => break,
+                    },
+                };
+                let outcome = result.and_then(|parsed| {
+                    let name = files_ref[want].display().to_string();
+                    let r = self.add_parsed(&name, &parsed);
+                    drop(parsed);
+                    r
+                });
+                if let Err(e) = outcome {
+                    stop();
+                    return Err(e);
+                }
+                want += 1;
+                *consumed.lock().unwrap_or_else(|e| e.into_inner()) = want;
+                wake.notify_all();
+            }
+            stop();
+            Ok(())
+        })
+    }
+
+    /// Resolves relationships, runs the mapper, builds the indexes.
+    pub fn finish(self) -> Result<Graph, LoadError> {
+        let Loader {
+            options,
+            mut builder,
+        } = self;
+        builder.resolve_relationships();
+        if options.strict && !builder.report.skipped_relationships.is_empty() {
+            return Err(LoadError::Unresolved(builder.report.skipped_relationships));
+        }
+        if options.global_mappings {
+            builder.rules.extend(mapper::global_rules().iter().cloned());
+        }
+        mapper::run(&mut builder, &options);
+        let mut report = std::mem::take(&mut builder.report);
+        report.entities = builder.entities.len();
+        report.relationships = builder.relationships.len();
+        report.mapping_rules = builder.rules.len();
+        let mut graph = Graph {
+            strings: builder.strings,
+            entities: builder.entities,
+            relationships: builder.relationships,
+            subgraphs: builder.subgraphs,
+            class_sets: builder.class_sets,
+            meta_defaults: builder.meta_defaults,
+            report,
+            ..Graph::default()
+        };
+        graph.index();
+        Ok(graph)
+    }
+}
+
+fn file_ctx_ref(file: &(String, u32, Sym, Sym)) -> FileCtx<'_> {
+    FileCtx {
+        name: &file.0,
+        index: file.1,
+        source: file.2,
+        scope: file.3,
+    }
+}
+
+impl Graph {
+    /// A graph from one JSON value (a payload, or an array of payloads or items), loaded as if
+    /// read from a file named `fixture.json` (default scope `fixture`), with `_createdOn` /
+    /// `_beginOn` defaults of 0 so that results are reproducible.
+    pub fn from_json_value(value: &serde_json::Value) -> Result<Graph, LoadError> {
+        let mut loader = Loader::new(LoadOptions {
+            timestamp_ms: Some(0),
+            ..LoadOptions::default()
+        });
+        loader.add_json_value("fixture.json", value)?;
+        loader.finish()
+    }
+
+    /// Like [`Graph::from_json_value`], from JSON text (errors carry line and column).
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str) -> Result<Graph, LoadError> {
+        let mut loader = Loader::new(LoadOptions {
+            timestamp_ms: Some(0),
+            ..LoadOptions::default()
+        });
+        loader.add_bytes("fixture.json", text.as_bytes())?;
+        loader.finish()
+    }
+}

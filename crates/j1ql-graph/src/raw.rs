@@ -1,0 +1,161 @@
+//! A borrowed JSON tree: strings without escapes point into the file's bytes, so parsing a
+//! payload allocates little more than the item vectors.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// A JSON value whose strings borrow from the input when they can.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Raw<'a> {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Cow<'a, str>),
+    Arr(Vec<Raw<'a>>),
+    Obj(Vec<(Cow<'a, str>, Raw<'a>)>),
+}
+
+impl<'a> Raw<'a> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Raw::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<&Raw<'a>> {
+        match self {
+            Raw::Obj(fields) => fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Raw::Null => "null",
+            Raw::Bool(_) => "a boolean",
+            Raw::Num(_) => "a number",
+            Raw::Str(_) => "a string",
+            Raw::Arr(_) => "an array",
+            Raw::Obj(_) => "an object",
+        }
+    }
+
+    /// Back to JSON (for mapping rules, which are small).
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match self {
+            Raw::Null => serde_json::Value::Null,
+            Raw::Bool(b) => serde_json::Value::Bool(*b),
+            Raw::Num(n) => crate::value::number_to_json(*n),
+            Raw::Str(s) => serde_json::Value::String(s.to_string()),
+            Raw::Arr(a) => serde_json::Value::Array(a.iter().map(Raw::to_json).collect()),
+            Raw::Obj(fields) => serde_json::Value::Object(
+                fields
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub(crate) fn from_json(value: &serde_json::Value) -> Raw<'static> {
+        match value {
+            serde_json::Value::Null => Raw::Null,
+            serde_json::Value::Bool(b) => Raw::Bool(*b),
+            serde_json::Value::Number(n) => Raw::Num(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Raw::Str(Cow::Owned(s.clone())),
+            serde_json::Value::Array(a) => Raw::Arr(a.iter().map(Raw::from_json).collect()),
+            serde_json::Value::Object(m) => Raw::Obj(
+                m.iter()
+                    .map(|(k, v)| (Cow::Owned(k.clone()), Raw::from_json(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+struct CowStr<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Raw<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Raw<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(Raw::Null)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(Raw::Bool(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(Raw::Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Raw::Num(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(Raw::Num(v))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Raw::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Raw::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Raw::Str(Cow::Owned(v)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Raw::Arr(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
+                while let Some(CowStr(key)) = map.next_key()? {
+                    let value = map.next_value()?;
+                    fields.push((key, value));
+                }
+                Ok(Raw::Obj(fields))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Parses one JSON document (the whole of `bytes`).
+pub(crate) fn parse(bytes: &[u8]) -> Result<Raw<'_>, serde_json::Error> {
+    serde_json::from_slice(bytes)
+}
