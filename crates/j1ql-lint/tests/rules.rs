@@ -1,0 +1,159 @@
+//! One failing and one passing example per rule (the registry's own `bad` and `good`), fixes
+//! snapshot-tested and re-linted clean, `j1ql-ignore` comments and configuration.
+
+use j1ql_lint::{fix, lint, Applicability, Config, LintOptions, RULES};
+
+fn all_rules() -> LintOptions {
+    let mut config = Config::default();
+    config.lint.select = vec!["ALL".to_string()];
+    let mut options = LintOptions::new(&config);
+    options.alert = true;
+    options
+}
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/lint"),
+    );
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+fn codes(text: &str, options: &LintOptions) -> Vec<String> {
+    lint(text, options).into_iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn every_rule_fails_its_bad_example_and_passes_its_good_one() {
+    let options = all_rules();
+    for rule in RULES {
+        // S012 needs the tags of loaded data, which the linter does not load.
+        if rule.code == "S012" {
+            continue;
+        }
+        let bad = codes(rule.bad, &options);
+        assert!(
+            bad.iter().any(|c| c == rule.code),
+            "{}: the bad example `{}` is not reported: {bad:?}",
+            rule.code,
+            rule.bad
+        );
+        let good = codes(rule.good, &options);
+        assert!(
+            !good.iter().any(|c| c == rule.code),
+            "{}: the good example `{}` is reported: {good:?}",
+            rule.code,
+            rule.good
+        );
+        assert!(
+            j1ql_syntax::parse(rule.good).errors().is_empty(),
+            "{}: the good example has syntax errors",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn fixes_are_snapshot_tested_and_relint_clean() {
+    let options = all_rules();
+    let mut report = String::new();
+    for rule in RULES {
+        if rule.fix == Applicability::None {
+            continue;
+        }
+        let fixed = fix(rule.bad, &options, rule.fix == Applicability::Unsafe);
+        assert!(
+            fixed.applied > 0,
+            "{}: no fix applied to `{}`",
+            rule.code,
+            rule.bad
+        );
+        assert!(
+            !fixed.remaining.iter().any(|d| d.code == rule.code),
+            "{}: still reported after the fix: {}",
+            rule.code,
+            fixed.text
+        );
+        assert!(j1ql_syntax::parse(&fixed.text).errors().is_empty());
+        let again = lint(&fixed.text, &options);
+        assert_eq!(again, fixed.remaining);
+        report.push_str(&format!(
+            "{} ({:?})\n  before: {}\n  after:  {}\n",
+            rule.code, rule.fix, rule.bad, fixed.text
+        ));
+    }
+    settings().bind(|| insta::assert_snapshot!("fixes", report));
+}
+
+#[test]
+fn unsafe_fixes_need_the_flag() {
+    let options = all_rules();
+    let text = "FIND Host WITH tag.Env != ('prod' AND 'stage') AND active = true";
+    let safe = fix(text, &options, false);
+    assert!(safe.remaining.iter().any(|d| d.code == "L002"));
+    let unsafe_ = fix(text, &options, true);
+    assert!(!unsafe_.remaining.iter().any(|d| d.code == "L002"));
+    assert_eq!(
+        unsafe_.text,
+        "FIND Host WITH (tag.Env != 'prod' OR tag.Env != 'stage') AND active = true"
+    );
+}
+
+#[test]
+fn ignore_comments_suppress_rules_for_the_next_query() {
+    let options = LintOptions::default();
+    let text = "// j1ql-ignore: L001\nfind User\nfind Device\n";
+    let found = lint(text, &options);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "L001");
+    assert!(u32::from(found[0].range.start()) > 25);
+    // Without codes: every rule.
+    assert!(lint("// j1ql-ignore\nfind Usr WITH a = 'true'", &options).is_empty());
+    // Only the line before the query.
+    assert_eq!(lint("// j1ql-ignore\n\nfind User", &options).len(), 1);
+}
+
+#[test]
+fn configuration_selects_ignores_and_sets_severity() {
+    let text = "find User LIMIT 1000";
+    let config = Config::from_toml("[lint]\nignore = [\"L001\"]\nmax-limit = 5000\n").unwrap();
+    assert!(lint(text, &LintOptions::new(&config)).is_empty());
+    let config = Config::from_toml(
+        "[lint]\nselect = [\"L00\"]\n[lint.severity]\nL001 = \"error\"\nL009 = \"off\"\n",
+    )
+    .unwrap();
+    let found = lint(text, &LintOptions::new(&config));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, j1ql_lint::Severity::Error);
+    let config = Config::from_toml("[format]\nkeyword-case = \"lower\"\n").unwrap();
+    assert_eq!(
+        codes("find User THAT HAS Device", &LintOptions::new(&config)),
+        ["L001"]
+    );
+    let path_options = LintOptions::for_path(&Config::default(), "repo/rule-packs/aws.json");
+    assert!(path_options.alert);
+    assert!(!LintOptions::for_path(&Config::default(), "queries/a.j1ql").alert);
+}
+
+#[test]
+fn syntax_errors_are_errors_and_block_fixes() {
+    let options = LintOptions::default();
+    let found = lint("find User WITH", &options);
+    assert!(found.iter().any(|d| d.code.starts_with('P')));
+    let fixed = fix("find User WITH", &options, true);
+    assert_eq!(fixed.text, "find User WITH");
+    assert_eq!(fixed.applied, 0);
+}
+
+#[test]
+fn explain_mentions_examples() {
+    for rule in RULES {
+        let text = rule.explain();
+        assert!(
+            text.contains(rule.bad) && text.contains(rule.good),
+            "{}",
+            rule.code
+        );
+    }
+}
