@@ -52,6 +52,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Format J1QL in place: files, folders (every `*.j1ql`, recursively), or `-` (stdin to
+    /// stdout). YAML/JSON question files and Markdown given by name have their embedded
+    /// queries formatted. `--check` changes nothing, prints a diff and exits 1 if a file
+    /// would change. Settings come from the nearest `j1ql.toml` (`[format]`).
+    Fmt {
+        /// Files, folders or `-`; default: the current folder.
+        paths: Vec<PathBuf>,
+        /// Only check: print a diff of what would change and exit 1 if anything would.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint J1QL: syntax errors, semantic checks and style rules (`--explain CODE` describes
+    /// one). Exits 1 when an error-severity finding remains. Settings come from the nearest
+    /// `j1ql.toml` (`[lint]`).
+    Lint {
+        /// Files, folders or `-`; default: the current folder.
+        paths: Vec<PathBuf>,
+        /// Apply safe fixes in place (`-`: print the fixed text).
+        #[arg(long)]
+        fix: bool,
+        /// Apply unsafe fixes too (implies `--fix`).
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::commands::LintFormat::Human)]
+        format: crate::commands::LintFormat,
+        /// Print the documentation of a rule (`L001`, `keyword-case`) and exit.
+        #[arg(long, value_name = "CODE")]
+        explain: Option<String>,
+    },
 }
 
 /// How results are printed.

@@ -10,6 +10,7 @@
 mod cli;
 mod commands;
 mod diagnostic_render;
+mod embedded;
 mod input;
 mod output;
 

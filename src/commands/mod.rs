@@ -2,7 +2,11 @@
 
 mod check;
 mod corpus_check;
+mod fmt;
+mod lint;
 mod parse;
+
+pub use lint::LintFormat;
 
 use crate::cli::{Cli, Command};
 use crate::output::{CliError, Outcome};
@@ -17,5 +21,14 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             kinds,
             format,
         } => corpus_check::run(&file, &kinds, format),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Lint { explain: Some(code), .. } => lint::explain(&code),
+        Command::Lint {
+            paths,
+            fix,
+            unsafe_fixes,
+            format,
+            explain: None,
+        } => lint::run(&paths, fix, unsafe_fixes, format),
     }
 }
