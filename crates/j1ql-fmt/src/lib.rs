@@ -245,9 +245,11 @@ fn is_verb_word(token: &SyntaxToken) -> bool {
     token.kind() == IDENT && token.parent().is_some_and(|p| p.kind() == VERB)
 }
 
-/// A string that is a value (not a full-text search or a column name).
+/// A string that is a value (not a full-text search, a column name, or an ORDER BY column).
 fn is_value_string(token: &SyntaxToken) -> bool {
-    token.parent().is_some_and(|p| p.kind() == LITERAL)
+    token
+        .parent()
+        .is_some_and(|p| p.kind() == LITERAL && !p.ancestors().any(|a| a.kind() == ORDER_ITEM))
 }
 
 fn format_document(root: &SyntaxNode, options: &FormatOptions, layout: Layout) -> String {
@@ -352,6 +354,9 @@ struct Item {
     opens_block: bool,
     /// The closing parenthesis of such a group.
     closes_block: bool,
+    /// Parenthesis or AND/OR of a value group: one value per line when a clause is still too
+    /// wide with its filter broken.
+    in_value_group: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -381,7 +386,10 @@ fn format_query(query: &SyntaxNode, options: &FormatOptions, layout: Layout) -> 
             forced
                 || has_return
                 || clauses >= 3
-                || render_segment(&items, 0, false, options).chars().count() > options.line_width
+                || render_segment(&items, 0, false, false, options)
+                    .chars()
+                    .count()
+                    > options.line_width
         }
     };
 
@@ -413,10 +421,17 @@ fn format_query(query: &SyntaxNode, options: &FormatOptions, layout: Layout) -> 
             })
             .unwrap_or(0);
         let prefix = indent(level, options);
-        let mut text = render_segment(segment, level, false, options);
-        let has_soft = layout == Layout::Normal && segment.iter().any(|i| i.brk == Break::Soft);
-        if has_soft && too_wide(&prefix, &text, options) {
-            text = render_segment(segment, level, true, options);
+        let mut text = render_segment(segment, level, false, false, options);
+        let normal = layout == Layout::Normal;
+        if normal
+            && segment.iter().any(|i| i.brk == Break::Soft)
+            && too_wide(&prefix, &text, options)
+        {
+            text = render_segment(segment, level, true, false, options);
+        }
+        if normal && segment.iter().any(|i| i.in_value_group) && too_wide(&prefix, &text, options) {
+            let soft = segment.iter().any(|i| i.brk == Break::Soft);
+            text = render_segment(segment, level, soft, true, options);
         }
         if n > 0 {
             out.push('\n');
@@ -439,7 +454,13 @@ fn indent(level: usize, options: &FormatOptions) -> String {
 
 /// Lays out items that start a line at `level` (the first line's indentation is not
 /// included).
-fn render_segment(items: &[Item], level: usize, soft: bool, options: &FormatOptions) -> String {
+fn render_segment(
+    items: &[Item],
+    level: usize,
+    soft: bool,
+    wide: bool,
+    options: &FormatOptions,
+) -> String {
     let mut out = String::new();
     let mut head_done = false;
     let mut force_newline = false;
@@ -459,10 +480,11 @@ fn render_segment(items: &[Item], level: usize, soft: bool, options: &FormatOpti
                 out.push_str(&indent(n, options));
                 line_indent = n;
             };
-            if item.closes_block {
+            let group = wide && item.in_value_group;
+            if item.closes_block || (group && item.text == ")") {
                 let outer = blocks.pop().unwrap_or(level);
                 newline(&mut out, outer);
-            } else if force_newline || own_line {
+            } else if force_newline || own_line || (group && item.text != "(") {
                 newline(&mut out, continuation);
             } else if soft && item.brk == Break::Soft && blocks.is_empty() {
                 newline(&mut out, level + 1);
@@ -475,7 +497,7 @@ fn render_segment(items: &[Item], level: usize, soft: bool, options: &FormatOpti
             head_done = true;
         }
         force_newline = item.comment.is_some_and(|c| c.newline_after);
-        if item.opens_block {
+        if item.opens_block || (wide && item.in_value_group && item.text == "(") {
             blocks.push(line_indent);
             force_newline = true;
         }
@@ -508,6 +530,7 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
                     glue: false,
                     opens_block: false,
                     closes_block: false,
+                    in_value_group: false,
                     comment: Some(Comment {
                         own_line: newline_before,
                         newline_after: token.kind() == LINE_COMMENT || next_ws,
@@ -528,6 +551,9 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
                     comment: None,
                     opens_block: block && token.kind() == L_PAREN,
                     closes_block: block && token.kind() != L_PAREN,
+                    in_value_group: !block
+                        && matches!(token.kind(), L_PAREN | R_PAREN | AND_KW | OR_KW)
+                        && token.parent().is_some_and(|p| p.kind() == VALUE_GROUP),
                 });
                 prev = Some(token.clone());
             }

@@ -158,3 +158,20 @@ fn range_formatting_touches_only_the_queries_in_range() {
         "FIND a\nFIND b WITH x = 1\nFIND c\n"
     );
 }
+
+#[test]
+fn wide_value_groups_put_one_value_per_line() {
+    let values: Vec<String> = (0..14).map(|i| format!("'extension-number-{i}'")).collect();
+    let text = format!(
+        "FIND azure_vm THAT !USES azure_vm_extension WITH displayName ^= ({}) AND active = true",
+        values.join(" or ")
+    );
+    let out = fmt(&text);
+    assert!(out.lines().all(|l| l.len() <= 120), "{out}");
+    assert!(
+        out.contains("^= (\n    'extension-number-0'\n    OR 'extension-number-1'\n"),
+        "{out}"
+    );
+    assert!(out.contains("\n  )\n    AND active = true"), "{out}");
+    assert_eq!(fmt(&out), out);
+}
