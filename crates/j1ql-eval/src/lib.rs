@@ -3,3 +3,22 @@
 //! The evaluator shared by `j1ql run`, query suites and the language server: it runs a
 //! lowered query ([`j1ql_semantics::ir::Query`]) over a loaded [`j1ql_graph::Graph`] and
 //! returns results in JupiterOne's shapes (list, table, tree).
+
+mod bindings;
+mod compare;
+mod error;
+mod evaluate;
+mod filter;
+mod functions;
+mod json;
+mod paths;
+mod pattern;
+mod resolve;
+
+pub use error::EvalError;
+pub use evaluate::{compare_json, evaluate, EvalOptions, QueryResult};
+pub use paths::Budget;
+pub use resolve::ValueContext;
+pub mod demo;
+pub mod run;
+pub use run::{run_query, RunError};

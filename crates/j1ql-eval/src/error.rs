@@ -1,0 +1,61 @@
+//! Why an evaluation could not finish.
+
+/// An evaluation error. Each reads as a sentence saying what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// A `${ param.x }` / `{{x}}` without a value.
+    MissingParam {
+        /// Its name.
+        name: String,
+        /// As written.
+        written: String,
+    },
+    /// A regex literal that does not compile.
+    InvalidRegex {
+        /// The pattern.
+        pattern: String,
+        /// The regex engine's message.
+        message: String,
+    },
+    /// A smart class whose configured definition does not parse.
+    InvalidSmartClass {
+        /// The name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The query did more work, or produced more rows, than the budget allows.
+    Budget {
+        /// Which limit.
+        what: &'static str,
+        /// The limit.
+        limit: u64,
+    },
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::MissingParam { name, written } => write!(
+                f,
+                "parameter {written} has no value: pass --param {name}=VALUE"
+            ),
+            EvalError::InvalidRegex { pattern, message } => {
+                write!(f, "invalid regular expression /{pattern}/: {message}")
+            }
+            EvalError::InvalidSmartClass { name, message } => {
+                write!(
+                    f,
+                    "smart class #{name} has an invalid definition: {message}"
+                )
+            }
+            EvalError::Budget { what, limit } => write!(
+                f,
+                "query stopped: it exceeded the {what} budget ({limit}); add filters or a LIMIT, \
+                 or raise the budget"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}

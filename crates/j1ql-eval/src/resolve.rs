@@ -1,0 +1,144 @@
+//! From IR values to evaluation values: parameters, dates relative to "now", regexes.
+
+use std::collections::BTreeMap;
+
+use j1ql_semantics::dates::{civil_from_days, days_from_civil, days_in_month};
+use j1ql_semantics::ir::{self, DateUnit, LogicOp};
+
+use crate::compare::RValue;
+use crate::error::EvalError;
+
+/// What values depend on: the clock and the parameters.
+#[derive(Debug, Clone, Default)]
+pub struct ValueContext {
+    /// "Now" in epoch milliseconds, for relative dates.
+    pub now_ms: i64,
+    /// Values of `${ param.x }`, `${x}` and `{{x}}`.
+    pub params: BTreeMap<String, serde_json::Value>,
+}
+
+impl ValueContext {
+    /// Resolves a value that is not a property reference.
+    pub fn resolve(&self, value: &ir::Value) -> Result<RValue, EvalError> {
+        Ok(match value {
+            ir::Value::String(s) => RValue::Str(s.clone()),
+            ir::Value::Number(n) => RValue::Num(*n),
+            ir::Value::Bool(b) => RValue::Bool(*b),
+            ir::Value::Undefined => RValue::Undefined,
+            ir::Value::Date(ms) => RValue::Num(*ms as f64),
+            ir::Value::RelativeDate { amount, unit } => {
+                RValue::Num(shift(self.now_ms, *amount, *unit) as f64)
+            }
+            ir::Value::Regex { pattern, flags } => RValue::Regex(compile_regex(pattern, flags)?),
+            ir::Value::Param { name, written } => {
+                let value = self
+                    .params
+                    .get(name)
+                    .ok_or_else(|| EvalError::MissingParam {
+                        name: name.clone(),
+                        written: written.clone(),
+                    })?;
+                from_json(value)
+            }
+            ir::Value::Group { op, values } => RValue::Group(
+                *op,
+                values
+                    .iter()
+                    .map(|v| self.resolve(v))
+                    .collect::<Result<_, _>>()?,
+            ),
+            // Property references are resolved per row by the caller.
+            ir::Value::Property(_) => RValue::Undefined,
+        })
+    }
+}
+
+/// A JSON parameter value: arrays become OR groups (a parameter may hold an array).
+pub fn from_json(value: &serde_json::Value) -> RValue {
+    match value {
+        serde_json::Value::Null => RValue::Undefined,
+        serde_json::Value::Bool(b) => RValue::Bool(*b),
+        serde_json::Value::Number(n) => RValue::Num(n.as_f64().unwrap_or(f64::NAN)),
+        serde_json::Value::String(s) => RValue::Str(s.clone()),
+        serde_json::Value::Array(items) => {
+            RValue::Group(LogicOp::Or, items.iter().map(from_json).collect())
+        }
+        serde_json::Value::Object(_) => RValue::Str(value.to_string()),
+    }
+}
+
+fn compile_regex(pattern: &str, flags: &str) -> Result<regex::Regex, EvalError> {
+    let mut builder = regex::RegexBuilder::new(pattern);
+    builder.case_insensitive(flags.contains('i'));
+    builder.multi_line(flags.contains('m'));
+    builder.dot_matches_new_line(flags.contains('s'));
+    builder.size_limit(1 << 20);
+    builder.build().map_err(|e| EvalError::InvalidRegex {
+        pattern: pattern.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// `now + amount units`; months and years move on the calendar (clamping the day).
+pub fn shift(now_ms: i64, amount: f64, unit: Option<DateUnit>) -> i64 {
+    const MINUTE: f64 = 60_000.0;
+    let fixed = match unit {
+        None => return now_ms,
+        Some(DateUnit::Minute) => MINUTE,
+        Some(DateUnit::Hour) => 60.0 * MINUTE,
+        Some(DateUnit::Day) => 1_440.0 * MINUTE,
+        Some(DateUnit::Week) => 10_080.0 * MINUTE,
+        Some(DateUnit::Month) => return add_months(now_ms, amount),
+        Some(DateUnit::Year) => return add_months(now_ms, amount * 12.0),
+    };
+    now_ms + (amount * fixed).round() as i64
+}
+
+fn add_months(now_ms: i64, months: f64) -> i64 {
+    let whole = months.trunc() as i64;
+    let days = now_ms.div_euclid(86_400_000);
+    let ms_of_day = now_ms.rem_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let total = y * 12 + (m - 1) + whole;
+    let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+    let nd = d.min(days_in_month(ny, nm));
+    let base = days_from_civil(ny, nm, nd) * 86_400_000 + ms_of_day;
+    // A fractional month counts as 30 days per month.
+    base + ((months - whole as f64) * 30.0 * 86_400_000.0).round() as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_700_000_000_000; // 2023-11-14T22:13:20Z
+
+    #[test]
+    fn relative_dates() {
+        assert_eq!(shift(NOW, -1.0, Some(DateUnit::Day)), NOW - 86_400_000);
+        assert_eq!(shift(NOW, -24.0, Some(DateUnit::Hour)), NOW - 86_400_000);
+        assert_eq!(shift(NOW, 0.0, None), NOW);
+        // One month back from 2023-11-14 is 2023-10-14, same time of day.
+        assert_eq!(
+            shift(NOW, -1.0, Some(DateUnit::Month)),
+            NOW - 31 * 86_400_000
+        );
+        assert_eq!(
+            shift(NOW, -1.0, Some(DateUnit::Year)),
+            NOW - 365 * 86_400_000
+        );
+    }
+
+    #[test]
+    fn missing_param_is_an_error() {
+        let cx = ValueContext::default();
+        let v = ir::Value::Param {
+            name: "x".into(),
+            written: "${ param.x }".into(),
+        };
+        assert!(matches!(
+            cx.resolve(&v),
+            Err(EvalError::MissingParam { .. })
+        ));
+    }
+}
