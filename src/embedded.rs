@@ -82,9 +82,9 @@ impl Region {
     }
 
     /// Adjusts formatter output to what the region held: no final line break where there was
-    /// none.
+    /// none (except in a J1QL file, which always ends with one).
     pub fn fit(&self, mut formatted: String) -> String {
-        if !self.text.ends_with('\n') {
+        if self.encoding != Encoding::Raw && !self.text.ends_with('\n') {
             while formatted.ends_with('\n') {
                 formatted.pop();
             }
