@@ -27,15 +27,23 @@ pub fn stable_hash(parts: &[&str]) -> u64 {
 /// across runs: the same source, scope and key always give the same `_id`.
 pub fn generated_id(parts: &[&str]) -> String {
     let a = fnv(0xcbf2_9ce4_8422_2325, parts);
-    let b = fnv(0x84222325_cbf29ce4, parts);
-    format!(
-        "{:08x}-{:04x}-5{:03x}-{:04x}-{:012x}",
-        (a >> 32) as u32,
-        (a >> 16) as u16,
-        (a & 0x0fff) as u16,
-        ((b >> 48) as u16 & 0x3fff) | 0x8000,
-        b & 0xffff_ffff_ffff
-    )
+    let b = fnv(0x8422_2325_cbf2_9ce4, parts);
+    // 8-4-4-4-12 hex digits; version nibble 5, variant bits 10.
+    let a = (a & !0xf000) | 0x5000;
+    let b = (b & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    let mut bits = [0u8; 16];
+    bits[..8].copy_from_slice(&a.to_be_bytes());
+    bits[8..].copy_from_slice(&b.to_be_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, byte) in bits.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[(byte >> 4) as usize] as char);
+        out.push(HEX[(byte & 15) as usize] as char);
+    }
+    out
 }
 
 /// The JupiterOne SDK's relationship `_type`: `<fromType>_<verb lowercased>_<toType minus the

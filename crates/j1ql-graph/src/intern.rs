@@ -21,8 +21,12 @@ impl Sym {
 pub(crate) fn hash_str(s: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write(s.as_bytes());
-    h.write_u8(0xff);
-    h.finish()
+    h.write_usize(s.len());
+    // Fx mixes poorly into the low bits (which pick the bucket): finish with murmur3's fmix64.
+    let mut z = h.finish();
+    z = (z ^ (z >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    z = (z ^ (z >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    z ^ (z >> 33)
 }
 
 /// The string table: one byte arena, a span per string and a hash table of indices.
@@ -126,11 +130,32 @@ impl Interner {
             if start & OVERFLOW_BIT != 0 && end == u32::MAX {
                 hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
             } else {
-                // Spans always cover whole strs.
-                hash_str(std::str::from_utf8(&bytes[start as usize..end as usize]).unwrap_or(""))
+                // SAFETY: spans always cover whole strs.
+                hash_str(unsafe {
+                    std::str::from_utf8_unchecked(&bytes[start as usize..end as usize])
+                })
             }
         });
         Sym(index)
+    }
+
+    /// Makes room for `additional` more strings.
+    pub fn reserve(&mut self, additional: usize) {
+        self.spans.reserve(additional);
+        let spans = &self.spans;
+        let bytes = &self.bytes;
+        let overflow = &self.overflow;
+        self.table.reserve(additional, |&i| {
+            let (start, end) = spans[i as usize];
+            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
+                hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
+            } else {
+                // SAFETY: spans always cover whole strs.
+                hash_str(unsafe {
+                    std::str::from_utf8_unchecked(&bytes[start as usize..end as usize])
+                })
+            }
+        });
     }
 
     /// Releases spare capacity.
@@ -145,7 +170,10 @@ impl Interner {
             if start & OVERFLOW_BIT != 0 && end == u32::MAX {
                 hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
             } else {
-                hash_str(std::str::from_utf8(&bytes[start as usize..end as usize]).unwrap_or(""))
+                // SAFETY: spans always cover whole strs.
+                hash_str(unsafe {
+                    std::str::from_utf8_unchecked(&bytes[start as usize..end as usize])
+                })
             }
         });
     }

@@ -616,19 +616,22 @@ impl Builder {
     /// A generated `_id` not used yet (entities when `salt` is empty, relationships otherwise).
     fn fresh_id(&mut self, subgraph: u32, key: Sym, salt: &str) -> Sym {
         let sg = self.subgraphs[subgraph as usize];
-        let (source, scope, key) = (
-            self.strings.resolve(sg.source).to_string(),
-            self.strings.resolve(sg.scope).to_string(),
-            self.strings.resolve(key).to_string(),
-        );
         let mut attempt = 0u32;
         loop {
-            let n = attempt.to_string();
-            let mut parts = vec![salt, source.as_str(), scope.as_str(), key.as_str()];
-            if attempt > 0 {
-                parts.push(&n);
-            }
-            let text = ids::generated_id(&parts);
+            let text = {
+                let st = &self.strings;
+                let n = attempt.to_string();
+                let mut parts = vec![
+                    salt,
+                    st.resolve(sg.source),
+                    st.resolve(sg.scope),
+                    st.resolve(key),
+                ];
+                if attempt > 0 {
+                    parts.push(&n);
+                }
+                ids::generated_id(&parts)
+            };
             let sym = self.strings.intern(&text);
             let taken = if salt.is_empty() {
                 self.by_id.contains_key(&sym)
@@ -907,29 +910,33 @@ impl Builder {
                     && spec.scope.is_none_or(|x| x == sg.scope)
             })
             .collect();
-        let wanted = format!(
-            "source {} scope {}",
-            spec.source
-                .map_or("(any)".to_string(), |x| format!("{:?}", s(x))),
-            spec.scope
-                .map_or("(any)".to_string(), |x| format!("{:?}", s(x)))
-        );
+        let wanted = || {
+            format!(
+                "source {} scope {}",
+                spec.source
+                    .map_or("(any)".to_string(), |x| format!("{:?}", s(x))),
+                spec.scope
+                    .map_or("(any)".to_string(), |x| format!("{:?}", s(x)))
+            )
+        };
         match matches.as_slice() {
             [e] => Ok(*e),
             [] => Err((
                 s(key).to_string(),
                 format!(
-                    "`{end}EntityKey` {:?}: no entity with this key in {wanted}",
-                    s(key)
+                    "`{end}EntityKey` {:?}: no entity with this key in {}",
+                    s(key),
+                    wanted()
                 ),
             )),
             many => Err((
                 s(key).to_string(),
                 format!(
-                    "`{end}EntityKey` {:?}: ambiguous, {} entities with this key in {wanted}; \
+                    "`{end}EntityKey` {:?}: ambiguous, {} entities with this key in {}; \
                      give both `{end}EntitySource` and `{end}EntityScope`",
                     s(key),
-                    many.len()
+                    many.len(),
+                    wanted()
                 ),
             )),
         }
@@ -1223,6 +1230,14 @@ impl Loader {
         for p in paths {
             files.extend(fixture_files(p)?);
         }
+        let bytes: u64 = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
+        self.builder
+            .strings
+            .reserve((bytes / 48).min(1 << 26) as usize);
         let threads = match self.options.threads {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
@@ -1316,14 +1331,24 @@ impl Loader {
             options,
             mut builder,
         } = self;
+        let timing = std::env::var_os("J1QL_GRAPH_TIMING").is_some();
+        let t = std::time::Instant::now();
         builder.resolve_relationships();
+        if timing {
+            eprintln!("resolve: {:?}", t.elapsed());
+        }
         if options.strict && !builder.report.skipped_relationships.is_empty() {
             return Err(LoadError::Unresolved(builder.report.skipped_relationships));
         }
         if options.global_mappings {
             builder.rules.extend(mapper::global_rules().iter().cloned());
         }
+        let t = std::time::Instant::now();
         mapper::run(&mut builder, &options);
+        if timing {
+            eprintln!("mapper: {:?}", t.elapsed());
+        }
+        let t = std::time::Instant::now();
         let mut report = std::mem::take(&mut builder.report);
         report.entities = builder.entities.len();
         report.relationships = builder.relationships.len();
@@ -1339,6 +1364,9 @@ impl Loader {
             ..Graph::default()
         };
         graph.index();
+        if timing {
+            eprintln!("index: {:?}", t.elapsed());
+        }
         Ok(graph)
     }
 }
