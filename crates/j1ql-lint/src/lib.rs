@@ -350,7 +350,22 @@ pub fn fix(text: &str, options: &LintOptions, unsafe_fixes: bool) -> FixOutcome 
         let diagnostics = lint(&current, options);
         let mut chosen: Vec<&LintDiagnostic> = Vec::new();
         let mut taken: Vec<TextRange> = Vec::new();
-        for d in &diagnostics {
+        // Suggestions of the semantic checks rename references, which other rules (unused
+        // alias) depend on: they get rounds of their own.
+        let semantic_round = unsafe_fixes
+            && diagnostics.iter().any(|d| {
+                d.code.starts_with('S')
+                    && d.fix.is_some()
+                    && !rejected.contains(&(
+                        d.code.clone(),
+                        u32::from(d.range.start()),
+                        d.message.clone(),
+                    ))
+            });
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with('S') == semantic_round)
+        {
             let Some(fix) = &d.fix else { continue };
             let allowed = match fix.applicability {
                 Applicability::Safe => true,

@@ -94,11 +94,27 @@ const fn sem(
     }
 }
 
+/// A semantic rule whose diagnostics may carry a suggestion (a likely name for a typo): the
+/// fix changes what the query matches, so it is unsafe.
+const fn sem_fix(
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    doc: &'static str,
+    bad: &'static str,
+    good: &'static str,
+) -> Rule {
+    Rule {
+        fix: Applicability::Unsafe,
+        ..sem(code, name, severity, doc, bad, good)
+    }
+}
+
 use Severity::{Error, Info, Warning};
 
 /// Every rule, in code order.
 pub static RULES: &[Rule] = &[
-    sem("S001", "undefined-alias", Error,
+    sem_fix("S001", "undefined-alias", Error,
         "A selector used in WHERE, RETURN, ORDER BY or HAVING must be an alias defined with `AS` earlier in the query. JupiterOne rejects the query (\"Invalid return selector\").",
         "FIND User AS u THAT IS Person AS p WHERE usr.active = true RETURN q.name",
         "FIND User AS u THAT IS Person AS p WHERE u.active = true RETURN p.name"),
@@ -114,7 +130,7 @@ pub static RULES: &[Rule] = &[
         "WHERE compares properties of named entities, so each property needs its alias (`u.active`). Filter one entity's own properties with WITH instead.",
         "FIND User AS u WHERE active = true",
         "FIND User AS u WHERE u.active = true"),
-    sem("S005", "aggregate-unknown-alias", Error,
+    sem_fix("S005", "aggregate-unknown-alias", Error,
         "An aggregate (`count`, `sum`, `avg`, `min`, `max`) counts or combines the entities of an alias; the alias must be defined in the query.",
         "FIND Account AS acct THAT HAS User AS user RETURN acct.name, count(usr)",
         "FIND Account AS acct THAT HAS User AS user RETURN acct.name, count(user)"),
@@ -126,7 +142,7 @@ pub static RULES: &[Rule] = &[
         "`date(...)` takes the ISO 8601 forms J1QL documents (`2019`, `2019-10`, `2019-10-30`, with an optional time and zone); an impossible date never matches.",
         "FIND DataStore WITH createdOn > date(2019-02-30)",
         "FIND DataStore WITH createdOn > date(2019-10-30T10:00:00Z)"),
-    sem("S008", "unknown-date-unit", Error,
+    sem_fix("S008", "unknown-date-unit", Error,
         "A relative date counts in `hour`, `day`, `week`, `month` or `year` units (and their plurals and short forms); anything else is rejected.",
         "FIND DataStore WITH createdOn > date.now - 1 dya",
         "FIND DataStore WITH createdOn > date.now - 1 day"),
@@ -134,19 +150,19 @@ pub static RULES: &[Rule] = &[
         "LIMIT must be a positive integer and SKIP a non-negative one.",
         "FIND Person SKIP -1 LIMIT 0",
         "FIND Person SKIP 10 LIMIT 5"),
-    sem("S010", "unknown-class", Warning,
+    sem_fix("S010", "unknown-class", Warning,
         "A TitleCase word after FIND or THAT is an entity class of the JupiterOne data model; a class that is not in it (often a typo) matches nothing.",
         "FIND Usr THAT HAS Device",
         "FIND User THAT HAS Device"),
-    sem("S011", "unknown-verb", Warning,
+    sem_fix("S011", "unknown-verb", Warning,
         "Relationship verbs come from the data model's relationship classes (`HAS`, `IS`, `USES`, ...); an unknown verb matches no relationship.",
         "FIND User THAT HASS Device",
         "FIND User THAT HAS Device"),
-    sem("S012", "unknown-smart-class", Warning,
+    sem_fix("S012", "unknown-smart-class", Warning,
         "A `#Name` is a configured smart class or a tag; one that is neither matches nothing. Whether a tag exists depends on the data, so this is reported only where data is loaded (`j1ql run`, the language server with a workspace graph), not by `j1ql lint`.",
         "FIND #Prodution Application",
         "FIND #Production Application"),
-    sem("S013", "unknown-type", Info,
+    sem_fix("S013", "unknown-type", Info,
         "A snake_case word after FIND or THAT is an entity `_type`; one no integration defines (often a typo) matches nothing.",
         "FIND aws_s3_buckt WITH encrypted = false",
         "FIND aws_s3_bucket WITH encrypted = false"),

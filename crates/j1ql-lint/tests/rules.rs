@@ -59,7 +59,9 @@ fn fixes_are_snapshot_tested_and_relint_clean() {
     let options = all_rules();
     let mut report = String::new();
     for rule in RULES {
-        if rule.fix == Applicability::None {
+        // Semantic suggestions (a name for a typo) are tested in j1ql-semantics; they need
+        // not fix every problem of an example.
+        if rule.fix == Applicability::None || rule.code.starts_with('S') {
             continue;
         }
         let fixed = fix(rule.bad, &options, rule.fix == Applicability::Unsafe);
