@@ -196,7 +196,7 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         code: "L003", name: "contradictory-filter", severity: Warning, default_enabled: true, fix: Applicability::None,
-        doc: "A filter that can never match: the same property compared with `=` to two different values under AND (on a scalar property it cannot hold both), or with `=` and `!=` to the same value. The query returns nothing; usually OR or a value group was meant.",
+        doc: "A filter that can never match: the same property compared with `=` to two different values under AND (on a scalar property it cannot hold both; properties whose names read as lists, such as `actions` or `permissions`, are skipped, since on an array `=` means \"contains\"), or with `=` and `!=` to the same value. The query returns nothing; usually OR or a value group was meant.",
         bad: "FIND User WITH status = 'active' AND status = 'staged'",
         good: "FIND User WITH status = ('active' OR 'staged')",
     },

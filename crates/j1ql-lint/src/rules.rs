@@ -342,7 +342,7 @@ fn chains(node: &SyntaxNode, out: &mut Vec<Finding>) {
             continue;
         }
         by_property
-            .entry(key(&path))
+            .entry(path.text().to_string().split_whitespace().collect())
             .or_default()
             .push((cmp.kind(), v, operand));
     }
@@ -352,7 +352,9 @@ fn chains(node: &SyntaxNode, out: &mut Vec<Finding>) {
         for (j, (k2, v2, n2)) in comparisons.iter().enumerate() {
             for (k1, v1, n1) in &comparisons[..j] {
                 let opposite = k1 != k2 && v1 == v2;
-                if op == AND_KW && (opposite || (*k1 == EQ && *k2 == EQ && v1 != v2)) {
+                let two_values =
+                    *k1 == EQ && *k2 == EQ && v1 != v2 && !looks_multi_valued(&property);
+                if op == AND_KW && (opposite || two_values) {
                     let why = if opposite {
                         format!("`{property}` cannot both equal and not equal {v1}")
                     } else {
@@ -376,6 +378,23 @@ fn chains(node: &SyntaxNode, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Whether a property name reads as a list (`actions`, `permissions`, `tags`): on an array
+/// property `= 'a' AND = 'b'` means "contains both", which can match.
+fn looks_multi_valued(property: &str) -> bool {
+    let last = property
+        .rsplit('.')
+        .next()
+        .unwrap_or(property)
+        .trim_matches(['[', ']']);
+    let lower = last.to_ascii_lowercase();
+    lower.ends_with('s')
+        && !lower.ends_with("ss")
+        && !lower.ends_with("status")
+        && !lower.ends_with("us")
+        || lower.ends_with("list")
+        || lower.ends_with("ids")
 }
 
 // ---- L006 redundant-parentheses -----------------------------------------------------------
