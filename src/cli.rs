@@ -82,6 +82,67 @@ pub enum Command {
         #[arg(long, value_name = "CODE")]
         explain: Option<String>,
     },
+    /// Run one query on fixture data (or, without `--data`, on the built-in demo account) and
+    /// print the result in JupiterOne's shape (`list`, `table` or `tree`).
+    ///
+    /// A query with syntax or semantic errors is not run: its diagnostics go to stderr and the
+    /// exit code is 1.
+    Run {
+        /// The query (`-` reads it from standard input).
+        query: String,
+        /// Fixture files or folders (JSON payloads, JSON-lines); default: the demo account.
+        #[arg(long, value_name = "PATH")]
+        data: Vec<PathBuf>,
+        /// A value for `${ param.NAME }`, `${NAME}` and `{{NAME}}`: a JSON literal if it parses
+        /// as one, else a string.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// The clock for relative dates (RFC 3339); default: now (the demo account has its
+        /// own fixed date).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::commands::RunFormat::Json)]
+        format: crate::commands::RunFormat,
+        /// Unresolved relationship endpoints in the data are errors.
+        #[arg(long)]
+        strict: bool,
+        /// Apply JupiterOne's published global mapping rules to the data.
+        #[arg(long)]
+        global_mappings: bool,
+    },
+    /// Load fixture data (JSON payloads, JSON-lines, folders) and report what was loaded:
+    /// entities, relationships, mapper output, skipped relationships, duplicates.
+    ///
+    /// Exits 1 when the data has problems (malformed JSON, an item without `_key`, `_type` or
+    /// `_class`, unresolved endpoints with `--strict`).
+    Load {
+        /// Fixture files or folders (read recursively, in sorted order).
+        #[arg(long, value_name = "PATH", required = true)]
+        data: Vec<PathBuf>,
+        /// Unresolved or ambiguous relationship endpoints are errors.
+        #[arg(long)]
+        strict: bool,
+        /// Apply JupiterOne's published global mapping rules too.
+        #[arg(long)]
+        global_mappings: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Generate a synthetic account (AWS, identity provider, devices, code repositories) as
+    /// JSON payload files.
+    Gen {
+        /// How many entities.
+        #[arg(long)]
+        entities: usize,
+        /// Seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Folder to write the files to (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 /// How results are printed.

@@ -42,12 +42,18 @@ pub struct Diagnostic {
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
+    Warning,
+    Info,
+    Hint,
 }
 
 impl Severity {
     fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
         }
     }
 }
@@ -96,6 +102,25 @@ impl<'a> Source<'a> {
                 end: error.range.end().into(),
             },
         }
+    }
+
+    /// Positions a semantic diagnostic (`S0xx`), keeping its severity.
+    pub fn semantic(&self, d: &j1ql_semantics::Diagnostic, with_file: bool) -> Diagnostic {
+        let as_syntax = SyntaxError::new(
+            j1ql_syntax::ErrorCode::UnexpectedToken,
+            d.message.clone(),
+            d.range,
+        );
+        let mut diagnostic = self.diagnostic(&as_syntax, with_file);
+        diagnostic.code = d.code.as_str();
+        diagnostic.name = d.code.name();
+        diagnostic.severity = match d.severity {
+            j1ql_semantics::Severity::Error => Severity::Error,
+            j1ql_semantics::Severity::Warning => Severity::Warning,
+            j1ql_semantics::Severity::Info => Severity::Info,
+            j1ql_semantics::Severity::Hint => Severity::Hint,
+        };
+        diagnostic
     }
 
     /// Where an error is shown. An empty range at the very end of a text that ends with line

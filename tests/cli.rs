@@ -251,7 +251,37 @@ fn check_json_clean_has_empty_diagnostics() {
     assert_eq!(code(&out), 0);
     let doc = json(&out);
     assert_eq!(doc["diagnostics"], serde_json::json!([]));
-    assert_eq!(doc["summary"], serde_json::json!({"files": 1, "errors": 0}));
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"files": 1, "errors": 0, "warnings": 0})
+    );
+}
+
+#[test]
+fn check_reports_semantic_errors_and_warnings() {
+    let dir = temp_dir(&[("q.j1ql", "FIND Usr AS u WHERE x.active = true")]);
+    let out = j1ql(dir.path(), &["check", "--format", "json", "q.j1ql"]);
+    assert_eq!(code(&out), 1, "an undefined alias is an error");
+    let doc = json(&out);
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["S010", "S001"]);
+    assert_eq!(doc["diagnostics"][0]["severity"], "warning");
+    assert_eq!(doc["diagnostics"][1]["severity"], "error");
+    assert_eq!(doc["diagnostics"][1]["column"], 21);
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"files": 1, "errors": 1, "warnings": 1})
+    );
+    // Warnings alone do not fail the check.
+    let dir = temp_dir(&[("w.j1ql", "FIND Usr")]);
+    let out = j1ql(dir.path(), &["check", "w.j1ql"]);
+    assert_eq!(code(&out), 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("warning[S010]"));
 }
 
 // ---- check: stdin, folders, missing files ------------------------------------------------

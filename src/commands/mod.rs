@@ -3,10 +3,14 @@
 mod check;
 mod corpus_check;
 mod fmt;
+mod gen;
 mod lint;
+mod load;
 mod parse;
+mod run;
 
 pub use lint::LintFormat;
+pub use run::RunFormat;
 
 use crate::cli::{Cli, Command};
 use crate::output::{CliError, Outcome};
@@ -15,6 +19,34 @@ use crate::output::{CliError, Outcome};
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Parse { file } => parse::run(&file),
+        Command::Load {
+            data,
+            strict,
+            global_mappings,
+            format,
+        } => load::run(&data, strict, global_mappings, format),
+        Command::Gen {
+            entities,
+            seed,
+            out,
+        } => gen::run(entities, seed, &out),
+        Command::Run {
+            query,
+            data,
+            params,
+            now,
+            format,
+            strict,
+            global_mappings,
+        } => run::run(run::RunArgs {
+            query,
+            data,
+            params,
+            now,
+            format,
+            strict,
+            global_mappings,
+        }),
         Command::Check { paths, format } => check::run(&paths, format),
         Command::CorpusCheck {
             file,
@@ -22,7 +54,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
         } => corpus_check::run(&file, &kinds, format),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Lint { explain: Some(code), .. } => lint::explain(&code),
+        Command::Lint {
+            explain: Some(code),
+            ..
+        } => lint::explain(&code),
         Command::Lint {
             paths,
             fix,
