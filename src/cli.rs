@@ -82,6 +82,35 @@ pub enum Command {
         #[arg(long, value_name = "CODE")]
         explain: Option<String>,
     },
+    /// Run one query on fixture data (or, without `--data`, on the built-in demo account) and
+    /// print the result in JupiterOne's shape (`list`, `table` or `tree`).
+    ///
+    /// A query with syntax or semantic errors is not run: its diagnostics go to stderr and the
+    /// exit code is 1.
+    Run {
+        /// The query (`-` reads it from standard input).
+        query: String,
+        /// Fixture files or folders (JSON payloads, JSON-lines); default: the demo account.
+        #[arg(long, value_name = "PATH")]
+        data: Vec<PathBuf>,
+        /// A value for `${ param.NAME }`, `${NAME}` and `{{NAME}}`: a JSON literal if it parses
+        /// as one, else a string.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        /// The clock for relative dates (RFC 3339); default: now (the demo account has its
+        /// own fixed date).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::commands::RunFormat::Json)]
+        format: crate::commands::RunFormat,
+        /// Unresolved relationship endpoints in the data are errors.
+        #[arg(long)]
+        strict: bool,
+        /// Apply JupiterOne's published global mapping rules to the data.
+        #[arg(long)]
+        global_mappings: bool,
+    },
     /// Load fixture data (JSON payloads, JSON-lines, folders) and report what was loaded:
     /// entities, relationships, mapper output, skipped relationships, duplicates.
     ///

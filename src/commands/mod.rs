@@ -7,8 +7,10 @@ mod gen;
 mod lint;
 mod load;
 mod parse;
+mod run;
 
 pub use lint::LintFormat;
+pub use run::RunFormat;
 
 use crate::cli::{Cli, Command};
 use crate::output::{CliError, Outcome};
@@ -28,6 +30,23 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             seed,
             out,
         } => gen::run(entities, seed, &out),
+        Command::Run {
+            query,
+            data,
+            params,
+            now,
+            format,
+            strict,
+            global_mappings,
+        } => run::run(run::RunArgs {
+            query,
+            data,
+            params,
+            now,
+            format,
+            strict,
+            global_mappings,
+        }),
         Command::Check { paths, format } => check::run(&paths, format),
         Command::CorpusCheck {
             file,
@@ -35,7 +54,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
         } => corpus_check::run(&file, &kinds, format),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Lint { explain: Some(code), .. } => lint::explain(&code),
+        Command::Lint {
+            explain: Some(code),
+            ..
+        } => lint::explain(&code),
         Command::Lint {
             paths,
             fix,
