@@ -797,3 +797,37 @@ fn has_group(f: &Filter) -> bool {
         Filter::Compare(c) => matches!(c.value, Value::Group { .. }),
     }
 }
+
+#[test]
+fn new_text_does_not_glue_onto_its_neighbours() {
+    // A filter glued to WITH.
+    let text = "FIND * WITH(_class = 'Host' OR _class = 'Device') AND ip = '10.0.0.1'";
+    let out = rewrite_text(text, Direction::Collapse);
+    assert_eq!(
+        out,
+        "FIND * WITH _class = ('Host' OR 'Device') AND ip = '10.0.0.1'"
+    );
+    // A filter glued to the next keyword.
+    let text = "FIND * WITH a = (1 OR 2)AS x";
+    assert_eq!(
+        rewrite_text(text, Direction::Expand),
+        "FIND * WITH a = 1 OR a = 2 AS x"
+    );
+    // A selector glued to FIND.
+    let options = Expand {
+        smart_classes: Some(SmartClasses::default()),
+        ..Expand::default()
+    };
+    let text = "FIND#Production Host";
+    let out = apply_edits(text, &expansion_edits(&analysis(text), &options));
+    assert_eq!(out, "FIND Host WITH tags = 'Production'");
+    // A parameter glued to AND.
+    let options = Expand {
+        params: Some([("p".to_string(), serde_json::json!(true))].into()),
+        ..Expand::default()
+    };
+    let text = "FIND * WITH a = ${p}AND b = 1";
+    let out = apply_edits(text, &expansion_edits(&analysis(text), &options));
+    assert_eq!(out, "FIND * WITH a = true AND b = 1");
+    assert_valid(&out);
+}

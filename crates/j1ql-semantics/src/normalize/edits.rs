@@ -44,6 +44,9 @@ pub struct FilterSite {
     /// The comments inside the filter, as block comments (`// x` becomes `/* x */`). A
     /// rewrite cannot know where they belong in the new text: they are put in front of it.
     pub comments: Vec<String>,
+    /// The characters just before and after the filter, to keep new text from gluing onto
+    /// its neighbours (`WITH(a = 1)` → `WITH _class = ...`, not `WITH_class`).
+    neighbours: (Option<char>, Option<char>),
 }
 
 impl FilterSite {
@@ -60,7 +63,7 @@ impl FilterSite {
             text.push(' ');
         }
         text.push_str(&print_filter(filter));
-        text
+        pad(self.neighbours, text)
     }
 
     /// The edit rewriting this filter, when the rewrite changes it (a filter that is already
@@ -165,7 +168,37 @@ fn site(clause: Clause, filter: &ast::Filter, lowered: &Filter) -> Option<Filter
         text: node.to_string(),
         filter,
         comments,
+        neighbours: neighbours(node),
     })
+}
+
+/// The last character before `node` and the first after it.
+fn neighbours(node: &SyntaxNode) -> (Option<char>, Option<char>) {
+    let before = node
+        .first_token()
+        .and_then(|t| t.prev_token())
+        .and_then(|t| t.text().chars().last());
+    let after = node
+        .last_token()
+        .and_then(|t| t.next_token())
+        .and_then(|t| t.text().chars().next());
+    (before, after)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `text` with a space on a side where it would otherwise glue onto a neighbouring word.
+fn pad((before, after): (Option<char>, Option<char>), text: String) -> String {
+    let glue_before = before.is_some_and(is_word) && text.chars().next().is_some_and(is_word);
+    let glue_after = after.is_some_and(is_word) && text.chars().last().is_some_and(is_word);
+    match (glue_before, glue_after) {
+        (false, false) => text,
+        (true, false) => format!(" {text}"),
+        (false, true) => format!("{text} "),
+        (true, true) => format!(" {text} "),
+    }
 }
 
 fn has_error(node: &SyntaxNode) -> bool {
@@ -408,6 +441,7 @@ fn entity_edits(
     }
     let selector_text = print_selector(&new_selector);
     let selector_range = selector_node.syntax().text_range();
+    let around_selector = neighbours(selector_node.syntax());
     let operands: Vec<Filter> = match flatten(&Filter::And(added)) {
         Filter::And(parts) => parts,
         one => vec![one],
@@ -428,7 +462,7 @@ fn entity_edits(
             };
             edits.push(TextEdit {
                 range: selector_range,
-                new_text: selector_text,
+                new_text: pad(around_selector, selector_text),
             });
             let added_text: Vec<String> = operands.iter().map(and_operand).collect();
             edits.push(TextEdit {
@@ -460,7 +494,10 @@ fn entity_edits(
             };
             edits.push(TextEdit {
                 range: selector_range,
-                new_text: format!("{selector_text} WITH {filter_text}"),
+                new_text: pad(
+                    around_selector,
+                    format!("{selector_text} WITH {filter_text}"),
+                ),
             });
         }
     }
@@ -507,9 +544,13 @@ fn param_edits(query: &ast::Query, params: &BTreeMap<String, serde_json::Value>)
         let short = full.strip_prefix("param.").unwrap_or(&full).trim();
         let value = params.get(short).or_else(|| params.get(&full));
         if let Some(text) = value.and_then(json_to_j1ql) {
+            let around = (
+                token.prev_token().and_then(|t| t.text().chars().last()),
+                token.next_token().and_then(|t| t.text().chars().next()),
+            );
             edits.push(TextEdit {
                 range: token.text_range(),
-                new_text: text,
+                new_text: pad(around, text),
             });
         }
     }
