@@ -88,8 +88,19 @@ pub enum Command {
     /// A query with syntax or semantic errors is not run: its diagnostics go to stderr and the
     /// exit code is 1.
     Run {
-        /// The query (`-` reads it from standard input).
-        query: String,
+        /// The query (`-` reads it from standard input). Not needed with `--timings`.
+        #[arg(required_unless_present = "timings")]
+        query: Option<String>,
+        /// Time every query of a J1QL file on the loaded graph: load once, run each query
+        /// `--repeat` times, print the load time and per query the median time and result size.
+        #[arg(long, value_name = "FILE.j1ql", conflicts_with = "query")]
+        timings: Option<PathBuf>,
+        /// Runs per query for `--timings`.
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+        /// Print the evaluation plan instead of running the query.
+        #[arg(long)]
+        explain: bool,
         /// Fixture files or folders (JSON payloads, JSON-lines); default: the demo account.
         #[arg(long, value_name = "PATH")]
         data: Vec<PathBuf>,
@@ -110,6 +121,19 @@ pub enum Command {
         /// Apply JupiterOne's published global mapping rules to the data.
         #[arg(long)]
         global_mappings: bool,
+    },
+    /// Print a query with every filter in its De Morgan expanded form (`p != ('a' OR 'b')`
+    /// becomes `p != 'a' AND p != 'b'`), optionally expanding smart classes, selectors and
+    /// parameters too.
+    Normalize {
+        /// The query text, a J1QL file, or `-` for standard input.
+        input: String,
+        /// Also expand these (comma-separated).
+        #[arg(long, value_enum, value_delimiter = ',')]
+        expand: Vec<crate::commands::Expansion>,
+        /// Parameter values for `--expand params` (`NAME=VALUE`, VALUE a JSON literal or text).
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
     },
     /// Load fixture data (JSON payloads, JSON-lines, folders) and report what was loaded:
     /// entities, relationships, mapper output, skipped relationships, duplicates.

@@ -130,3 +130,47 @@ fn fixture_data_and_table_format() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn explain_and_timings() {
+    let out = j1ql(&["run", "--explain", "FIND User THAT !OWNS Device"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("start: User (class/type index"), "{text}");
+    assert!(text.contains("keep rows with NO OWNS"), "{text}");
+    let file = std::env::temp_dir().join(format!("j1ql-timings-{}.j1ql", std::process::id()));
+    std::fs::write(&file, "FIND User THAT IS Person\nFIND Person\n").unwrap();
+    let out = j1ql(&["run", "--timings", file.to_str().unwrap(), "--repeat", "2"]);
+    let doc = json(&out);
+    assert!(doc["load_ms"].as_f64().unwrap() >= 0.0);
+    let queries = doc["queries"].as_array().unwrap();
+    assert_eq!(queries.len(), 2);
+    assert_eq!(queries[0]["query"], "FIND User THAT IS Person");
+    assert_eq!(queries[0]["rows"], 7);
+    assert_eq!(queries[1]["rows"], 5);
+    std::fs::remove_file(&file).ok();
+}
+
+#[test]
+fn normalize_prints_the_de_morgan_form() {
+    let out = j1ql(&[
+        "normalize",
+        "FIND jira_user WITH accountType != ('atlassian' OR 'app' OR 'customer')",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "FIND jira_user WITH accountType != 'atlassian' AND accountType != 'app' AND accountType != 'customer'\n"
+    );
+    let out = j1ql(&[
+        "normalize",
+        "--expand",
+        "selectors",
+        "FIND (Host|aws_instance)",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "FIND * WITH _class = 'Host' OR _type = 'aws_instance'\n"
+    );
+    let out = j1ql(&["normalize", "FIND User WITH"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -6,10 +6,12 @@ mod fmt;
 mod gen;
 mod lint;
 mod load;
+mod normalize;
 mod parse;
 mod run;
 
 pub use lint::LintFormat;
+pub use normalize::Expansion;
 pub use run::RunFormat;
 
 use crate::cli::{Cli, Command};
@@ -19,6 +21,11 @@ use crate::output::{CliError, Outcome};
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Parse { file } => parse::run(&file),
+        Command::Normalize {
+            input,
+            expand,
+            params,
+        } => normalize::run(&input, &expand, &params),
         Command::Load {
             data,
             strict,
@@ -32,6 +39,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         } => gen::run(entities, seed, &out),
         Command::Run {
             query,
+            timings,
+            repeat,
+            explain,
             data,
             params,
             now,
@@ -40,6 +50,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             global_mappings,
         } => run::run(run::RunArgs {
             query,
+            timings,
+            repeat,
+            explain,
             data,
             params,
             now,

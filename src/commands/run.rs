@@ -25,7 +25,10 @@ pub enum RunFormat {
 
 /// The options of `j1ql run`.
 pub struct RunArgs {
-    pub query: String,
+    pub query: Option<String>,
+    pub timings: Option<PathBuf>,
+    pub repeat: usize,
+    pub explain: bool,
     pub data: Vec<PathBuf>,
     pub params: Vec<String>,
     pub now: Option<String>,
@@ -35,13 +38,16 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
-    let query = if args.query == "-" {
-        crate::input::read_document(std::path::Path::new("-"))?.text
-    } else {
-        args.query.clone()
-    };
     let params = parse_params(&args.params)?;
+    let load_started = std::time::Instant::now();
     let (graph, default_now) = load(&args)?;
+    let load_ms = load_started.elapsed().as_secs_f64() * 1000.0;
+    let query = match (&args.query, &args.timings) {
+        (_, Some(file)) => crate::input::read_document(file)?.text,
+        (Some(q), None) if q == "-" => crate::input::read_document(std::path::Path::new("-"))?.text,
+        (Some(q), None) => q.clone(),
+        (None, None) => return Err(CliError::msg("give a query (or --timings FILE)")),
+    };
     let now_ms = match &args.now {
         Some(text) => j1ql_semantics::dates::parse_iso_date(text).map_err(|e| {
             CliError::msg(format!(
@@ -60,6 +66,26 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
         values: ValueContext { now_ms, params },
         ..EvalOptions::default()
     };
+    if args.timings.is_some() {
+        return timings(
+            &query,
+            &graph,
+            &context,
+            &options,
+            load_ms,
+            args.repeat,
+            args.format,
+        );
+    }
+    if args.explain {
+        let analysis = j1ql_semantics::analyze(&query, &context);
+        for q in &analysis.queries {
+            let plan = j1ql_eval::explain(&q.ir, &graph, &options)
+                .map_err(|e| CliError::msg(e.to_string()))?;
+            print_stdout(&plan)?;
+        }
+        return Ok(Outcome::Clean);
+    }
     match run_query(&query, &graph, &context, &options) {
         Ok(result) => {
             match args.format {
@@ -87,8 +113,67 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     }
 }
 
+/// `--timings`: every query of the document, `repeat` times each, on the loaded graph.
+fn timings(
+    text: &str,
+    graph: &Graph,
+    context: &Context<'_>,
+    options: &EvalOptions,
+    load_ms: f64,
+    repeat: usize,
+    format: RunFormat,
+) -> Result<Outcome, CliError> {
+    let analysis = j1ql_semantics::analyze(text, context);
+    if analysis.has_errors() {
+        return Err(CliError::msg(
+            "the timings file has errors: run `j1ql check` on it",
+        ));
+    }
+    let mut rows = Vec::new();
+    for q in &analysis.queries {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..repeat.max(1) {
+            let started = std::time::Instant::now();
+            let result = j1ql_eval::evaluate(&q.ir, graph, options)
+                .map_err(|e| CliError::msg(e.to_string()))?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            size = result.len();
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let median = times[times.len() / 2];
+        let query_text = analysis
+            .parse
+            .syntax_node()
+            .text()
+            .slice(q.range())
+            .to_string();
+        rows.push(serde_json::json!({
+            "query": query_text.trim(),
+            "median_ms": (median * 1000.0).round() / 1000.0,
+            "rows": size,
+        }));
+    }
+    match format {
+        RunFormat::Json => print_json(&serde_json::json!({
+            "load_ms": (load_ms * 1000.0).round() / 1000.0,
+            "queries": rows,
+        }))?,
+        RunFormat::Table => {
+            let mut table = Table::new();
+            table.load_preset(UTF8_FULL_CONDENSED);
+            table.set_header(["query", "median ms", "rows"]);
+            for r in &rows {
+                table.add_row([cell(&r["query"]), cell(&r["median_ms"]), cell(&r["rows"])]);
+            }
+            print_stdout(&format!("load: {load_ms:.1} ms\n{table}\n"))?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
 /// `NAME=VALUE`: the value is a JSON literal if it parses as one, else a string.
-fn parse_params(params: &[String]) -> Result<BTreeMap<String, Value>, CliError> {
+pub(crate) fn parse_params(params: &[String]) -> Result<BTreeMap<String, Value>, CliError> {
     let mut map = BTreeMap::new();
     for p in params {
         let (name, value) = p

@@ -22,3 +22,5 @@ pub use resolve::ValueContext;
 pub mod demo;
 pub mod run;
 pub use run::{run_query, RunError};
+mod explain;
+pub use explain::explain;

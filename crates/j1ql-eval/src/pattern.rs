@@ -26,6 +26,8 @@ pub struct Pattern {
     full_text: Vec<String>,
     /// The WITH filter.
     filter: Option<Filter>,
+    /// How the pattern reads, for `--explain`.
+    label: String,
 }
 
 /// Property lookup on a single entity (WITH filters).
@@ -69,7 +71,32 @@ impl Pattern {
             .as_deref()
             .map(|t| t.split_whitespace().map(str::to_lowercase).collect())
             .unwrap_or_default();
+        let mut label: Vec<String> = Vec::new();
+        label.extend(
+            selector
+                .smart_classes
+                .iter()
+                .map(|s| format!("#{}", s.text)),
+        );
+        label.extend(
+            selector
+                .classes
+                .iter()
+                .chain(&selector.types)
+                .map(|n| n.text.clone()),
+        );
+        if selector.any {
+            label.push("*".into());
+        }
+        if let Some(t) = &selector.full_text {
+            label.push(format!("{t:?}"));
+        }
+        let mut label = label.join("|");
+        if pattern.filter.is_some() {
+            label.push_str(" WITH ...");
+        }
         Ok(Pattern {
+            label,
             any: selector.any || (selector.classes.is_empty() && selector.types.is_empty()),
             classes: selector
                 .classes
@@ -108,6 +135,31 @@ impl Pattern {
             return false;
         }
         self.filter.as_ref().is_none_or(|f| f.eval(graph, &lookup))
+    }
+
+    /// How the pattern reads (`DataStore WITH ...`).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Which index finds the candidates, and how many entities it yields before filtering.
+    pub fn access(&self, graph: &Graph) -> (String, usize) {
+        if self.any {
+            return ("scan of all entities".into(), graph.entity_count());
+        }
+        let n: usize = self
+            .classes
+            .iter()
+            .flatten()
+            .map(|s| graph.entities_of_class(graph.str(*s)).len())
+            .chain(
+                self.types
+                    .iter()
+                    .flatten()
+                    .map(|s| graph.entities_of_type(graph.str(*s)).len()),
+            )
+            .sum();
+        ("class/type index".into(), n)
     }
 
     /// Every matching entity, in graph order, using the class/type indexes when it can.

@@ -1,0 +1,56 @@
+//! `j1ql normalize [--expand smart-classes,params,selectors] [--param NAME=VALUE] QUERY|FILE|-`:
+//! prints the query (or every query of a file) with each filter in its De Morgan expanded
+//! form, and, on request, smart classes, selectors and parameters expanded.
+
+use std::path::Path;
+
+use j1ql_semantics::normalize::{normalize_query_text, Expand};
+use j1ql_semantics::smart_classes::SmartClasses;
+
+use crate::output::{print_stdout, CliError, Outcome};
+
+/// What `--expand` may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Expansion {
+    /// `#CriticalAsset` and `#Tag` to their definitions.
+    SmartClasses,
+    /// `${ param.x }`, `${x}`, `{{x}}` to the `--param` values.
+    Params,
+    /// `FIND User` to `FIND * WITH _class = 'User'`.
+    Selectors,
+}
+
+pub fn run(input: &str, expand: &[Expansion], params: &[String]) -> Result<Outcome, CliError> {
+    let text = if input == "-" || Path::new(input).is_file() {
+        crate::input::read_document(Path::new(input))?.text
+    } else {
+        input.to_string()
+    };
+    let parse = j1ql_syntax::parse(&text);
+    if !parse.errors().is_empty() {
+        let source = crate::diagnostic_render::Source::new("<input>", &text);
+        let mut out = String::new();
+        for e in parse.errors() {
+            source.render(&source.diagnostic(e, false), &mut out);
+        }
+        eprint!("{out}");
+        return Ok(Outcome::Problems);
+    }
+    let options = Expand {
+        smart_classes: expand
+            .contains(&Expansion::SmartClasses)
+            .then(SmartClasses::default),
+        selectors: expand.contains(&Expansion::Selectors),
+        params: if expand.contains(&Expansion::Params) {
+            Some(super::run::parse_params(params)?)
+        } else {
+            None
+        },
+    };
+    let mut out = normalize_query_text(&text, &options);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    print_stdout(&out)?;
+    Ok(Outcome::Clean)
+}
