@@ -439,7 +439,7 @@ impl Graph {
     /// Approximate heap bytes held by the graph (stores, strings and indexes).
     pub fn heap_bytes(&self) -> usize {
         fn props_bytes(p: &[(Sym, PropValue)]) -> usize {
-            p.len() * std::mem::size_of::<(Sym, PropValue)>()
+            std::mem::size_of_val(p)
                 + p.iter()
                     .map(|(_, v)| match v {
                         PropValue::Array(a) => 24 + a.capacity() * 16,

@@ -1,0 +1,202 @@
+//! GUIDE §3 loading: files, JSON-lines, folders, defaults, flattening, errors.
+
+use std::fs;
+
+use j1ql_graph::{load_paths, Graph, LoadError, LoadOptions, PropValue};
+use serde_json::json;
+
+fn opts() -> LoadOptions {
+    LoadOptions {
+        timestamp_ms: Some(1_000),
+        ..LoadOptions::default()
+    }
+}
+
+#[test]
+fn defaults_overrides_classes_ids_metadata_and_flattening() {
+    let g = Graph::from_json_value(&json!({
+        "source": "integration-managed",
+        "entities": [
+            {"_key": "a", "_type": "aws_s3_bucket", "_class": "DataStore",
+             "tag": {"Production": true, "Owner": {"Team": "x"}}, "ports": [1, {"n": 2}]},
+            {"_key": "b", "_type": "t", "_class": ["Host", "Device"], "_id": "given-id",
+             "_scope": "other", "_version": 7}
+        ]
+    }))
+    .unwrap();
+    let a = g.entity(g.entities_of_type("aws_s3_bucket")[0]);
+    assert_eq!(a.source(), "integration-managed");
+    assert_eq!(a.scope(), "fixture");
+    assert_eq!(a.property("tag.Production"), Some(&PropValue::Bool(true)));
+    assert!(a.property("tag.Owner.Team").is_some());
+    assert_eq!(a.property("_createdOn"), Some(&PropValue::Number(0.0)));
+    assert_eq!(a.property("_beginOn"), Some(&PropValue::Number(0.0)));
+    assert_eq!(a.property("_version"), Some(&PropValue::Number(1.0)));
+    assert_eq!(a.property("_deleted"), Some(&PropValue::Bool(false)));
+    assert_eq!(a.id_str().len(), 36, "generated ids are UUID-shaped");
+    let ports = a.property("ports").unwrap().as_array().unwrap();
+    assert_eq!(ports[0], PropValue::Number(1.0));
+    assert_eq!(
+        g.value_ref(&ports[1]),
+        j1ql_graph::ValueRef::Str(r#"{"n":2}"#)
+    );
+    let b = g.entity(g.entity_by_id("given-id").unwrap());
+    assert_eq!(b.classes().collect::<Vec<_>>(), ["Host", "Device"]);
+    assert_eq!(g.entities_of_class("Device"), g.entities_of_class("Host"));
+    assert_eq!(b.scope(), "other");
+    assert_eq!(b.property("_version"), Some(&PropValue::Number(7.0)));
+    assert_eq!(b.get("_class").unwrap().as_array().unwrap().len(), 2);
+    // Same data, same generated ids.
+    let again = Graph::from_json_value(&json!({"source": "integration-managed",
+        "entities": [{"_key": "a", "_type": "aws_s3_bucket", "_class": "DataStore"}]}))
+    .unwrap();
+    assert_eq!(
+        again
+            .entity(again.entities_of_type("aws_s3_bucket")[0])
+            .id_str(),
+        a.id_str()
+    );
+    let obs = g.observations();
+    assert!(obs.classes.contains("Device"));
+    assert!(obs.entity_types["aws_s3_bucket"]
+        .properties
+        .contains("tag.Production"));
+}
+
+#[test]
+fn folders_are_read_recursively_in_path_order() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("b/nested")).unwrap();
+    // The same key in the same subgraph three times: the last in path order wins.
+    let item = |v: i32| json!({"scope": "s", "entities": [{"_key": "k", "_type": "t", "_class": "C", "v": v}]});
+    fs::write(dir.path().join("b/nested/z.json"), item(3).to_string()).unwrap();
+    fs::write(dir.path().join("a.json"), item(1).to_string()).unwrap();
+    fs::write(dir.path().join("b/a.json"), item(2).to_string()).unwrap();
+    fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    let g = load_paths(&[dir.path()], opts()).unwrap();
+    assert_eq!(g.report().files, 3);
+    assert_eq!(g.report().duplicates, 2);
+    let e = g.entity(g.entities_of_type("t")[0]);
+    assert_eq!(e.property("v"), Some(&PropValue::Number(3.0)));
+    assert_eq!(e.property("_version"), Some(&PropValue::Number(3.0)));
+    assert_eq!(e.property("_createdOn"), Some(&PropValue::Number(1000.0)));
+}
+
+#[test]
+fn json_lines_items_and_payloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.jsonl");
+    let text = [
+        json!({"_key": "h", "_type": "host", "_class": "Host"}).to_string(),
+        String::new(),
+        json!({"source": "integration-managed", "scope": "x",
+               "entities": [{"_key": "y", "_type": "user", "_class": "User"}]})
+        .to_string(),
+        json!({"_class": "USES", "_fromEntityKey": "h", "_toEntityKey": "y"}).to_string(),
+        json!({"_class": "USES", "_fromEntityKey": "h", "_toEntityKey": "y",
+               "_toEntitySource": "integration-managed", "_toEntityScope": "x"})
+        .to_string(),
+    ]
+    .join("\n");
+    fs::write(&path, text).unwrap();
+    let g = load_paths(&[&path], opts()).unwrap();
+    assert_eq!(g.entity_count(), 2);
+    let h = g.entity(g.entities_of_type("host")[0]);
+    assert_eq!((h.source(), h.scope()), ("api", "events"));
+    assert_eq!(g.relationship_count(), 1);
+    let skipped = &g.report().skipped_relationships;
+    assert_eq!(skipped.len(), 1);
+    assert_eq!((skipped[0].index, skipped[0].line), (0, Some(4)));
+}
+
+#[test]
+fn malformed_json_gives_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.json");
+    fs::write(
+        &path,
+        "{\n  \"entities\": [\n    {\"_key\": \"a\",}\n  ]\n}\n",
+    )
+    .unwrap();
+    let err = load_paths(&[&path], opts()).unwrap_err();
+    let LoadError::Json { line, column, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((*line, *column), (3, 18));
+    assert_eq!(
+        err.to_string(),
+        format!("{}:3:18: trailing comma", path.display())
+    );
+    let lines = dir.path().join("bad.jsonl");
+    fs::write(
+        &lines,
+        "{\"_key\": \"a\", \"_type\": \"t\", \"_class\": \"C\"}\n{oops}\n",
+    )
+    .unwrap();
+    let err = load_paths(&[&lines], opts()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}:2:2: ", lines.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn items_without_key_type_or_class_are_errors_naming_the_item() {
+    for (item, missing) in [
+        (json!({"_type": "t", "_class": "C"}), "`_key`"),
+        (json!({"_key": "k", "_class": "C"}), "`_type`"),
+        (json!({"_key": "k", "_type": "t"}), "`_class`"),
+        (
+            json!({"_key": 3, "_type": "t", "_class": "C"}),
+            "`_key` must be a string",
+        ),
+        (json!({"_key": "k", "_type": "t", "_class": []}), "`_class`"),
+    ] {
+        let err = Graph::from_json_value(
+            &json!({"entities": [{"_key": "ok", "_type": "t", "_class": "C"}, item]}),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("fixture.json: entities[1]: "), "{text}");
+        assert!(text.contains(missing), "{text}");
+    }
+    let err = Graph::from_json_value(
+        &json!({"relationships": [{"_fromEntityKey": "a", "_toEntityKey": "b"}]}),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("relationships[0]: relationship has no `_class`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn adjacency_by_verb_and_direction() {
+    let g = Graph::from_json_value(&json!({"entities": [
+        {"_key": "a", "_type": "t", "_class": "C"},
+        {"_key": "b", "_type": "t", "_class": "C"},
+        {"_key": "c", "_type": "t", "_class": "C"}
+    ], "relationships": [
+        {"_class": "HAS", "_fromEntityKey": "a", "_toEntityKey": "b"},
+        {"_class": "uses", "_fromEntityKey": "a", "_toEntityKey": "c"},
+        {"_class": "HAS", "_fromEntityKey": "c", "_toEntityKey": "b"}
+    ]}))
+    .unwrap();
+    let a = g.entity_by_key("api", "fixture", "a").unwrap();
+    let b = g.entity_by_key("api", "fixture", "b").unwrap();
+    assert_eq!(g.outgoing(a).len(), 2);
+    let has = g.verb("has").unwrap();
+    assert_eq!(g.outgoing_with(a, has).len(), 1);
+    assert_eq!(g.incoming_with(b, has).len(), 2);
+    assert_eq!(
+        g.outgoing_with(a, g.verb("USES").unwrap())[0].other,
+        g.entity_by_key("api", "fixture", "c").unwrap()
+    );
+    assert_eq!(g.relationships_of_class("Uses").len(), 1);
+    let r = g.relationship(g.outgoing_with(a, has)[0].rel);
+    assert_eq!(r.key(), "a|has|b");
+    assert_eq!(r.type_name(), "t_has_t");
+    assert_eq!(g.neighbours(b).count(), 2);
+}
