@@ -141,64 +141,79 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// Builds every index from the stores (called once by the loader).
-    pub(crate) fn index(&mut self) {
+    /// Builds every index from the stores (called once by the loader). `by_id` and `rel_by_id`
+    /// come from the loader, which maintained them while loading.
+    pub(crate) fn index(&mut self, by_id: FxMap<Sym, EntityId>, rel_by_id: FxMap<Sym, u32>) {
+        let n = self.entities.len();
+        let entities = &self.entities;
+        let relationships = &self.relationships;
+        let (out_adj, in_adj) = std::thread::scope(|scope| {
+            let out = scope.spawn(|| {
+                let edges = relationships
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| {
+                        let edge = Edge {
+                            rel: RelId(i as u32),
+                            verb: r.class,
+                            other: r.to,
+                        };
+                        (r.from, edge)
+                    })
+                    .collect();
+                Adjacency::build(n, edges)
+            });
+            let edges = relationships
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    let edge = Edge {
+                        rel: RelId(i as u32),
+                        verb: r.class,
+                        other: r.from,
+                    };
+                    (r.to, edge)
+                })
+                .collect();
+            let inc = Adjacency::build(n, edges);
+            (out.join().unwrap_or_default(), inc)
+        });
         let mut by_class: FxMap<Sym, Vec<EntityId>> = FxMap::default();
         let mut by_type: FxMap<Sym, Vec<EntityId>> = FxMap::default();
-        let mut by_id: FxMap<Sym, EntityId> = FxMap::default();
-        by_id.reserve(self.entities.len());
-        let mut by_key = Vec::with_capacity(self.entities.len());
-        for (i, e) in self.entities.iter().enumerate() {
+        let mut by_key = Vec::with_capacity(n);
+        let mut class_lists: Vec<Vec<EntityId>> = vec![Vec::new(); self.class_sets.len()];
+        for (i, e) in entities.iter().enumerate() {
             let id = EntityId(i as u32);
-            for &c in self.class_sets[e.classes as usize].iter() {
-                by_class.entry(c).or_default().push(id);
-            }
+            class_lists[e.classes as usize].push(id);
             by_type.entry(e.ty).or_default().push(id);
-            by_id.insert(e.id, id);
             by_key.push((e.key, id));
         }
+        for (set, ids) in class_lists.into_iter().enumerate() {
+            for &c in self.class_sets[set].iter() {
+                by_class.entry(c).or_default().extend_from_slice(&ids);
+            }
+        }
+        for list in by_class.values_mut() {
+            list.sort_unstable();
+        }
         by_key.sort_unstable_by_key(|&(k, id)| (k, id));
-        let mut rel_by_id: FxMap<Sym, RelId> = FxMap::default();
-        rel_by_id.reserve(self.relationships.len());
         let mut rels_by_class: FxMap<Sym, Vec<RelId>> = FxMap::default();
         let mut rels_by_type: FxMap<Sym, Vec<RelId>> = FxMap::default();
-        let mut out = Vec::with_capacity(self.relationships.len());
-        let mut inc = Vec::with_capacity(self.relationships.len());
         for (i, r) in self.relationships.iter().enumerate() {
             let rid = RelId(i as u32);
-            rel_by_id.insert(r.id, rid);
             rels_by_class.entry(r.class).or_default().push(rid);
             rels_by_type.entry(r.ty).or_default().push(rid);
-            out.push((
-                r.from,
-                Edge {
-                    rel: rid,
-                    verb: r.class,
-                    other: r.to,
-                },
-            ));
-            inc.push((
-                r.to,
-                Edge {
-                    rel: rid,
-                    verb: r.class,
-                    other: r.from,
-                },
-            ));
         }
-        let n = self.entities.len();
         self.by_class = by_class;
         self.by_type = by_type;
         self.by_id = by_id;
         self.by_key = by_key;
-        self.rel_by_id = rel_by_id;
+        self.rel_by_id = rel_by_id.into_iter().map(|(k, v)| (k, RelId(v))).collect();
         self.rels_by_class = rels_by_class;
         self.rels_by_type = rels_by_type;
-        self.out_adj = Adjacency::build(n, out);
-        self.in_adj = Adjacency::build(n, inc);
-        self.strings.shrink_to_fit();
-        self.entities.shrink_to_fit();
-        self.relationships.shrink_to_fit();
+        self.out_adj = out_adj;
+        self.in_adj = in_adj;
+        self.strings.shrink_arena();
     }
 
     // ---- strings ------------------------------------------------------------------------

@@ -158,6 +158,12 @@ impl Interner {
         });
     }
 
+    /// Releases the arena's spare capacity (cheap: no rehash).
+    pub fn shrink_arena(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.spans.shrink_to_fit();
+    }
+
     /// Releases spare capacity.
     pub fn shrink_to_fit(&mut self) {
         self.bytes.shrink_to_fit();

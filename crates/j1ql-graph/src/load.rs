@@ -758,13 +758,12 @@ impl Builder {
                     continue;
                 }
             };
-            let verb = self.strings.resolve(rel.class).to_string();
             let key = match rel.key {
                 Some(k) => k,
                 None => {
                     let text = ids::relationship_key(
                         self.strings.resolve(self.entities[from.index()].key),
-                        &verb,
+                        self.strings.resolve(rel.class),
                         self.strings.resolve(self.entities[to.index()].key),
                     );
                     self.strings.intern(&text)
@@ -775,7 +774,7 @@ impl Builder {
                 None => {
                     let text = ids::relationship_type(
                         self.strings.resolve(self.entities[from.index()].ty),
-                        &verb,
+                        self.strings.resolve(rel.class),
                         self.strings.resolve(self.entities[to.index()].ty),
                     );
                     self.strings.intern(&text)
@@ -1353,6 +1352,8 @@ impl Loader {
         report.entities = builder.entities.len();
         report.relationships = builder.relationships.len();
         report.mapping_rules = builder.rules.len();
+        let by_id = std::mem::take(&mut builder.by_id);
+        let rel_ids = std::mem::take(&mut builder.rel_ids);
         let mut graph = Graph {
             strings: builder.strings,
             entities: builder.entities,
@@ -1363,7 +1364,7 @@ impl Loader {
             report,
             ..Graph::default()
         };
-        graph.index();
+        graph.index(by_id, rel_ids);
         if timing {
             eprintln!("index: {:?}", t.elapsed());
         }
