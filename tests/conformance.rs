@@ -138,9 +138,8 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Case>, String> {
         if in_header {
             if let Some(c) = line.strip_prefix("//") {
                 if let Some(e) = c.trim().strip_prefix("expect:") {
-                    case.expects.push(
-                        parse_expect(e).map_err(|m| format!("{file}:{}: {m}", i + 1))?,
-                    );
+                    case.expects
+                        .push(parse_expect(e).map_err(|m| format!("{file}:{}: {m}", i + 1))?);
                 }
                 continue;
             }
@@ -327,7 +326,10 @@ fn check(expect: &Expect, result: &QueryResult) -> Result<(), String> {
                     .filter(|c| row.get(c.as_str()).is_none())
                     .collect();
                 if !missing.is_empty() {
-                    return Err(format!("columns {missing:?} missing from row {}", show(row)));
+                    return Err(format!(
+                        "columns {missing:?} missing from row {}",
+                        show(row)
+                    ));
                 }
             }
             Ok(())

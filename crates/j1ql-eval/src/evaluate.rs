@@ -298,7 +298,10 @@ impl Evaluation<'_> {
         if let Some(having) = &self.query.having {
             let filter = Filter::compile(having, self.cx)?;
             table.retain(|record| {
-                let lookup = ColumnLookup { record };
+                let lookup = ColumnLookup {
+                    record,
+                    graph: self.graph,
+                };
                 filter.eval(self.graph, &lookup)
             });
         }
@@ -339,22 +342,33 @@ impl Evaluation<'_> {
 }
 
 /// HAVING looks properties up among the row's columns.
-struct ColumnLookup<'a> {
+struct ColumnLookup<'a, 'g> {
     record: &'a Map<String, Value>,
+    graph: &'g Graph,
 }
 
-impl<'g> Lookup<'g> for ColumnLookup<'_> {
+/// A column's value as a property value. Strings are the graph's interned strings (a string the
+/// graph does not hold, such as a CONCAT result, reads as absent).
+fn column_prop(graph: &Graph, value: &Value) -> Option<j1ql_graph::PropValue> {
+    use j1ql_graph::PropValue;
+    Some(match value {
+        Value::Number(n) => PropValue::Number(n.as_f64()?),
+        Value::Bool(b) => PropValue::Bool(*b),
+        Value::String(s) => PropValue::String(graph.sym(s)?),
+        Value::Array(items) => PropValue::Array(Box::new(
+            items.iter().filter_map(|v| column_prop(graph, v)).collect(),
+        )),
+        Value::Null | Value::Object(_) => return None,
+    })
+}
+
+impl<'g> Lookup<'g> for ColumnLookup<'_, 'g> {
     fn get(
         &self,
         _alias: Option<&str>,
         key: &str,
     ) -> Option<std::borrow::Cow<'g, j1ql_graph::PropValue>> {
-        let value = self.record.get(key)?;
-        Some(std::borrow::Cow::Owned(match value {
-            Value::Number(n) => j1ql_graph::PropValue::Number(n.as_f64()?),
-            Value::Bool(b) => j1ql_graph::PropValue::Bool(*b),
-            _ => return None,
-        }))
+        column_prop(self.graph, self.record.get(key)?).map(std::borrow::Cow::Owned)
     }
 }
 
