@@ -221,7 +221,69 @@ def reason_counts(results):
     return "\n".join(lines)
 
 
-def render(main, history):
+# Semantic diagnostics that JupiterOne's own shipped queries trigger on purpose or by real
+# mistake, with what each finding means (reviewed by hand; a code missing here stops the script).
+SEMANTIC_NOTES = {
+    "S001": "real bugs: an alias that is not defined (the one shipped case writes `cm,displayName` for `cm.displayName`)",
+    "S003": "`UNIQUE` without `RETURN`: the spec says they go together, but JupiterOne ships such queries, so it is a warning (UNIQUE has no effect)",
+    "S010": "classes outside the published data model (`UnifiedVulnerability`, `Token`) and real typos (`Worlkoad`, `HOST`)",
+    "S011": "verbs outside the published data model (`PERMITS`, `REJECTS`)",
+    "S014": "`FIND *` followed by THAT without WITH, which the spec warns is slow",
+}
+
+
+def semantic_section(j1ql, path):
+    """Runs `j1ql check --format json` on the shipped queries (one document, `;` between them)
+    and tallies the semantic diagnostics (errors and warnings) by code."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                row = json.loads(line)
+                if infer_kind(row) in SHIPPED_KINDS:
+                    rows.append(row)
+    doc, starts = [], []
+    line_no = 1
+    for row in rows:
+        starts.append(line_no)
+        text = row["query"].rstrip("\n")
+        doc.append(text)
+        line_no += text.count("\n") + 2  # the query's lines, then the `;` line
+    document = "\n;\n".join(doc) + "\n"
+    result = subprocess.run(j1ql + ["check", "--format", "json", "-"], input=document,
+                            capture_output=True, text=True)
+    report = json.loads(result.stdout)
+    by_code = OrderedDict()
+    import bisect
+    for d in report["diagnostics"]:
+        if not d["code"].startswith("S"):
+            sys.exit(f"error: a shipped query has a syntax error: {d}")
+        q = rows[bisect.bisect_right(starts, d["line"]) - 1]
+        by_code.setdefault((d["code"], d["name"], d["severity"]), []).append((q, d["message"]))
+    lines = [
+        "## Semantic diagnostics on the shipped queries",
+        "",
+        f"`j1ql check` (syntax plus semantics, errors and warnings) over the {len(rows)} shipped queries.",
+        "Info-level findings (such as `S013` unknown entity types, which are common because the",
+        "integration docs list only part of the types) are not shown by `check` and not counted.",
+        "",
+        "| code | name | severity | queries | what it means here |",
+        "| --- | --- | --- | ---: | --- |",
+    ]
+    for (code, name, severity), hits in sorted(by_code.items()):
+        note = SEMANTIC_NOTES.get(code)
+        if note is None:
+            sys.exit(f"error: no SEMANTIC_NOTES entry for {code}: review its hits and add one")
+        lines.append(f"| `{code}` | {name} | {severity} | {len(hits)} | {cell(note)} |")
+    errors = [(q, m) for (c, _, sev), hits in by_code.items() if sev == "error" for q, m in hits]
+    lines += ["", f"Semantic errors in shipped queries: **{len(errors)}**."]
+    for q, m in errors:
+        lines += ["", f"- {cell(m)} ({q.get('repo', '?')} `{q.get('path', '?')}`)", "",
+                  "\n".join("  " + l if l else "" for l in fence(q["query"]).split("\n"))]
+    return "\n".join(lines)
+
+
+def render(main, history, semantics=""):
     def lossless_line(r):
         s = r["summary"]
         total = s["passed"] + s["failed"]
@@ -252,6 +314,8 @@ def render(main, history):
         "`j1ql corpus-check ../shared/corpus/queries.jsonl --kinds " + ",".join(SHIPPED_KINDS) + "`.",
         f"Failures among them today: **{len(shipped_failures)}**. The failures below all come from",
         "docs and code strings (pseudo-syntax, placeholders, typos).",
+        "",
+        semantics,
         "",
         "## `queries-history.jsonl`",
         "",
@@ -317,7 +381,8 @@ def main():
                   file=sys.stderr)
         sys.exit(f"error: {len(unexplained)} failing queries have no reason in REASONS: review them and add one")
 
-    text = render(*results)
+    semantics = semantic_section(j1ql, os.path.join(args.corpus_dir, "queries.jsonl"))
+    text = render(*results, semantics=semantics)
     if args.check:
         with open(args.output, encoding="utf-8") as f:
             if f.read() != text:
