@@ -317,7 +317,7 @@ fn unit(rng: &mut Rng, n: usize, size: usize) -> GeneratedFile {
                 "",
             );
         }
-        if i > 0 && rng.chance(0.5) {
+        if i > 0 {
             let o = rng.below(i);
             u.rel(
                 "CONNECTS",

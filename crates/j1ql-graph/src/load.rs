@@ -733,17 +733,15 @@ impl Builder {
     /// Resolves every pending relationship (after all entities are in).
     fn resolve_relationships(&mut self) {
         let pending = std::mem::take(&mut self.pending);
-        let mut by_key: Vec<(Sym, EntityId)> = self
-            .entities
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.key, EntityId(i as u32)))
-            .collect();
-        by_key.sort_unstable_by_key(|&(k, id)| (k, id));
+        // `_key` -> entities, for endpoints that name only a source or only a scope, and for
+        // messages; built on first use.
+        let mut by_key: Option<Vec<(Sym, EntityId)>> = None;
         self.relationships.reserve(pending.len());
+        self.rel_by_subgraph_key.reserve(pending.len());
+        self.rel_ids.reserve(pending.len());
         for rel in pending {
-            let from = self.resolve_endpoint(&by_key, rel.subgraph, &rel.from, "_from");
-            let to = self.resolve_endpoint(&by_key, rel.subgraph, &rel.to, "_to");
+            let from = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.from, "_from");
+            let to = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.to, "_to");
             let (from, to) = match (from, to) {
                 (Ok(f), Ok(t)) => (f, t),
                 (Err((endpoint, reason)), _) | (_, Err((endpoint, reason))) => {
@@ -848,11 +846,37 @@ impl Builder {
 
     fn resolve_endpoint(
         &self,
-        by_key: &[(Sym, EntityId)],
+        by_key: &mut Option<Vec<(Sym, EntityId)>>,
         own: u32,
         spec: &EndpointSpec,
         end: &str,
     ) -> Result<EntityId, (String, String)> {
+        // The common cases first, without the key index: `_id`, a bare key in the own
+        // subgraph, a key with both source and scope.
+        if let Some(id) = spec.id {
+            if let Some(&e) = self.by_id.get(&id) {
+                return Ok(e);
+            }
+        } else if let Some(key) = spec.key {
+            let subgraph = match (spec.source, spec.scope) {
+                (None, None) => Some(own),
+                (Some(source), Some(scope)) => self.subgraph_index.get(&(source, scope)).copied(),
+                _ => None,
+            };
+            if let Some(&e) = subgraph.and_then(|sg| self.by_subgraph_key.get(&(sg, key))) {
+                return Ok(e);
+            }
+        }
+        let by_key: &[(Sym, EntityId)] = by_key.get_or_insert_with(|| {
+            let mut v: Vec<(Sym, EntityId)> = self
+                .entities
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key, EntityId(i as u32)))
+                .collect();
+            v.sort_unstable_by_key(|&(k, id)| (k, id));
+            v
+        });
         let s = |sym: Sym| self.strings.resolve(sym);
         if let Some(id) = spec.id {
             return match self.by_id.get(&id) {
