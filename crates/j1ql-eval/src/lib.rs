@@ -8,6 +8,7 @@ mod bindings;
 mod compare;
 mod error;
 mod evaluate;
+mod fastfilter;
 mod filter;
 mod functions;
 mod json;

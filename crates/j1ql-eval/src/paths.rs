@@ -15,7 +15,9 @@ use j1ql_graph::{Edge, EntityId, Graph, RelId, Sym};
 use j1ql_semantics::ir::{self, Direction};
 use j1ql_semantics::smart_classes::SmartClasses;
 
+use crate::bindings::{Binding, Bindings};
 use crate::error::EvalError;
+use crate::fastfilter::{FFilter, Slots};
 use crate::pattern::Pattern;
 use crate::resolve::ValueContext;
 
@@ -24,6 +26,7 @@ pub const NONE: u32 = u32::MAX;
 
 /// One step of a compiled plan.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum PlanStep {
     /// A traversal.
     Traverse {
@@ -38,6 +41,9 @@ pub enum PlanStep {
         direction: Direction,
         /// What the other end must match.
         target: Pattern,
+        /// WHERE conjuncts that can be decided once this step is bound (pushed down from
+        /// the row filter: only on top-level, non-negated traversals).
+        checks: Vec<FFilter>,
     },
     /// An optional group.
     Optional {
@@ -62,6 +68,26 @@ pub struct Plan {
     /// How many leading steps are optional groups: the "starting entities" of the result are
     /// the current entities after them (the start, plus what those groups add).
     pub leading_optionals: usize,
+    /// WHERE conjuncts decided on the start entity alone.
+    pub start_checks: Vec<FFilter>,
+    /// Whether every WHERE conjunct was pushed down into the steps.
+    pub where_pushed: bool,
+    /// What the result needs from the paths.
+    pub mode: Mode,
+}
+
+/// What the result needs from the paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every complete path.
+    Paths,
+    /// One path per starting entity (a semi-join: the result only lists or counts the
+    /// distinct starting entities), and at most `max_roots` of them when given (the default
+    /// list without ORDER BY stops after SKIP + LIMIT starting entities).
+    RootsOnly {
+        /// Stop after this many starting entities.
+        max_roots: Option<usize>,
+    },
 }
 
 impl Plan {
@@ -86,13 +112,114 @@ impl Plan {
             .iter()
             .take_while(|s| matches!(s, PlanStep::Optional { .. }))
             .count();
-        Ok(Plan {
+        let mut plan = Plan {
             start: Pattern::compile(&query.start, graph, cx, smart)?,
             steps,
             slots,
             optional_slots,
             leading_optionals,
-        })
+            start_checks: Vec::new(),
+            where_pushed: query.where_filter.is_none(),
+            mode: Mode::Paths,
+        };
+        let bindings = Bindings::of(query);
+        if let Some(w) = &query.where_filter {
+            plan.where_pushed = plan.push_down(w, graph, cx, &bindings)?;
+        }
+        plan.mode = plan.choose_mode(query, &bindings);
+        Ok(plan)
+    }
+
+    /// Moves the WHERE conjuncts that read only top-level, always-bound slots to the step
+    /// that binds the last of them, so paths that fail them are cut as soon as possible (the
+    /// row filter still runs afterwards, so this only prunes). Returns whether every conjunct
+    /// was moved.
+    fn push_down(
+        &mut self,
+        filter: &ir::Filter,
+        graph: &Graph,
+        cx: &ValueContext,
+        bindings: &Bindings,
+    ) -> Result<bool, EvalError> {
+        let conjuncts: Vec<&ir::Filter> = match filter {
+            ir::Filter::And(v) => v.iter().collect(),
+            f => vec![f],
+        };
+        // Slot -> top-level step index + 1 (0: the start).
+        let mut at = vec![None; self.slots];
+        at[0] = Some(0usize);
+        for (i, step) in self.steps.iter().enumerate() {
+            if let PlanStep::Traverse {
+                slot,
+                negated: false,
+                ..
+            } = step
+            {
+                at[*slot] = Some(i + 1);
+            }
+        }
+        let mut all = true;
+        for conjunct in conjuncts {
+            let Some(compiled) = FFilter::compile_where(conjunct, graph, cx, bindings)? else {
+                all = false;
+                continue;
+            };
+            let mut slots = Vec::new();
+            compiled.slots(&mut slots);
+            let when: Option<Vec<usize>> = slots
+                .iter()
+                .map(|s| at.get(*s).copied().flatten())
+                .collect();
+            let Some(when) = when else {
+                all = false;
+                continue;
+            };
+            match when.into_iter().max().unwrap_or(0) {
+                0 => self.start_checks.push(compiled),
+                i => {
+                    if let PlanStep::Traverse { checks, .. } = &mut self.steps[i - 1] {
+                        checks.push(compiled);
+                    }
+                }
+            }
+        }
+        Ok(all)
+    }
+
+    fn choose_mode(&self, query: &ir::Query, bindings: &Bindings) -> Mode {
+        let simple = self.where_pushed
+            && self.leading_optionals == 0
+            && self
+                .steps
+                .iter()
+                .all(|s| matches!(s, PlanStep::Traverse { .. }));
+        if !simple {
+            return Mode::Paths;
+        }
+        match &query.returns {
+            ir::Return::Default if query.order_by.is_empty() => Mode::RootsOnly {
+                max_roots: Some(
+                    (query.skip.saturating_add(query.limit)).min(usize::MAX as u64) as usize,
+                ),
+            },
+            ir::Return::Columns(columns)
+                if !columns.is_empty()
+                    && columns.iter().all(|c| match &c.expr {
+                        ir::Expr::Aggregate {
+                            func: ir::Aggregate::Count,
+                            arg: Some(arg),
+                        } => matches!(
+                            &**arg,
+                            ir::Expr::Selector(name)
+                                if bindings.get(&name.text) == Some(Binding::Entity(0))
+                        ),
+                        _ => false,
+                    }) =>
+            {
+                Mode::RootsOnly { max_roots: None }
+            }
+            _ => Mode::Paths,
+        }
     }
 }
 
@@ -125,6 +252,7 @@ fn compile_steps(
                     verbs,
                     direction: t.direction,
                     target: Pattern::compile(&t.target, graph, cx, smart)?,
+                    checks: Vec::new(),
                 });
             }
             ir::Step::Optional(g) => {
@@ -202,31 +330,99 @@ struct Walker<'a> {
     budget: Budget,
     work: u64,
     leading: usize,
+    /// One path per starting entity is enough.
+    roots_only: bool,
     out: Vec<Row>,
 }
 
-/// Every complete path from the starting entities.
+/// Starting entities at least this many are walked on two threads.
+const PARALLEL_MIN: usize = 32_768;
+
+/// Every complete path from the starting entities (or, in [`Mode::RootsOnly`], one path per
+/// starting entity that has one).
 pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Vec<Row>, EvalError> {
-    let mut walker = Walker {
+    let new_walker = || Walker {
         graph,
         budget,
         work: 0,
         leading: plan.leading_optionals,
+        roots_only: matches!(plan.mode, Mode::RootsOnly { .. }),
         out: Vec::new(),
     };
-    for start in plan.start.candidates(graph) {
-        let mut entities = vec![NONE; plan.slots];
-        entities[0] = start.0;
-        let row = Row {
-            entities,
-            relationships: vec![NONE; plan.slots],
-            optionals: vec![NONE; plan.optional_slots],
-            root: start.0,
-            cur: start.0,
+    if let Mode::RootsOnly {
+        max_roots: Some(max),
+    } = plan.mode
+    {
+        // Stream the starting entities and stop as soon as the page is full.
+        let mut walker = new_walker();
+        let mut row = plan.new_row();
+        let mut failure = None;
+        if max > 0 {
+            plan.start.for_each_candidate(graph, |start| {
+                match walker.start(plan, &mut row, start) {
+                    Ok(()) => walker.out.len() < max,
+                    Err(e) => {
+                        failure = Some(e);
+                        false
+                    }
+                }
+            });
+        }
+        return match failure {
+            Some(e) => Err(e),
+            None => Ok(walker.out),
         };
-        walker.walk(&plan.steps, 0, row, true)?;
     }
-    Ok(walker.out)
+    let starts = plan.start.candidates(graph);
+    let run = |starts: &[EntityId]| -> Result<Walker<'_>, EvalError> {
+        let mut walker = new_walker();
+        let mut row = plan.new_row();
+        for &start in starts {
+            walker.start(plan, &mut row, start)?;
+        }
+        Ok(walker)
+    };
+    if starts.len() < PARALLEL_MIN {
+        return run(&starts).map(|w| w.out);
+    }
+    let (a, b) = starts.split_at(starts.len() / 2);
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| run(b));
+        let first = run(a);
+        (first, second.join())
+    });
+    let mut first = first?;
+    let second = match second {
+        Ok(result) => result?,
+        Err(_) => run(b)?,
+    };
+    let work = first.work + second.work;
+    if work > budget.max_work {
+        return Err(EvalError::Budget {
+            what: "traversal work",
+            limit: budget.max_work,
+        });
+    }
+    if first.out.len() + second.out.len() > budget.max_rows {
+        return Err(EvalError::Budget {
+            what: "result rows",
+            limit: budget.max_rows as u64,
+        });
+    }
+    first.out.extend(second.out);
+    Ok(first.out)
+}
+
+impl Plan {
+    fn new_row(&self) -> Row {
+        Row {
+            entities: vec![NONE; self.slots],
+            relationships: vec![NONE; self.slots],
+            optionals: vec![NONE; self.optional_slots],
+            root: NONE,
+            cur: NONE,
+        }
+    }
 }
 
 impl Walker<'_> {
@@ -241,18 +437,55 @@ impl Walker<'_> {
         Ok(())
     }
 
-    /// Runs `steps[index..]` from `row`; `top` says whether these are the query's own steps
-    /// (where the root is fixed after the leading optional groups) or a group's.
+    /// Walks every path from `start` (reusing `row`, which is left clean).
+    fn start(&mut self, plan: &Plan, row: &mut Row, start: EntityId) -> Result<(), EvalError> {
+        row.entities[0] = start.0;
+        row.root = start.0;
+        row.cur = start.0;
+        let pass = plan.start_checks.iter().all(|c| {
+            c.eval(
+                self.graph,
+                start,
+                Slots {
+                    entities: &row.entities,
+                    relationships: &row.relationships,
+                },
+            )
+        });
+        if pass {
+            self.walk(&plan.steps, 0, row, true)?;
+        }
+        row.entities[0] = NONE;
+        Ok(())
+    }
+
+    /// Runs `steps[index..]` from `row` (restored before returning); `top` says whether these
+    /// are the query's own steps (where the root is fixed after the leading optional groups) or
+    /// a group's. Returns whether the walk from this root can stop (one path found in
+    /// roots-only mode).
     fn walk(
         &mut self,
         steps: &[PlanStep],
         index: usize,
-        mut row: Row,
+        row: &mut Row,
         top: bool,
-    ) -> Result<(), EvalError> {
+    ) -> Result<bool, EvalError> {
+        let saved_root = row.root;
         if top && index == self.leading {
             row.root = row.cur;
         }
+        let result = self.walk_inner(steps, index, row, top);
+        row.root = saved_root;
+        result
+    }
+
+    fn walk_inner(
+        &mut self,
+        steps: &[PlanStep],
+        index: usize,
+        row: &mut Row,
+        top: bool,
+    ) -> Result<bool, EvalError> {
         let Some(step) = steps.get(index) else {
             if self.out.len() >= self.budget.max_rows {
                 return Err(EvalError::Budget {
@@ -260,9 +493,10 @@ impl Walker<'_> {
                     limit: self.budget.max_rows as u64,
                 });
             }
-            self.out.push(row);
-            return Ok(());
+            self.out.push(row.clone());
+            return Ok(self.roots_only);
         };
+        let graph = self.graph;
         match step {
             PlanStep::Traverse {
                 slot,
@@ -270,93 +504,113 @@ impl Walker<'_> {
                 verbs,
                 direction,
                 target,
+                checks,
             } => {
-                let edges = self.edges(EntityId(row.cur), verbs.as_deref(), *direction);
-                self.charge(edges.len() as u64 + 1)?;
+                let cur = EntityId(row.cur);
+                let dirs: &[bool] = match direction {
+                    Direction::Outgoing => &[true],
+                    Direction::Incoming => &[false],
+                    Direction::Both => &[true, false],
+                };
+                let lists = |outgoing: bool, i: usize| -> &[Edge] {
+                    match (verbs, outgoing) {
+                        (None, true) => graph.outgoing(cur),
+                        (None, false) => graph.incoming(cur),
+                        (Some(v), true) => graph.outgoing_with(cur, v[i]),
+                        (Some(v), false) => graph.incoming_with(cur, v[i]),
+                    }
+                };
+                let per_dir = verbs.as_ref().map_or(1, Vec::len);
+                self.charge(1)?;
                 if *negated {
-                    let blocked = edges
-                        .iter()
-                        .any(|(edge, _)| target.matches(self.graph, edge.other));
-                    if !blocked {
-                        self.walk(steps, index + 1, row, top)?;
+                    let mut blocked = false;
+                    'scan: for &outgoing in dirs {
+                        for i in 0..per_dir {
+                            let list = lists(outgoing, i);
+                            self.charge(list.len() as u64)?;
+                            if list.iter().any(|e| target.matches(graph, e.other)) {
+                                blocked = true;
+                                break 'scan;
+                            }
+                        }
                     }
-                    return Ok(());
-                }
-                for (edge, _) in edges {
-                    if !target.matches(self.graph, edge.other) {
-                        continue;
+                    if blocked {
+                        return Ok(false);
                     }
-                    let mut next = row.clone();
-                    next.entities[*slot] = edge.other.0;
-                    next.relationships[*slot] = edge.rel.0;
-                    next.cur = edge.other.0;
-                    self.walk(steps, index + 1, next, top)?;
+                    return self.walk(steps, index + 1, row, top);
                 }
-                Ok(())
+                let (saved_cur, slot) = (row.cur, *slot);
+                for &outgoing in dirs {
+                    for i in 0..per_dir {
+                        let list = lists(outgoing, i);
+                        self.charge(list.len() as u64)?;
+                        for edge in list {
+                            if !target.matches(graph, edge.other) {
+                                continue;
+                            }
+                            row.entities[slot] = edge.other.0;
+                            row.relationships[slot] = edge.rel.0;
+                            let pass = checks.iter().all(|c| {
+                                c.eval(
+                                    graph,
+                                    edge.other,
+                                    Slots {
+                                        entities: &row.entities,
+                                        relationships: &row.relationships,
+                                    },
+                                )
+                            });
+                            let mut stop = false;
+                            if pass {
+                                row.cur = edge.other.0;
+                                let r = self.walk(steps, index + 1, row, top);
+                                row.cur = saved_cur;
+                                stop = match r {
+                                    Ok(stop) => stop,
+                                    Err(e) => {
+                                        row.entities[slot] = NONE;
+                                        row.relationships[slot] = NONE;
+                                        return Err(e);
+                                    }
+                                };
+                            }
+                            row.entities[slot] = NONE;
+                            row.relationships[slot] = NONE;
+                            if stop {
+                                return Ok(true);
+                            }
+                        }
+                    }
+                }
+                Ok(false)
             }
             PlanStep::Optional { slot, steps: inner } => {
                 // The row as it is...
                 let mut unchanged = row.clone();
                 unchanged.optionals[*slot] = unchanged.cur;
-                self.walk(steps, index + 1, unchanged, top)?;
+                if self.walk(steps, index + 1, &mut unchanged, top)? {
+                    return Ok(true);
+                }
                 // ...and through every extension of the group.
                 let mut through = Walker {
                     graph: self.graph,
                     budget: self.budget,
                     work: self.work,
                     leading: usize::MAX,
+                    roots_only: false,
                     out: Vec::new(),
                 };
-                through.walk(inner, 0, row, false)?;
+                let mut base = row.clone();
+                through.walk(inner, 0, &mut base, false)?;
                 self.work = through.work;
                 for mut extended in through.out {
                     extended.optionals[*slot] = extended.cur;
-                    self.walk(steps, index + 1, extended, top)?;
+                    if self.walk(steps, index + 1, &mut extended, top)? {
+                        return Ok(true);
+                    }
                 }
-                Ok(())
+                Ok(false)
             }
         }
-    }
-
-    /// Relationships from `id` with one of `verbs` in `direction`; the bool says whether the
-    /// edge is outgoing.
-    fn edges(
-        &self,
-        id: EntityId,
-        verbs: Option<&[Sym]>,
-        direction: Direction,
-    ) -> Vec<(Edge, bool)> {
-        let mut out = Vec::new();
-        let mut take = |outgoing: bool| {
-            let lists: Vec<&[Edge]> = match verbs {
-                None => vec![if outgoing {
-                    self.graph.outgoing(id)
-                } else {
-                    self.graph.incoming(id)
-                }],
-                Some(verbs) => verbs
-                    .iter()
-                    .map(|v| {
-                        if outgoing {
-                            self.graph.outgoing_with(id, *v)
-                        } else {
-                            self.graph.incoming_with(id, *v)
-                        }
-                    })
-                    .collect(),
-            };
-            for list in lists {
-                out.extend(list.iter().map(|e| (*e, outgoing)));
-            }
-        };
-        match direction {
-            Direction::Outgoing => take(true),
-            Direction::Incoming => take(false),
-            Direction::Both => {
-                take(true);
-                take(false);
-            }
-        }
-        out
     }
 }

@@ -8,7 +8,7 @@ use j1ql_semantics::ir;
 use j1ql_semantics::smart_classes::SmartClasses;
 
 use crate::error::EvalError;
-use crate::filter::{Filter, Lookup};
+use crate::fastfilter::{FFilter, Slots};
 use crate::resolve::ValueContext;
 
 /// A compiled entity pattern.
@@ -21,27 +21,13 @@ pub struct Pattern {
     /// `_type` symbols.
     types: Vec<Option<Sym>>,
     /// Smart-class filters, all of which must hold.
-    smart: Vec<Filter>,
+    smart: Vec<FFilter>,
     /// Full-text tokens, lower case, all of which must occur.
     full_text: Vec<String>,
     /// The WITH filter.
-    filter: Option<Filter>,
+    filter: Option<FFilter>,
     /// How the pattern reads, for `--explain`.
     label: String,
-}
-
-/// Property lookup on a single entity (WITH filters).
-pub struct EntityLookup<'g> {
-    /// The graph.
-    pub graph: &'g Graph,
-    /// The entity.
-    pub id: EntityId,
-}
-
-impl<'g> Lookup<'g> for EntityLookup<'g> {
-    fn get(&self, _alias: Option<&str>, key: &str) -> Option<Cow<'g, PropValue>> {
-        self.graph.entity(self.id).get(key)
-    }
 }
 
 impl Pattern {
@@ -63,7 +49,7 @@ impl Pattern {
                         name: name.text.clone(),
                         message: e.join("; "),
                     })?;
-                Filter::compile(&f, cx)
+                FFilter::compile_with(&f, graph, cx)
             })
             .collect::<Result<Vec<_>, _>>()?;
         let full_text = selector
@@ -109,15 +95,16 @@ impl Pattern {
             filter: pattern
                 .filter
                 .as_ref()
-                .map(|f| Filter::compile(f, cx))
+                .map(|f| FFilter::compile_with(f, graph, cx))
                 .transpose()?,
         })
     }
 
     /// Whether entity `id` matches.
+    #[inline]
     pub fn matches(&self, graph: &Graph, id: EntityId) -> bool {
-        let entity = graph.entity(id);
         if !self.any {
+            let entity = graph.entity(id);
             let by_class = entity
                 .class_syms()
                 .iter()
@@ -127,14 +114,26 @@ impl Pattern {
                 return false;
             }
         }
-        let lookup = EntityLookup { graph, id };
-        if !self.smart.iter().all(|f| f.eval(graph, &lookup)) {
+        self.matches_rest(graph, id)
+    }
+
+    /// Whether `id`, known to have one of the pattern's classes or types, matches.
+    #[inline]
+    fn matches_rest(&self, graph: &Graph, id: EntityId) -> bool {
+        if !self.smart.iter().all(|f| f.eval(graph, id, Slots::EMPTY)) {
             return false;
         }
         if !self.full_text.is_empty() && !full_text_matches(graph, id, &self.full_text) {
             return false;
         }
-        self.filter.as_ref().is_none_or(|f| f.eval(graph, &lookup))
+        self.filter
+            .as_ref()
+            .is_none_or(|f| f.eval(graph, id, Slots::EMPTY))
+    }
+
+    /// Whether the pattern matches on class/type alone (no filter of any kind).
+    pub fn is_plain(&self) -> bool {
+        self.smart.is_empty() && self.full_text.is_empty() && self.filter.is_none()
     }
 
     /// How the pattern reads (`DataStore WITH ...`).
@@ -162,27 +161,100 @@ impl Pattern {
         ("class/type index".into(), n)
     }
 
-    /// Every matching entity, in graph order, using the class/type indexes when it can.
-    pub fn candidates(&self, graph: &Graph) -> Vec<EntityId> {
+    /// The entities the indexes give before filtering, in graph order (`None`: every entity).
+    pub fn index_candidates<'g>(&self, graph: &'g Graph) -> Option<Cow<'g, [EntityId]>> {
         if self.any {
-            return (0..graph.entity_count() as u32)
-                .map(EntityId)
-                .filter(|id| self.matches(graph, *id))
-                .collect();
+            return None;
         }
-        let mut ids: Vec<EntityId> = Vec::new();
-        for sym in self.classes.iter().flatten() {
-            ids.extend_from_slice(graph.entities_of_class(graph.str(*sym)));
+        let lists: Vec<&'g [EntityId]> = self
+            .classes
+            .iter()
+            .flatten()
+            .map(|s| graph.entities_of_class(graph.str(*s)))
+            .chain(
+                self.types
+                    .iter()
+                    .flatten()
+                    .map(|s| graph.entities_of_type(graph.str(*s))),
+            )
+            .filter(|l| !l.is_empty())
+            .collect();
+        Some(match lists.as_slice() {
+            [] => Cow::Borrowed(&[]),
+            [one] => Cow::Borrowed(one),
+            _ => {
+                let mut ids: Vec<EntityId> = lists.concat();
+                ids.sort_unstable();
+                ids.dedup();
+                Cow::Owned(ids)
+            }
+        })
+    }
+
+    /// Calls `f` with every matching entity in graph order until it returns `false` (streams:
+    /// nothing is materialised).
+    pub fn for_each_candidate(&self, graph: &Graph, mut f: impl FnMut(EntityId) -> bool) {
+        match self.index_candidates(graph) {
+            None => {
+                for id in (0..graph.entity_count() as u32).map(EntityId) {
+                    if self.matches_rest(graph, id) && !f(id) {
+                        return;
+                    }
+                }
+            }
+            Some(ids) => {
+                for &id in ids.iter() {
+                    if self.matches_rest(graph, id) && !f(id) {
+                        return;
+                    }
+                }
+            }
         }
-        for sym in self.types.iter().flatten() {
-            ids.extend_from_slice(graph.entities_of_type(graph.str(*sym)));
+    }
+
+    /// Every matching entity, in graph order, using the class/type indexes when it can; large
+    /// candidate lists are filtered on two threads.
+    pub fn candidates(&self, graph: &Graph) -> Vec<EntityId> {
+        let owned: Vec<EntityId>;
+        let ids: &[EntityId] = match self.index_candidates(graph) {
+            None => {
+                owned = (0..graph.entity_count() as u32).map(EntityId).collect();
+                &owned
+            }
+            Some(Cow::Borrowed(ids)) => ids,
+            Some(Cow::Owned(ids)) => {
+                owned = ids;
+                &owned
+            }
+        };
+        if self.is_plain() {
+            return ids.to_vec();
         }
-        ids.sort_unstable();
-        ids.dedup();
-        ids.retain(|id| self.matches(graph, *id));
-        ids
+        let filter = |chunk: &[EntityId]| -> Vec<EntityId> {
+            chunk
+                .iter()
+                .copied()
+                .filter(|id| self.matches_rest(graph, *id))
+                .collect()
+        };
+        if ids.len() < PARALLEL_MIN {
+            return filter(ids);
+        }
+        let (a, b) = ids.split_at(ids.len() / 2);
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| filter(b));
+            let mut out = filter(a);
+            match second.join() {
+                Ok(rest) => out.extend(rest),
+                Err(_) => out.extend(filter(b)),
+            }
+            out
+        })
     }
 }
+
+/// Candidate lists at least this long are filtered on two threads.
+const PARALLEL_MIN: usize = 32_768;
 
 /// Every token occurs (case-insensitively) in some string value of the entity.
 fn full_text_matches(graph: &Graph, id: EntityId, tokens: &[String]) -> bool {
