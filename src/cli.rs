@@ -167,6 +167,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// How results are printed.

@@ -6,6 +6,7 @@ mod fmt;
 mod gen;
 mod lint;
 mod load;
+mod lsp;
 mod normalize;
 mod parse;
 mod run;
@@ -67,6 +68,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
         } => corpus_check::run(&file, &kinds, format),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Lsp => lsp::run(),
         Command::Lint {
             explain: Some(code),
             ..

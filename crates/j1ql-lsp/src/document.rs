@@ -1,0 +1,400 @@
+//! The document store: one open document as a rope, its text, and its analysis cut into
+//! chunks (one or a few queries each) that are cached by text, so an edit re-analyses only the
+//! queries it touches.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use j1ql_lint::{LintDiagnostic, LintOptions};
+use j1ql_semantics::{Analysis, Context};
+use j1ql_syntax::{SyntaxNode, TextRange, TextSize};
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+
+/// How `Position.character` counts: negotiated at `initialize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    /// UTF-16 code units (the LSP default).
+    #[default]
+    Utf16,
+    /// Bytes of UTF-8.
+    Utf8,
+}
+
+/// The analysis of one chunk of a document (positions relative to the chunk).
+#[derive(Debug)]
+pub struct ChunkData {
+    /// The chunk's text.
+    pub text: String,
+    /// Parse, lowered queries and semantic diagnostics.
+    pub analysis: Analysis,
+    /// Syntax, semantic and lint findings (what `j1ql lint` reports).
+    pub lint: Vec<LintDiagnostic>,
+}
+
+impl ChunkData {
+    fn new(text: String, options: &LintOptions) -> ChunkData {
+        let analysis = j1ql_semantics::analyze(&text, &Context::builtin());
+        let lint = j1ql_lint::lint(&text, options);
+        ChunkData {
+            text,
+            analysis,
+            lint,
+        }
+    }
+
+    /// The root of the chunk's syntax tree.
+    pub fn root(&self) -> SyntaxNode {
+        self.analysis.parse.syntax_node()
+    }
+}
+
+/// A chunk of a document: where it starts and its (shared, cached) analysis.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// Byte offset of the chunk in the document.
+    pub start: usize,
+    /// Its analysis.
+    pub data: Arc<ChunkData>,
+}
+
+impl Chunk {
+    /// The chunk's range in the document.
+    pub fn range(&self) -> TextRange {
+        TextRange::new(
+            TextSize::from(self.start as u32),
+            TextSize::from((self.start + self.data.text.len()) as u32),
+        )
+    }
+
+    /// A chunk-relative range moved into the document.
+    pub fn to_doc(&self, range: TextRange) -> TextRange {
+        range + TextSize::from(self.start as u32)
+    }
+}
+
+/// One open document.
+#[derive(Debug)]
+pub struct Document {
+    /// The text as a rope (edits and position conversions).
+    pub rope: Rope,
+    /// The text as a string (analysis).
+    pub text: String,
+    /// The client's version.
+    pub version: i32,
+    /// Position encoding negotiated with the client.
+    pub encoding: Encoding,
+    /// The analysis, chunk by chunk, in order; they cover the text.
+    pub chunks: Vec<Chunk>,
+    /// Lint settings (from the nearest `j1ql.toml`).
+    pub lint_options: Arc<LintOptions>,
+}
+
+/// Why a request's position or edit could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutOfRange(pub String);
+
+impl Document {
+    /// A document with its analysis.
+    pub fn new(
+        text: &str,
+        version: i32,
+        encoding: Encoding,
+        lint_options: Arc<LintOptions>,
+    ) -> Self {
+        let mut doc = Document {
+            rope: Rope::from_str(text),
+            text: text.to_string(),
+            version,
+            encoding,
+            chunks: Vec::new(),
+            lint_options,
+        };
+        doc.reanalyze();
+        doc
+    }
+
+    /// Applies the changes of a `didChange` notification, in order, then re-analyses.
+    pub fn apply_changes(
+        &mut self,
+        changes: &[TextDocumentContentChangeEvent],
+        version: i32,
+    ) -> Result<(), OutOfRange> {
+        for change in changes {
+            match change.range {
+                None => self.rope = Rope::from_str(&change.text),
+                Some(range) => {
+                    let start = self.offset(range.start)?;
+                    let end = self.offset(range.end)?;
+                    if end < start {
+                        return Err(OutOfRange(format!(
+                            "edit range ends before it starts: {range:?}"
+                        )));
+                    }
+                    let start_char = self.rope.byte_to_char(start);
+                    let end_char = self.rope.byte_to_char(end);
+                    self.rope.remove(start_char..end_char);
+                    self.rope.insert(start_char, &change.text);
+                }
+            }
+        }
+        self.text = self.rope.to_string();
+        self.version = version;
+        self.reanalyze();
+        Ok(())
+    }
+
+    /// Replaces the lint settings and re-analyses everything.
+    pub fn set_lint_options(&mut self, options: Arc<LintOptions>) {
+        self.lint_options = options;
+        self.chunks.clear();
+        self.reanalyze();
+    }
+
+    /// Cuts the text into chunks and analyses those whose text is new.
+    fn reanalyze(&mut self) {
+        let old = std::mem::take(&mut self.chunks);
+        let mut cache: HashMap<&str, &Arc<ChunkData>> = HashMap::with_capacity(old.len());
+        for chunk in &old {
+            cache.insert(chunk.data.text.as_str(), &chunk.data);
+        }
+        let starts = chunk_starts(&self.text);
+        let mut chunks = Vec::with_capacity(starts.len());
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
+            let text = &self.text[start..end];
+            let data = match cache.get(text) {
+                Some(data) => Arc::clone(data),
+                None => Arc::new(ChunkData::new(text.to_string(), &self.lint_options)),
+            };
+            chunks.push(Chunk { start, data });
+        }
+        drop(cache);
+        self.chunks = chunks;
+    }
+
+    /// The chunk holding `offset` (at a boundary: the chunk ending there, so that completion at
+    /// the end of a query sees it).
+    pub fn chunk_at(&self, offset: usize) -> Option<&Chunk> {
+        let i = self.chunks.partition_point(|c| c.start < offset);
+        // chunks[i-1].start < offset <= chunks[i].start
+        if i == 0 {
+            self.chunks.first()
+        } else {
+            self.chunks.get(i - 1)
+        }
+    }
+
+    /// The byte offset of an LSP position. A character past the end of its line means the end
+    /// of the line; a line past the end is an error.
+    pub fn offset(&self, position: Position) -> Result<usize, OutOfRange> {
+        let line = position.line as usize;
+        let lines = self.rope.len_lines();
+        if line >= lines {
+            if line == lines && position.character == 0 {
+                return Ok(self.rope.len_bytes());
+            }
+            return Err(OutOfRange(format!(
+                "line {line} is past the end of the document ({lines} lines)"
+            )));
+        }
+        let line_start = self.rope.line_to_byte(line);
+        let slice = self.rope.line(line);
+        // The line without its line break.
+        let mut len_chars = slice.len_chars();
+        while len_chars > 0 && matches!(slice.char(len_chars - 1), '\n' | '\r') {
+            len_chars -= 1;
+        }
+        let col = position.character as usize;
+        let byte_in_line = match self.encoding {
+            Encoding::Utf8 => {
+                let max = slice.char_to_byte(len_chars);
+                // Inside a character: its start.
+                slice.char_to_byte(slice.byte_to_char(col.min(max)))
+            }
+            Encoding::Utf16 => {
+                let max16 = slice.char_to_utf16_cu(len_chars);
+                let c = slice.utf16_cu_to_char(col.min(max16));
+                slice.char_to_byte(c)
+            }
+        };
+        Ok(line_start + byte_in_line)
+    }
+
+    /// The LSP position of a byte offset (clamped to the text).
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.rope.len_bytes());
+        let line = self.rope.byte_to_line(offset);
+        let line_start = self.rope.line_to_byte(line);
+        let col = offset - line_start;
+        let character = match self.encoding {
+            Encoding::Utf8 => col,
+            Encoding::Utf16 => {
+                let slice = self.rope.line(line);
+                slice.char_to_utf16_cu(slice.byte_to_char(col))
+            }
+        };
+        Position::new(line as u32, character as u32)
+    }
+
+    /// The LSP range of a text range.
+    pub fn range(&self, range: TextRange) -> Range {
+        Range::new(
+            self.position(range.start().into()),
+            self.position(range.end().into()),
+        )
+    }
+
+    /// The text range of an LSP range.
+    pub fn text_range(&self, range: Range) -> Result<TextRange, OutOfRange> {
+        let start = self.offset(range.start)?;
+        let end = self.offset(range.end)?;
+        if end < start {
+            return Err(OutOfRange("range ends before it starts".into()));
+        }
+        Ok(TextRange::new(
+            TextSize::from(start as u32),
+            TextSize::from(end as u32),
+        ))
+    }
+}
+
+/// Where the chunks of a document start: at 0, and at each line whose first word is `FIND`
+/// (outside block comments), moved up over the `//` comment lines right above it so that a
+/// `// j1ql-ignore` comment stays with its query. Every query starts with FIND, so parsing the
+/// chunks one by one gives the queries the whole document gives.
+pub fn chunk_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut in_block = false;
+    // Start of the run of comment-only lines directly above the current line.
+    let mut comment_run: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let line_start = i;
+        let line_end = memchr_newline(bytes, i);
+        let line = &bytes[line_start..line_end];
+        let mut j = 0;
+        while j < line.len() && (line[j] == b' ' || line[j] == b'\t' || line[j] == b'\r') {
+            j += 1;
+        }
+        let rest = &line[j..];
+        let mut is_comment_line = false;
+        if !in_block {
+            if rest.len() >= 4
+                && rest[..4].eq_ignore_ascii_case(b"find")
+                && rest
+                    .get(4)
+                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+            {
+                let start = comment_run.unwrap_or(line_start);
+                if start > *starts.last().unwrap_or(&0) {
+                    starts.push(start);
+                }
+            }
+            is_comment_line = rest.starts_with(b"//");
+        }
+        // Track block comments (and skip `//` comments and strings on the way).
+        let mut k = 0;
+        let mut quote: Option<u8> = None;
+        while k < line.len() {
+            let b = line[k];
+            if in_block {
+                if b == b'*' && line.get(k + 1) == Some(&b'/') {
+                    in_block = false;
+                    k += 1;
+                }
+            } else if let Some(q) = quote {
+                if b == b'\\' {
+                    k += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            } else if b == b'/' && line.get(k + 1) == Some(&b'/') {
+                break;
+            } else if b == b'/' && line.get(k + 1) == Some(&b'*') {
+                in_block = true;
+                k += 1;
+            } else if b == b'\'' || b == b'"' {
+                quote = Some(b);
+            }
+            k += 1;
+        }
+        if is_comment_line && !in_block {
+            comment_run.get_or_insert(line_start);
+        } else {
+            comment_run = None;
+        }
+        i = line_end + 1;
+    }
+    starts
+}
+
+fn memchr_newline(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str, encoding: Encoding) -> Document {
+        Document::new(
+            text,
+            0,
+            encoding,
+            Arc::new(LintOptions::new(&j1ql_lint::Config::default())),
+        )
+    }
+
+    #[test]
+    fn chunks_start_at_find_lines() {
+        let text =
+            "FIND Host\n// j1ql-ignore\nFIND User WITH a = 1\n  AND b = 2\n/* FIND no */\nfind x";
+        let starts = chunk_starts(text);
+        assert_eq!(starts, vec![0, 10, text.find("find x").unwrap()]);
+    }
+
+    #[test]
+    fn utf16_positions_with_non_ascii_and_crlf() {
+        let d = doc("FIND User WITH name = 'é😀'\r\nFIND Host", Encoding::Utf16);
+        let off = d.text.find("Host").unwrap();
+        assert_eq!(d.position(off), Position::new(1, 5));
+        assert_eq!(d.offset(Position::new(1, 5)).unwrap(), off);
+        let after = d.text.find("'\r").unwrap();
+        // 'é' is one UTF-16 unit, '😀' two.
+        assert_eq!(d.position(after), Position::new(0, 26));
+        assert_eq!(d.offset(Position::new(0, 26)).unwrap(), after);
+        // Past the end of the line: the end of the line (before CRLF).
+        assert_eq!(d.offset(Position::new(0, 99)).unwrap(), after + 1);
+        assert!(d.offset(Position::new(5, 0)).is_err());
+    }
+
+    #[test]
+    fn utf8_positions() {
+        let d = doc("FIND User WITH name = 'é😀'\nx", Encoding::Utf8);
+        let after = d.text.find("'\n").unwrap();
+        assert_eq!(d.position(after), Position::new(0, after as u32));
+        assert_eq!(d.offset(Position::new(0, after as u32)).unwrap(), after);
+    }
+
+    #[test]
+    fn incremental_edits_reuse_chunks() {
+        let mut d = doc("FIND Host\nFIND User\n", Encoding::Utf16);
+        let first = Arc::clone(&d.chunks[0].data);
+        d.apply_changes(
+            &[TextDocumentContentChangeEvent {
+                range: Some(Range::new(Position::new(1, 5), Position::new(1, 9))),
+                range_length: None,
+                text: "Person".into(),
+            }],
+            2,
+        )
+        .unwrap();
+        assert_eq!(d.text, "FIND Host\nFIND Person\n");
+        assert!(Arc::ptr_eq(&first, &d.chunks[0].data));
+    }
+}

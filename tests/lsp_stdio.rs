@@ -1,0 +1,269 @@
+//! End-to-end tests of `j1ql lsp`: the real binary over stdio, driven by a small JSON-RPC
+//! client (Content-Length framing).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Notifications and server requests seen while waiting for something else.
+    pending: Vec<Value>,
+}
+
+const URI: &str = "file:///tmp/j1ql-lsp-test/queries.j1ql";
+
+impl Client {
+    fn start(init: Value) -> (Client, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_j1ql"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start j1ql lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        length = v.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length")];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let value: Value = serde_json::from_slice(&body).expect("JSON body");
+                if tx.send(value).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            rx,
+            next_id: 0,
+            pending: Vec::new(),
+        };
+        let result = client.request("initialize", init);
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    fn default_init() -> Value {
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": {},
+            "initializationOptions": { "diagnosticsDelayMs": 10, "docsUrl": "https://example.test/lint-rules.md" }
+        })
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = serde_json::to_string(&message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn recv(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(v) => Some(v),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => panic!("server exited"),
+        }
+    }
+
+    /// Sends a request and returns the whole response (`result` or `error`).
+    fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let m = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no response to {method}"));
+            if m.get("id") == Some(&json!(id)) && m.get("method").is_none() {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params);
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    /// Waits for a notification `method` whose params satisfy `pred`.
+    fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self
+            .pending
+            .iter()
+            .position(|m| m["method"] == method && pred(&m["params"]))
+        {
+            return self.pending.remove(i)["params"].clone();
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let m = self
+                .recv(deadline)
+                .unwrap_or_else(|| panic!("no {method} notification"));
+            if m["method"] == method && pred(&m["params"]) {
+                return m["params"].clone();
+            }
+            self.pending.push(m);
+        }
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "j1ql", "version": 1, "text": text}}),
+        );
+    }
+
+    fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let p = self.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"] == version
+        });
+        p["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exit status {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn pos(line: u32, character: u32) -> Value {
+    json!({"line": line, "character": character})
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn initialize_advertises_capabilities_and_utf16() {
+    let (client, result) = Client::start(Client::default_init());
+    let caps = &result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["textDocumentSync"]["change"], 2);
+    assert_eq!(result["serverInfo"]["name"], "j1ql-lsp");
+    client.shutdown();
+}
+
+#[test]
+fn utf8_when_the_client_offers_it() {
+    let mut init = Client::default_init();
+    init["capabilities"] = json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}});
+    let (mut client, result) = Client::start(init);
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    // `é` is 2 bytes in UTF-8: the error after `AND` is at byte column 30 (29 in UTF-16).
+    client.open(URI, "FIND User WITH name = 'é' AND\r\n");
+    let d = client.diagnostics(URI, 1);
+    let error = d
+        .iter()
+        .find(|d| d["code"] == "P009")
+        .expect("syntax error");
+    assert_eq!(error["severity"], 1);
+    assert_eq!(error["range"]["start"], pos(0, 30));
+    client.shutdown();
+}
+
+#[test]
+fn diagnostics_on_open_and_after_incremental_changes() {
+    let (mut client, _) = Client::start(Client::default_init());
+    let text = "FIND User WITH name = '😀' THAT HAS Hots\r\nFIND Host AS h WHERE x.name = 1\r\n";
+    client.open(URI, text);
+    let d = client.diagnostics(URI, 1);
+    let codes1 = codes(&d);
+    assert!(codes1.contains(&"S010".to_string()), "{codes1:?}");
+    assert!(codes1.contains(&"S001".to_string()), "{codes1:?}");
+    let unknown = d.iter().find(|d| d["code"] == "S010").unwrap();
+    // Line 0: the emoji counts two UTF-16 units.
+    assert_eq!(unknown["range"]["start"], pos(0, 36));
+    assert_eq!(unknown["severity"], 2);
+    assert_eq!(unknown["source"], "j1ql");
+    assert_eq!(
+        unknown["codeDescription"]["href"],
+        "https://example.test/lint-rules.md#s010"
+    );
+    assert_eq!(unknown["data"]["explain"], "j1ql lint --explain S010");
+
+    // Fix the class with an incremental edit (UTF-16 columns), then the alias.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2},
+               "contentChanges": [
+                   {"range": {"start": pos(0, 36), "end": pos(0, 40)}, "text": "Host"},
+                   {"range": {"start": pos(1, 21), "end": pos(1, 22)}, "text": "h"}]}),
+    );
+    let d = client.diagnostics(URI, 2);
+    assert!(
+        d.iter().all(|d| d["severity"] != 1 && d["code"] != "S010"),
+        "{d:?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn bad_requests_get_errors_not_crashes() {
+    let (mut client, _) = Client::start(Client::default_init());
+    client.open(URI, "FIND Host");
+    client.diagnostics(URI, 1);
+    // An edit out of range is logged and ignored; the server stays up.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2},
+               "contentChanges": [{"range": {"start": pos(40, 0), "end": pos(41, 0)}, "text": "x"}]}),
+    );
+    let r = client.request_raw(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///nope.j1ql"}, "position": pos(0, 0)}),
+    );
+    assert!(r.get("error").is_some(), "{r}");
+    client.shutdown();
+}
