@@ -219,8 +219,7 @@ fn render_table(result: &QueryResult) -> String {
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    let count;
-    match result {
+    let count = match result {
         QueryResult::List(items) => {
             table.set_header(["displayName", "_type", "_class", "_key"]);
             for item in items {
@@ -269,9 +268,9 @@ fn render_table(result: &QueryResult) -> String {
                     name(&e["toVertexId"]),
                 ]);
             }
-            count = edges.len();
+            edges.len()
         }
-    }
+    };
     format!(
         "{table}\n{count} {}\n",
         if count == 1 { "row" } else { "rows" }
