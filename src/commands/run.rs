@@ -231,7 +231,7 @@ fn render_table(result: &QueryResult) -> String {
                     cell(&e["_key"]),
                 ]);
             }
-            count = items.len();
+            items.len()
         }
         QueryResult::Table(rows) => {
             let mut columns: Vec<String> = Vec::new();
@@ -250,7 +250,7 @@ fn render_table(result: &QueryResult) -> String {
                         .map(|c| cell(row.get(c).unwrap_or(&Value::Null))),
                 );
             }
-            count = rows.len();
+            rows.len()
         }
         QueryResult::Tree { vertices, edges } => {
             table.set_header(["from", "relationship", "to"]);
