@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs this repository's pre-commit hooks (`.pre-commit-hooks.yaml`) with the real `pre-commit`
 # on a sample repository (tests/precommit/sample) in a temporary folder:
-#   - j1ql-fmt fixes a badly formatted file (the hook fails because it changed a file, and
-#     passes when run again);
+#   - j1ql-fmt fixes a badly formatted file (the hook fails because it changed a file) and
+#     leaves formatted files alone;
 #   - j1ql-lint fails on a file with a lint error and passes on a clean one.
 # Installs pre-commit from PyPI when it is missing. Usage: bash tests/precommit/run.sh
 set -euo pipefail
@@ -31,28 +31,34 @@ git commit -q -m "sample"
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-echo "== j1ql-fmt on a badly formatted file: must fix it (and report a change)"
-if pre-commit try-repo "$ROOT" j1ql-fmt --files queries/unformatted.j1ql; then
-    fail "j1ql-fmt passed on a badly formatted file"
+# Each `pre-commit try-repo` builds the hooks afresh (a temporary store), so the checks are
+# grouped into two runs of both hooks over every file.
+
+echo "== run 1: a badly formatted file and a file with a lint error: both hooks must fail"
+if pre-commit try-repo "$ROOT" --all-files > "$WORK/run1.out" 2>&1; then
+    cat "$WORK/run1.out"
+    fail "the hooks passed on a badly formatted file and a lint error"
 fi
+cat "$WORK/run1.out"
+grep -Eq "^j1ql fmt\.+Failed" "$WORK/run1.out" || fail "j1ql-fmt did not fail"
+grep -q "files were modified by this hook" "$WORK/run1.out" || fail "j1ql-fmt did not modify a file"
+grep -Eq "^j1ql lint\.+Failed" "$WORK/run1.out" || fail "j1ql-lint did not fail"
+grep -q "S001" "$WORK/run1.out" || fail "j1ql-lint did not report S001"
 expected="FIND User WITH active = true THAT HAS Device"
 actual="$(cat queries/unformatted.j1ql)"
 [[ "$actual" == "$expected" ]] || fail "j1ql-fmt wrote: $actual"
-pre-commit try-repo "$ROOT" j1ql-fmt --files queries/unformatted.j1ql ||
-    fail "j1ql-fmt failed on a file it had formatted"
+cmp -s queries/formatted.j1ql "$SAMPLE/queries/formatted.j1ql" || fail "j1ql-fmt changed a formatted file"
 
-echo "== j1ql-fmt and j1ql-lint on a clean file: must pass"
-pre-commit try-repo "$ROOT" j1ql-fmt --files queries/formatted.j1ql queries/lint_error.j1ql ||
-    fail "j1ql-fmt failed on formatted files"
-pre-commit try-repo "$ROOT" j1ql-lint --files queries/formatted.j1ql ||
-    fail "j1ql-lint failed on a clean file"
-
-echo "== j1ql-lint on a file with a lint error: must fail"
-if pre-commit try-repo "$ROOT" j1ql-lint --files queries/lint_error.j1ql > "$WORK/lint.out" 2>&1; then
-    cat "$WORK/lint.out"
-    fail "j1ql-lint passed on a file with an error"
-fi
-cat "$WORK/lint.out"
-grep -q "S001" "$WORK/lint.out" || fail "j1ql-lint did not report S001"
+echo "== run 2: the lint error removed: both hooks must pass"
+git rm -q queries/lint_error.j1ql
+git add -A
+git commit -q -m "fixed"
+pre-commit try-repo "$ROOT" --all-files > "$WORK/run2.out" 2>&1 || {
+    cat "$WORK/run2.out"
+    fail "the hooks failed on formatted, clean files"
+}
+cat "$WORK/run2.out"
+grep -Eq "^j1ql fmt\.+Passed" "$WORK/run2.out" || fail "j1ql-fmt did not pass"
+grep -Eq "^j1ql lint\.+Passed" "$WORK/run2.out" || fail "j1ql-lint did not pass"
 
 echo "pre-commit hooks: OK"
