@@ -521,9 +521,16 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
                 continue;
             }
             LINE_COMMENT | BLOCK_COMMENT => {
+                // A line break after a block comment is kept, unless the layout may break there
+                // anyway (before a clause, an AND/OR or a column): then the layout decides, so
+                // that formatting twice gives the same result.
                 let next_ws = tokens
                     .get(i + 1)
-                    .is_some_and(|t| t.kind() == WHITESPACE && t.text().contains('\n'));
+                    .is_some_and(|t| t.kind() == WHITESPACE && t.text().contains('\n'))
+                    && tokens[i + 1..]
+                        .iter()
+                        .find(|t| !t.kind().is_trivia())
+                        .is_none_or(|t| break_before(t) == Break::None);
                 let text = token.text().trim_end().to_string();
                 items.push(Item {
                     brk: Break::None,

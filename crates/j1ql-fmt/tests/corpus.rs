@@ -84,3 +84,44 @@ fn whole_corpus_in_other_styles() {
         }
     }
 }
+
+/// Comments inserted between the tokens of corpus queries (a block comment on the line, a line
+/// comment, a comment on a line of its own) must survive formatting, and formatting stays
+/// idempotent and meaning-preserving.
+#[test]
+fn corpus_with_comments_inserted() {
+    let options = FormatOptions::default();
+    let mut checked = 0;
+    for (i, query) in corpus().iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let parse = j1ql_syntax::parse(query);
+        if !parse.errors().is_empty() {
+            continue;
+        }
+        let boundaries: Vec<usize> = parse
+            .syntax_node()
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .filter(|t| !t.kind().is_trivia())
+            .map(|t| usize::from(t.text_range().end()))
+            .collect();
+        for (n, comment) in ["/* c */ ", " // c\n", "\n// own line\n"]
+            .iter()
+            .enumerate()
+        {
+            let Some(&at) = boundaries.get((i + n * 7) % boundaries.len().max(1)) else {
+                continue;
+            };
+            let text = format!("{}{comment}{}", &query[..at], &query[at..]);
+            match format(&text, &options) {
+                Ok(once) => {
+                    checked += 1;
+                    assert_eq!(format(&once, &options).unwrap(), once, "row {i}:\n{text}");
+                }
+                // The comment may have turned a following string into a full-text query.
+                Err(FormatError::Syntax(_)) => {}
+                Err(e) => panic!("row {i}: {e}\n{text}"),
+            }
+        }
+    }
+    assert!(checked > 1500, "{checked}");
+}
