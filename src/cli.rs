@@ -154,6 +154,30 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
+    /// Run snapshot-tested query suites: every query of the `*.j1ql` and question YAML files
+    /// under PATH (default `.`) on its suite's graph (the nearest `j1ql.toml`: `data`, `now`,
+    /// `[params]`, `[smart-classes]`), checked against `// expect:` assertions and its snapshot
+    /// in `snapshots/`. New or changed snapshots are written as `.snap.new`. Exits 1 on any
+    /// failure. See docs/testing-queries.md.
+    Test {
+        /// Suite folders or test files; default: the current folder.
+        paths: Vec<PathBuf>,
+        /// Walk the pending `.snap.new` files: accept, reject or skip each, with its diff.
+        #[arg(long, conflicts_with_all = ["accept", "check"])]
+        review: bool,
+        /// Accept every new or changed snapshot (write `.snap` files directly).
+        #[arg(long, conflicts_with = "check")]
+        accept: bool,
+        /// CI mode: write nothing; any difference or missing snapshot fails.
+        #[arg(long)]
+        check: bool,
+        /// Run only queries whose name (or `FILE::NAME`) contains this text.
+        #[arg(long, value_name = "NAME")]
+        filter: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = crate::commands::TestFormat::Human)]
+        format: crate::commands::TestFormat,
+    },
     /// Generate a synthetic account (AWS, identity provider, devices, code repositories) as
     /// JSON payload files.
     Gen {

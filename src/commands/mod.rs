@@ -10,10 +10,12 @@ mod lsp;
 mod normalize;
 mod parse;
 mod run;
+mod test;
 
 pub use lint::LintFormat;
 pub use normalize::Expansion;
 pub use run::RunFormat;
+pub use test::TestFormat;
 
 use crate::cli::{Cli, Command};
 use crate::output::{CliError, Outcome};
@@ -33,6 +35,14 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             global_mappings,
             format,
         } => load::run(&data, strict, global_mappings, format),
+        Command::Test {
+            paths,
+            review,
+            accept,
+            check,
+            filter,
+            format,
+        } => test::run(&paths, review, accept, check, filter, format),
         Command::Gen {
             entities,
             seed,

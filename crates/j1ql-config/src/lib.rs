@@ -18,6 +18,21 @@
 //! L001 = "error"          # error | warning | info | hint
 //! ```
 //!
+//! A folder whose `j1ql.toml` also names fixture data is a `j1ql test` suite:
+//!
+//! ```toml
+//! data = ["fixtures"]              # fixture files or folders, relative to this file
+//! now = "2025-01-01T00:00:00Z"     # the clock for relative dates
+//! [params]
+//! minAge = 40                      # values of ${ param.minAge }, ${minAge}, {{minAge}}
+//! [smart-classes]
+//! ProdBucket = "_type = 'aws_s3_bucket' and tag.Production = true"
+//! [test]
+//! snapshots = "unasserted"         # unasserted | always | never
+//! strict = false                   # unresolved relationship endpoints are errors
+//! global-mappings = false          # apply JupiterOne's published global mapping rules
+//! ```
+//!
 //! [`Config::discover`] looks for `j1ql.toml` in a folder and its parents. Unknown keys are
 //! errors, so a typo does not silently do nothing.
 
@@ -31,13 +46,49 @@ use serde::Deserialize;
 pub const FILE_NAME: &str = "j1ql.toml";
 
 /// The whole `j1ql.toml`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `[format]`.
     pub format: FormatOptions,
     /// `[lint]`.
     pub lint: LintConfig,
+    /// Fixture files or folders of a test suite, relative to the `j1ql.toml`.
+    pub data: Vec<PathBuf>,
+    /// The clock for relative dates of a test suite (RFC 3339).
+    pub now: Option<String>,
+    /// `[params]`: values of `${ param.x }`, `${x}` and `{{x}}`.
+    pub params: BTreeMap<String, toml::Value>,
+    /// `[smart-classes]`: smart-class definitions (name without `#` → filter text).
+    #[serde(rename = "smart-classes")]
+    pub smart_classes: BTreeMap<String, String>,
+    /// `[test]`: how `j1ql test` runs the suite.
+    pub test: TestConfig,
+}
+
+/// Which queries of a test suite have a snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SnapshotPolicy {
+    /// Queries without `// expect:` assertions (the default).
+    #[default]
+    Unasserted,
+    /// Every query.
+    Always,
+    /// None: only assertions are checked.
+    Never,
+}
+
+/// `[test]`: options of `j1ql test`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TestConfig {
+    /// Which queries have a snapshot.
+    pub snapshots: SnapshotPolicy,
+    /// Unresolved or ambiguous relationship endpoints in the fixtures are errors.
+    pub strict: bool,
+    /// Apply JupiterOne's published global mapping rules to the fixtures.
+    pub global_mappings: bool,
 }
 
 /// How keywords are written.
@@ -281,6 +332,30 @@ S014 = "off"
         assert!(Config::from_toml("[fmt]\n").is_err());
         assert!(Config::from_toml("[format]\nkeyword-case = \"title\"\n").is_err());
         assert!(Config::from_toml("[format]\nline-width = 3\n").is_err());
+    }
+
+    #[test]
+    fn suite_keys() {
+        let c = Config::from_toml(
+            r#"
+data = ["fixtures"]
+now = "2025-01-01T00:00:00Z"
+[params]
+minAge = 40
+[smart-classes]
+Prod = "tag.Production = true"
+[test]
+snapshots = "always"
+strict = true
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.data, [PathBuf::from("fixtures")]);
+        assert_eq!(c.params["minAge"].as_integer(), Some(40));
+        assert_eq!(c.smart_classes["Prod"], "tag.Production = true");
+        assert_eq!(c.test.snapshots, SnapshotPolicy::Always);
+        assert!(c.test.strict && !c.test.global_mappings);
+        assert!(Config::from_toml("[test]\nsnapshot = \"always\"\n").is_err());
     }
 
     #[test]

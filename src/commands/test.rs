@@ -1,0 +1,108 @@
+//! `j1ql test [PATH...] [--review | --accept | --check] [--filter NAME] [--format ...]`:
+//! snapshot-tested query suites (the logic is in the `j1ql-test` crate).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use j1ql_test::{report, review, Mode, Options};
+
+use crate::output::{print_json, print_stdout, CliError, Outcome};
+
+/// How `test` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// A progress line per file, failures with diffs, a summary.
+    Human,
+    /// JUnit XML on stdout.
+    Junit,
+    /// One JSON document on stdout.
+    Json,
+}
+
+fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn run(
+    paths: &[PathBuf],
+    review_mode: bool,
+    accept: bool,
+    check: bool,
+    filter: Option<String>,
+    format: TestFormat,
+) -> Result<Outcome, CliError> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let suites = j1ql_test::discover(&paths).map_err(|e| CliError::msg(e.to_string()))?;
+    if suites.iter().all(|s| s.files.is_empty()) {
+        return Err(CliError::msg(
+            "no test files (*.j1ql, question YAML) under the given paths",
+        ));
+    }
+    let mode = if accept {
+        Mode::Accept
+    } else if check {
+        Mode::Check
+    } else {
+        Mode::Write
+    };
+    let options = Options { mode, filter };
+    let color = colour();
+    let human = format == TestFormat::Human;
+    let mut progress_error = None;
+    let report = j1ql_test::run(&suites, &options, &mut |file| {
+        if human {
+            if let Err(e) = print_stdout(&report::progress_line(file, color)) {
+                progress_error.get_or_insert(e);
+            }
+        }
+    });
+    if let Some(e) = progress_error {
+        return Err(e);
+    }
+    match format {
+        TestFormat::Human => {
+            let mut out = String::new();
+            for f in &report.files {
+                out.push_str(&report::failures(f, color));
+            }
+            out.push('\n');
+            out.push_str(&report::summary(&report, color));
+            print_stdout(&out)?;
+        }
+        TestFormat::Junit => print_stdout(&report::junit(&report))?,
+        TestFormat::Json => print_json(&report::json(&report))?,
+    }
+    let mut failed = report.failed();
+    if review_mode {
+        let pending = review::pending(&suites);
+        if pending.is_empty() {
+            print_stdout("no snapshots to review\n")?;
+        } else {
+            let stdin = std::io::stdin();
+            let mut input = stdin.lock();
+            let mut out = std::io::stdout().lock();
+            review::review(&pending, &mut input, &mut out, color)?;
+            drop(out);
+            // The verdict is the suites' state after the review.
+            let after = j1ql_test::run(
+                &suites,
+                &Options {
+                    mode: Mode::Check,
+                    filter: options.filter.clone(),
+                },
+                &mut |_| {},
+            );
+            failed = after.failed();
+            print_stdout(&format!("after review: {}", report::summary(&after, color)))?;
+        }
+    }
+    Ok(if failed == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}
