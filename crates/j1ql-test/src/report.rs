@@ -106,6 +106,19 @@ pub fn summary(report: &Report, color: bool) -> String {
         paint(&text, RED, color)
     };
     out.push('\n');
+    let accepted = report
+        .files
+        .iter()
+        .flat_map(|f| &f.cases)
+        .filter(|c| {
+            c.written
+                .as_ref()
+                .is_some_and(|p| p.extension().is_some_and(|e| e == "snap"))
+        })
+        .count();
+    if accepted > 0 {
+        let _ = writeln!(out, "{accepted} snapshot(s) accepted");
+    }
     let pending = report.pending().len();
     if pending > 0 {
         let _ = writeln!(
