@@ -267,3 +267,195 @@ fn bad_requests_get_errors_not_crashes() {
     assert!(r.get("error").is_some(), "{r}");
     client.shutdown();
 }
+
+fn labels(result: &Value) -> Vec<String> {
+    let items = result.get("items").unwrap_or(result);
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn complete(client: &mut Client, line: u32, character: u32) -> Vec<String> {
+    let r = client.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": URI}, "position": pos(line, character)}),
+    );
+    labels(&r)
+}
+
+#[test]
+fn completion_by_context() {
+    let (mut client, _) = Client::start(Client::default_init());
+    let text = "FIND \nFIND User THAT \nFIND User WITH \nFIND User AS u THAT HAS Device AS d WHERE u. \nFIND # \nFIND User AS u RETURN \nFIND User \n";
+    client.open(URI, text);
+    client.diagnostics(URI, 1);
+
+    let after_find = complete(&mut client, 0, 5);
+    assert!(after_find.contains(&"User".to_string()), "{after_find:?}");
+    assert!(after_find.contains(&"DataStore".to_string()));
+    assert!(after_find.iter().any(|l| l.starts_with("aws_")));
+
+    let after_that = complete(&mut client, 1, 15);
+    assert!(after_that.contains(&"HAS".to_string()), "{after_that:?}");
+    assert!(after_that.contains(&"RELATES TO".to_string()));
+
+    let after_with = complete(&mut client, 2, 15);
+    assert!(
+        after_with.contains(&"username".to_string()) || after_with.contains(&"email".to_string()),
+        "{after_with:?}"
+    );
+    assert!(after_with.contains(&"_type".to_string()));
+
+    let after_dot = complete(&mut client, 3, 44);
+    assert!(after_dot.contains(&"_class".to_string()), "{after_dot:?}");
+
+    let smart = complete(&mut client, 4, 6);
+    assert!(
+        smart.iter().all(|l| l.starts_with('#')) && !smart.is_empty(),
+        "{smart:?}"
+    );
+
+    let ret = complete(&mut client, 5, 22);
+    assert_eq!(ret.first().map(String::as_str), Some("u"), "{ret:?}");
+    assert!(ret.contains(&"count".to_string()));
+
+    let keywords = complete(&mut client, 6, 10);
+    assert!(
+        keywords.contains(&"WITH".to_string()) && keywords.contains(&"THAT".to_string()),
+        "{keywords:?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn hover_docs_aliases_normal_form_and_count() {
+    let (mut client, _) = Client::start(Client::default_init());
+    let text = "FIND User AS u THAT HAS Device WHERE u.name != ('a' OR 'b')\nFIND aws_s3_bucket";
+    client.open(URI, text);
+    client.diagnostics(URI, 1);
+    let hover = |client: &mut Client, line, ch| {
+        let r = client.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": pos(line, ch)}),
+        );
+        r["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let class = hover(&mut client, 0, 6);
+    assert!(class.contains("**User** — class"), "{class}");
+    let verb = hover(&mut client, 0, 21);
+    assert!(verb.contains("relationship verb"), "{verb}");
+    let alias = hover(&mut client, 0, 37);
+    assert!(alias.contains("alias `u` binds `User`"), "{alias}");
+    let group = hover(&mut client, 0, 50);
+    assert!(group.contains("u.name != 'a' AND u.name != 'b'"), "{group}");
+    let count = hover(&mut client, 0, 1);
+    assert!(count.contains("match"), "{count}");
+    let ty = hover(&mut client, 1, 8);
+    assert!(ty.contains("entity type"), "{ty}");
+    client.shutdown();
+}
+
+#[test]
+fn code_actions_formatting_symbols_aliases_and_run() {
+    let (mut client, _) = Client::start(Client::default_init());
+    let text = "find User with name != ('a' OR 'b') as u return u.name\nFIND Hots";
+    client.open(URI, text);
+    client.diagnostics(URI, 1);
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": pos(0, 16), "end": pos(0, 16)},
+               "context": {"diagnostics": []}}),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Expand (De Morgan): name != 'a' AND name != 'b'")),
+        "{titles:?}"
+    );
+    let fixes = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": {"start": pos(1, 6), "end": pos(1, 6)},
+               "context": {"diagnostics": []}}),
+    );
+    assert!(
+        fixes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().contains("Host")),
+        "{fixes}"
+    );
+
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert!(
+        edits[0]["newText"]
+            .as_str()
+            .unwrap()
+            .starts_with("FIND User"),
+        "{edits}"
+    );
+
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(symbols[0]["name"], "User");
+    assert_eq!(symbols[1]["name"], "Hots");
+
+    let def = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": URI}, "position": pos(0, 48)}),
+    );
+    assert_eq!(def["range"]["start"], pos(0, 39), "{def}");
+    let rename = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": pos(0, 39), "newName": "person"}),
+    );
+    assert_eq!(
+        rename["changes"][URI].as_array().unwrap().len(),
+        2,
+        "{rename}"
+    );
+
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(lenses.as_array().unwrap().len(), 2);
+    assert_eq!(lenses[0]["command"]["command"], "j1ql.runQuery");
+
+    let result = client.request(
+        "workspace/executeCommand",
+        json!({"command": "j1ql.runQuery", "arguments": ["FIND User"]}),
+    );
+    assert_eq!(result["type"], "list", "{result}");
+    assert!(!result["data"].as_array().unwrap().is_empty());
+
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert!(!tokens["data"].as_array().unwrap().is_empty());
+    let folds = client.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert!(folds.is_array());
+    client.shutdown();
+}

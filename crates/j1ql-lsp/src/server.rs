@@ -32,7 +32,7 @@ pub struct World {
     pub roots: Vec<PathBuf>,
     /// Graphs loaded from `[data]` of a `j1ql.toml` (by its folder), or the demo graph (key
     /// empty).
-    pub graphs: HashMap<PathBuf, Arc<j1ql_graph::Graph>>,
+    pub graphs: Mutex<HashMap<PathBuf, Arc<features::run::Workspace>>>,
 }
 
 /// The language server.
@@ -121,6 +121,29 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".into())
+}
+
+impl World {
+    /// The graph queries of `uri` run on (loaded once, then cached).
+    pub fn workspace(
+        &self,
+        uri: &Uri,
+    ) -> std::result::Result<Arc<features::run::Workspace>, String> {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        let dir = features::run::config_dir(path.as_deref());
+        let key = dir.clone().unwrap_or_default();
+        let mut graphs = lock(&self.graphs);
+        if let Some(w) = graphs.get(&key) {
+            return Ok(Arc::clone(w));
+        }
+        let w = Arc::new(features::run::load(dir.as_deref())?);
+        graphs.insert(key, Arc::clone(&w));
+        Ok(w)
+    }
+}
+
+fn doc_uri(uri: &TextDocumentIdentifier) -> &Uri {
+    &uri.uri
 }
 
 /// Lint settings for a document: from the nearest `j1ql.toml`.
@@ -279,4 +302,203 @@ impl LanguageServer for Backend {
         self.world().docs.remove(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let p = params.text_document_position;
+        self.with_doc(doc_uri(&p.text_document), |_, doc| {
+            let offset = doc.offset(p.position)?;
+            Ok(Some(features::completion::completion(doc, offset)))
+        })
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri.clone();
+        self.with_doc(&uri, |world, doc| {
+            let offset = doc.offset(p.position)?;
+            let count = |q: &str| -> std::result::Result<usize, String> {
+                let w = world.workspace(&uri)?;
+                features::run::count(&w, q).map_err(|e| format!("{e} (data: {})", w.source))
+            };
+            Ok(features::hover::hover(doc, offset, &count))
+        })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_doc(&uri, |_, doc| {
+            let r = doc.text_range(params.range)?;
+            Ok(Some(features::actions::code_actions(
+                doc,
+                &uri,
+                r.start().into(),
+                r.end().into(),
+            )))
+        })
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let options = format_options(&uri);
+        self.with_doc(&uri, |_, doc| {
+            Ok(features::navigation::format(doc, &options).ok())
+        })
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document.uri;
+        let options = format_options(&uri);
+        self.with_doc(&uri, |_, doc| {
+            let r = doc.text_range(params.range)?;
+            Ok(features::navigation::format_range(doc, r, &options).ok())
+        })
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.with_doc(&params.text_document.uri, |_, doc| {
+            Ok(Some(DocumentSymbolResponse::Nested(
+                features::navigation::document_symbols(doc),
+            )))
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_doc(&params.text_document.uri, |_, doc| {
+            Ok(Some(features::navigation::folding_ranges(doc)))
+        })
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.with_doc(&params.text_document.uri, |_, doc| {
+            Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: features::navigation::semantic_tokens(doc),
+            })))
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        let uri = p.text_document.uri.clone();
+        self.with_doc(&uri, |_, doc| {
+            let offset = doc.offset(p.position)?;
+            Ok(features::navigation::definition(doc, offset)
+                .map(|r| GotoDefinitionResponse::Scalar(Location::new(uri.clone(), r))))
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri.clone();
+        self.with_doc(&uri, |_, doc| {
+            let offset = doc.offset(p.position)?;
+            let ranges =
+                features::navigation::references(doc, offset, params.context.include_declaration);
+            Ok(Some(
+                ranges
+                    .into_iter()
+                    .map(|r| Location::new(uri.clone(), r))
+                    .collect(),
+            ))
+        })
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let p = params.text_document_position;
+        let uri = p.text_document.uri.clone();
+        let name = params.new_name;
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(invalid(format!("not an alias name: {name:?}")));
+        }
+        self.with_doc(&uri, |_, doc| {
+            let offset = doc.offset(p.position)?;
+            Ok(features::navigation::rename(doc, &uri, offset, &name))
+        })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        self.with_doc(&uri, |_, doc| {
+            Ok(Some(features::navigation::code_lenses(doc, &uri)))
+        })
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let args = params.arguments;
+        match params.command.as_str() {
+            "j1ql.runQuery" => {
+                // Arguments: [uri, query index] (the code lens), or [uri, {line, character}],
+                // or [query text].
+                let first = args.first().and_then(Value::as_str).unwrap_or_default();
+                let query_text = if let Some(uri) = first
+                    .parse::<Uri>()
+                    .ok()
+                    .filter(|_| first.contains(':') && args.len() >= 2)
+                {
+                    let which = args[1].clone();
+                    self.with_doc(&uri, |_, doc| {
+                        let text = match which.as_u64() {
+                            Some(i) => features::navigation::query_text(doc, i as usize),
+                            None => {
+                                let pos: Position = serde_json::from_value(which)
+                                    .map_err(|e| OutOfRange(format!("bad position: {e}")))?;
+                                features::navigation::query_at(doc, doc.offset(pos)?)
+                            }
+                        };
+                        text.ok_or_else(|| OutOfRange("no such query".into()))
+                    })
+                    .map(|t| (t, Some(uri)))?
+                } else if !first.is_empty() {
+                    (first.to_string(), None)
+                } else {
+                    return Err(invalid(
+                        "j1ql.runQuery: expected [uri, index] or [query]".into(),
+                    ));
+                };
+                let (text, uri) = query_text;
+                let uri = uri.unwrap_or_else(|| "untitled:query.j1ql".parse().expect("uri"));
+                let world = self.world();
+                let result = catch_unwind(AssertUnwindSafe(|| {
+                    world
+                        .workspace(&uri)
+                        .and_then(|w| features::run::run(&w, &text))
+                }))
+                .unwrap_or_else(|p| Err(panic_message(&p)));
+                result.map(Some).map_err(|e| Error {
+                    code: ErrorCode::ServerError(1),
+                    message: e.into(),
+                    data: None,
+                })
+            }
+            "j1ql.explain" => {
+                let code = args.first().and_then(Value::as_str).unwrap_or_default();
+                match j1ql_lint::registry::rule(code) {
+                    Some(rule) => Ok(Some(Value::String(rule.explain()))),
+                    None => Err(invalid(format!("unknown code {code:?}"))),
+                }
+            }
+            other => Err(invalid(format!("unknown command {other:?}"))),
+        }
+    }
+}
+
+/// Format settings for a document: `[format]` of the nearest `j1ql.toml`.
+fn format_options(uri: &Uri) -> j1ql_fmt::FormatOptions {
+    uri.to_file_path()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+        .and_then(|dir| j1ql_config::Config::discover(&dir).ok())
+        .map(|(c, _)| c.format)
+        .unwrap_or_default()
 }

@@ -1,0 +1,665 @@
+//! Completion by context: what may come at the cursor, read from the tokens before it.
+
+use j1ql_semantics::catalog::Catalog;
+use j1ql_semantics::Context;
+use j1ql_syntax::ast::{AstNode, Entity, NameKind, Query};
+use j1ql_syntax::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize};
+use tower_lsp_server::ls_types::*;
+
+use crate::document::Document;
+
+/// At most this many items of one long list (entity types) when nothing is typed yet; the
+/// list is then marked incomplete so that the client asks again as the user types.
+const MAX_TYPES: usize = 100;
+
+/// Functions of RETURN (aggregates first).
+pub const FUNCTIONS: &[(&str, &str)] = &[
+    ("count", "count(alias): how many entities the alias matched"),
+    (
+        "count_distinct",
+        "count_distinct(alias.property): how many distinct values",
+    ),
+    ("min", "min(alias.property): the smallest value"),
+    ("max", "max(alias.property): the largest value"),
+    ("avg", "avg(alias.property): the mean of the values"),
+    ("sum", "sum(alias.property): the sum of the values"),
+    ("CONCAT", "CONCAT(a, ' ', b): the values joined as text"),
+    ("ROUND", "ROUND(x): x rounded to the nearest integer"),
+    ("ABS", "ABS(x): the absolute value"),
+    ("CEIL", "CEIL(x): the smallest integer ≥ x"),
+    ("FLOOR", "FLOOR(x): the largest integer ≤ x"),
+    ("SQRT", "SQRT(x): the square root"),
+    (
+        "coalesce",
+        "coalesce(a, b, ...): the first value that is not undefined",
+    ),
+    ("merge", "merge(a, b, ...): the values merged into one list"),
+];
+
+/// A significant token of the chunk and where it is.
+fn significant(t: &SyntaxToken) -> bool {
+    !matches!(t.kind(), WHITESPACE | LINE_COMMENT | BLOCK_COMMENT)
+}
+
+fn prev_significant(t: &SyntaxToken) -> Option<SyntaxToken> {
+    let mut cur = t.prev_token();
+    while let Some(t) = cur {
+        if significant(&t) {
+            return Some(t);
+        }
+        cur = t.prev_token();
+    }
+    None
+}
+
+fn is_word(kind: SyntaxKind) -> bool {
+    kind == IDENT || keyword_like(kind)
+}
+
+fn keyword_like(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        FIND_KW
+            | WITH_KW
+            | THAT_KW
+            | AS_KW
+            | WHERE_KW
+            | RETURN_KW
+            | HAVING_KW
+            | ORDER_KW
+            | BY_KW
+            | ASC_KW
+            | DESC_KW
+            | SKIP_KW
+            | LIMIT_KW
+            | UNIQUE_KW
+            | TREE_KW
+            | AND_KW
+            | OR_KW
+            | TO_KW
+            | RELATES_KW
+            | TRUE_KW
+            | FALSE_KW
+            | UNDEFINED_KW
+    )
+}
+
+fn is_clause_kw(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        FIND_KW
+            | THAT_KW
+            | WITH_KW
+            | WHERE_KW
+            | RETURN_KW
+            | HAVING_KW
+            | ORDER_KW
+            | SKIP_KW
+            | LIMIT_KW
+            | AS_KW
+    )
+}
+
+fn is_compare_op(kind: SyntaxKind) -> bool {
+    matches!(
+        kind,
+        EQ | NEQ
+            | GT
+            | LT
+            | GTE
+            | LTE
+            | TILDE_EQ
+            | CARET_EQ
+            | DOLLAR_EQ
+            | NOT_TILDE_EQ
+            | NOT_CARET_EQ
+            | NOT_DOLLAR_EQ
+    )
+}
+
+/// What the cursor is on: the word being typed (replaced by an item) and the tokens before it.
+struct Cursor {
+    /// Range (chunk-relative) an item replaces: the word being typed, or empty at the cursor.
+    replace: TextRange,
+    /// The typed prefix.
+    prefix: String,
+    /// The significant token before the word.
+    prev: Option<SyntaxToken>,
+    /// A `#` is being typed (smart class).
+    smart: bool,
+}
+
+fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
+    let at = offset;
+    let empty = TextRange::empty(at);
+    let token = if root.text_range().is_empty() {
+        None
+    } else {
+        root.token_at_offset(at).left_biased()
+    };
+    let Some(token) = token else {
+        return Cursor {
+            replace: empty,
+            prefix: String::new(),
+            prev: None,
+            smart: false,
+        };
+    };
+    let r = token.text_range();
+    let typing = r.start() < at && r.end() >= at;
+    if typing && (is_word(token.kind()) || token.kind() == SMART_CLASS_NAME) {
+        let len = at - r.start();
+        let prefix = token.text()[..usize::from(len)].to_string();
+        let smart = token.kind() == SMART_CLASS_NAME;
+        return Cursor {
+            replace: TextRange::new(r.start(), r.end()),
+            prefix,
+            prev: prev_significant(&token),
+            smart,
+        };
+    }
+    if typing && token.text() == "#" {
+        return Cursor {
+            replace: r,
+            prefix: "#".into(),
+            prev: prev_significant(&token),
+            smart: true,
+        };
+    }
+    let prev = if significant(&token) && r.end() <= at {
+        Some(token)
+    } else {
+        prev_significant(&token)
+    };
+    Cursor {
+        replace: empty,
+        prefix: String::new(),
+        prev,
+        smart: false,
+    }
+}
+
+/// The last clause keyword at or before `t`.
+fn clause_of(t: &SyntaxToken) -> Option<SyntaxToken> {
+    let mut cur = Some(t.clone());
+    while let Some(t) = cur {
+        if is_clause_kw(t.kind()) {
+            return Some(t);
+        }
+        // `ORDER BY`: BY belongs to ORDER.
+        cur = prev_significant(&t);
+    }
+    None
+}
+
+struct Items<'a> {
+    out: Vec<CompletionItem>,
+    replace: Range,
+    prefix: String,
+    incomplete: bool,
+    catalog: &'a Catalog,
+}
+
+impl Items<'_> {
+    fn matches(&self, label: &str) -> bool {
+        self.prefix.is_empty()
+            || label
+                .to_ascii_lowercase()
+                .starts_with(&self.prefix.to_ascii_lowercase())
+    }
+
+    fn push(
+        &mut self,
+        label: &str,
+        kind: CompletionItemKind,
+        detail: Option<String>,
+        doc: Option<String>,
+        rank: u32,
+    ) {
+        if !self.matches(label) {
+            return;
+        }
+        self.out.push(CompletionItem {
+            label: label.to_string(),
+            kind: Some(kind),
+            detail,
+            documentation: doc.filter(|d| !d.is_empty()).map(|d| {
+                Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: d,
+                })
+            }),
+            sort_text: Some(format!("{rank:02}{}", self.out.len().min(9999) + 10000)),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                self.replace,
+                label.to_string(),
+            ))),
+            ..CompletionItem::default()
+        });
+    }
+
+    fn keywords(&mut self, words: &[&str]) {
+        for (i, w) in words.iter().enumerate() {
+            self.push(
+                w,
+                CompletionItemKind::KEYWORD,
+                None,
+                None,
+                20 + i as u32 / 10,
+            );
+        }
+    }
+
+    fn classes(&mut self, rank: u32) {
+        let catalog = self.catalog;
+        for c in catalog.classes() {
+            let detail = c
+                .extends
+                .as_ref()
+                .map_or("class".to_string(), |e| format!("class, extends {e}"));
+            self.push(
+                &c.name,
+                CompletionItemKind::CLASS,
+                Some(detail),
+                Some(c.description.clone()),
+                rank,
+            );
+        }
+    }
+
+    fn types(&mut self, rank: u32) {
+        let catalog = self.catalog;
+        let mut n = 0;
+        for t in catalog.types() {
+            if !self.matches(&t.name) {
+                continue;
+            }
+            if n >= MAX_TYPES {
+                self.incomplete = true;
+                break;
+            }
+            n += 1;
+            let detail = format!(
+                "type{}{}",
+                if t.classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", t.classes.join(", "))
+                },
+                t.integration
+                    .as_ref()
+                    .map_or(String::new(), |i| format!(", {i}"))
+            );
+            self.push(
+                &t.name,
+                CompletionItemKind::STRUCT,
+                Some(detail),
+                None,
+                rank,
+            );
+        }
+    }
+
+    fn selectors(&mut self) {
+        self.push(
+            "*",
+            CompletionItemKind::OPERATOR,
+            Some("any entity".into()),
+            None,
+            12,
+        );
+        self.classes(10);
+        self.types(11);
+    }
+
+    fn verbs(&mut self, from: &[String]) {
+        let catalog = self.catalog;
+        // Verbs the data model relates the source to come first.
+        let likely: Vec<&str> = from
+            .iter()
+            .flat_map(|f| catalog.relationships_of(f))
+            .map(|r| r.verb.as_str())
+            .collect();
+        for v in catalog.verbs() {
+            let rank = if likely.iter().any(|l| l.eq_ignore_ascii_case(&v.name)) {
+                10
+            } else {
+                11
+            };
+            self.push(
+                &v.name,
+                CompletionItemKind::FUNCTION,
+                Some("relationship verb".into()),
+                Some(v.description.clone()),
+                rank,
+            );
+        }
+        self.push(
+            "RELATES TO",
+            CompletionItemKind::KEYWORD,
+            Some("any relationship".into()),
+            Some("Matches a relationship of any class.".into()),
+            12,
+        );
+    }
+
+    fn properties(&mut self, selector_names: &[String]) {
+        let catalog = self.catalog;
+        let mut seen = std::collections::HashSet::new();
+        for name in selector_names {
+            let entries = match NameKind::of(name) {
+                NameKind::Class => catalog.class_properties(name),
+                NameKind::Type => catalog.type_properties(name),
+                NameKind::Any => Vec::new(),
+            };
+            for e in entries {
+                if !seen.insert(e.name.to_string()) {
+                    continue;
+                }
+                let (rank, detail) = match e.source {
+                    j1ql_semantics::catalog::PropertySource::Class(c) => (
+                        10,
+                        format!(
+                            "{} — {c}",
+                            e.info.map_or("property".into(), |i| i.type_text())
+                        ),
+                    ),
+                    j1ql_semantics::catalog::PropertySource::Data => (11, "seen in data".into()),
+                    j1ql_semantics::catalog::PropertySource::Metadata => {
+                        (13, e.info.map_or("metadata".into(), |i| i.type_text()))
+                    }
+                };
+                let doc = e.info.and_then(|i| i.description.clone());
+                self.push(e.name, CompletionItemKind::FIELD, Some(detail), doc, rank);
+            }
+        }
+        for m in catalog.entity_common_properties() {
+            if seen.insert(m.name.clone()) {
+                self.push(
+                    &m.name,
+                    CompletionItemKind::FIELD,
+                    Some(m.type_text()),
+                    m.description.clone(),
+                    12,
+                );
+            }
+        }
+        for m in catalog.metadata_properties() {
+            if seen.insert(m.name.clone()) {
+                self.push(
+                    &m.name,
+                    CompletionItemKind::FIELD,
+                    Some(format!("metadata, {}", m.type_text())),
+                    m.description.clone(),
+                    13,
+                );
+            }
+        }
+    }
+
+    fn aliases(&mut self, query: Option<&Query>) {
+        let Some(query) = query else { return };
+        for (name, binds) in aliases_of(query) {
+            self.push(
+                &name,
+                CompletionItemKind::VARIABLE,
+                Some(format!("alias of {binds}")),
+                None,
+                10,
+            );
+        }
+    }
+
+    fn functions(&mut self) {
+        for (name, doc) in FUNCTIONS {
+            self.push(
+                name,
+                CompletionItemKind::FUNCTION,
+                Some("function".into()),
+                Some(doc.to_string()),
+                11,
+            );
+        }
+    }
+
+    fn values(&mut self) {
+        for (v, d) in [
+            ("true", "boolean"),
+            ("false", "boolean"),
+            ("undefined", "the property is absent"),
+            ("date.now", "the current time (date.now - 7 days)"),
+        ] {
+            self.push(v, CompletionItemKind::VALUE, Some(d.into()), None, 10);
+        }
+    }
+}
+
+/// Every alias of a query (name, what it binds, as written: the selector or the verbs).
+pub fn aliases_of(query: &Query) -> Vec<(String, String)> {
+    query
+        .aliases()
+        .filter_map(|a| {
+            let name = a.name()?.text().to_string();
+            let owner = a.syntax().parent()?;
+            let binds = match owner.kind() {
+                ENTITY => Entity::cast(owner)
+                    .and_then(|e| e.selector())
+                    .map(|s| s.syntax().text().to_string().trim().to_string())
+                    .unwrap_or_default(),
+                _ => owner
+                    .children()
+                    .find(|n| matches!(n.kind(), VERB | VERB_GROUP))
+                    .map(|n| n.text().to_string())
+                    .unwrap_or_else(|| "a relationship".into()),
+            };
+            Some((name, binds))
+        })
+        .collect()
+}
+
+/// The selector names (classes/types) an alias binds.
+pub fn alias_selector(query: &Query, alias: &str) -> Vec<String> {
+    for a in query.aliases() {
+        if a.name().is_some_and(|n| n.text() == alias) {
+            if let Some(e) = a.syntax().parent().and_then(Entity::cast) {
+                return selector_names(&e);
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn selector_names(e: &Entity) -> Vec<String> {
+    e.selector()
+        .map(|s| s.names().iter().map(|t| t.text().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// Completion at a byte offset of the document.
+pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
+    let Some(chunk) = doc.chunk_at(offset) else {
+        return CompletionResponse::Array(Vec::new());
+    };
+    let root = chunk.data.root();
+    let rel = TextSize::from((offset - chunk.start) as u32);
+    let c = cursor(&root, rel);
+    let mut items = Items {
+        out: Vec::new(),
+        replace: doc.range(chunk.to_doc(c.replace)),
+        prefix: c.prefix.clone(),
+        incomplete: false,
+        catalog: Context::builtin().catalog,
+    };
+    let query = c
+        .prev
+        .as_ref()
+        .and_then(|t| t.parent_ancestors().find_map(Query::cast));
+
+    if c.smart {
+        let cx = Context::builtin();
+        let names: Vec<String> = cx.smart_classes.names().map(str::to_string).collect();
+        for n in names {
+            let label = format!("#{n}");
+            let def = cx.smart_classes.definition(&n);
+            items.push(
+                &label,
+                CompletionItemKind::CONSTANT,
+                Some("smart class".into()),
+                Some(format!("Stands for `{def}`")),
+                10,
+            );
+        }
+        return finish(items);
+    }
+
+    let Some(prev) = c.prev.clone() else {
+        items.keywords(&["FIND"]);
+        return finish(items);
+    };
+    let pk = prev.kind();
+    // `alias.` → the alias's properties.
+    if pk == DOT {
+        if let Some(alias) = prev_significant(&prev).filter(|t| t.kind() == IDENT) {
+            let names = query
+                .as_ref()
+                .map(|q| alias_selector(q, alias.text()))
+                .unwrap_or_default();
+            items.properties(&names);
+            return finish(items);
+        }
+    }
+    let clause = clause_of(&prev).map(|t| t.kind());
+    match clause {
+        None => items.keywords(&["FIND"]),
+        Some(FIND_KW) => {
+            if matches!(pk, FIND_KW | UNIQUE_KW | L_PAREN | PIPE) {
+                if pk == FIND_KW {
+                    items.keywords(&["UNIQUE"]);
+                }
+                items.selectors();
+            } else {
+                items.keywords(&["WITH", "THAT", "AS", "RETURN", "ORDER BY", "SKIP", "LIMIT"]);
+            }
+        }
+        Some(THAT_KW) => {
+            let parent = prev.parent().map(|p| p.kind());
+            if matches!(pk, THAT_KW | BANG) {
+                let from = source_of_traversal(&prev);
+                items.verbs(&from);
+            } else if pk == RELATES_KW {
+                items.keywords(&["TO"]);
+            } else if matches!(pk, TO_KW | SHL | SHR | R_PAREN)
+                || parent == Some(VERB)
+                || (pk == IDENT && parent == Some(VERB_GROUP))
+            {
+                items.selectors();
+            } else {
+                items.keywords(&[
+                    "WITH", "THAT", "AS", "WHERE", "RETURN", "ORDER BY", "SKIP", "LIMIT",
+                ]);
+            }
+        }
+        Some(WITH_KW) => {
+            if matches!(pk, WITH_KW | AND_KW | OR_KW | L_PAREN) {
+                let names = prev
+                    .parent_ancestors()
+                    .find_map(Entity::cast)
+                    .map(|e| selector_names(&e))
+                    .unwrap_or_default();
+                items.properties(&names);
+            } else if is_compare_op(pk) {
+                items.values();
+            } else if pk == IDENT && prev.parent().is_some_and(|p| p.kind() == PATH) {
+                for op in ["=", "!=", "~=", "^=", "$=", ">", "<", ">=", "<="] {
+                    items.push(op, CompletionItemKind::OPERATOR, None, None, 10);
+                }
+            } else {
+                items.keywords(&[
+                    "AND", "OR", "THAT", "AS", "WHERE", "RETURN", "ORDER BY", "SKIP", "LIMIT",
+                ]);
+            }
+        }
+        Some(WHERE_KW) | Some(HAVING_KW) => {
+            if matches!(pk, WHERE_KW | HAVING_KW | AND_KW | OR_KW | L_PAREN) {
+                items.aliases(query.as_ref());
+                if clause == Some(HAVING_KW) {
+                    items.functions();
+                }
+            } else if is_compare_op(pk) {
+                items.values();
+                items.aliases(query.as_ref());
+            } else {
+                items.keywords(&["AND", "OR", "RETURN", "ORDER BY", "SKIP", "LIMIT"]);
+            }
+        }
+        Some(RETURN_KW) => {
+            if matches!(
+                pk,
+                RETURN_KW | COMMA | L_PAREN | PLUS | MINUS | STAR | SLASH | CARET
+            ) {
+                items.aliases(query.as_ref());
+                items.functions();
+                if pk == RETURN_KW {
+                    items.keywords(&["TREE"]);
+                }
+            } else {
+                items.keywords(&["AS", "ORDER BY", "SKIP", "LIMIT", "HAVING"]);
+            }
+        }
+        Some(ORDER_KW) => {
+            if pk == ORDER_KW {
+                items.keywords(&["BY"]);
+            } else if matches!(pk, BY_KW | COMMA) {
+                items.aliases(query.as_ref());
+                if let Some(q) = &query {
+                    if let Some(r) = q.return_clause() {
+                        for item in r.items() {
+                            if let Some(name) = item.column_alias().and_then(|a| a.name()) {
+                                items.push(
+                                    &name,
+                                    CompletionItemKind::VARIABLE,
+                                    Some("column".into()),
+                                    None,
+                                    10,
+                                );
+                            }
+                        }
+                    }
+                }
+            } else {
+                items.keywords(&["ASC", "DESC", "SKIP", "LIMIT"]);
+            }
+        }
+        Some(SKIP_KW) => items.keywords(&["LIMIT"]),
+        Some(AS_KW) if pk != AS_KW => {
+            items.keywords(&[
+                "WITH", "THAT", "WHERE", "RETURN", "ORDER BY", "SKIP", "LIMIT",
+            ]);
+        }
+        _ => {}
+    }
+    finish(items)
+}
+
+/// The selector names of the entity a traversal starts from.
+fn source_of_traversal(t: &SyntaxToken) -> Vec<String> {
+    // The entity right before the THAT: the previous ENTITY node in the query.
+    let query = t.parent_ancestors().find_map(Query::cast);
+    let Some(query) = query else {
+        return Vec::new();
+    };
+    let at = t.text_range().start();
+    query
+        .entities()
+        .filter(|e| e.syntax().text_range().end() <= at)
+        .last()
+        .map(|e| selector_names(&e))
+        .unwrap_or_default()
+}
+
+fn finish(items: Items<'_>) -> CompletionResponse {
+    CompletionResponse::List(CompletionList {
+        is_incomplete: items.incomplete,
+        items: items.out,
+    })
+}

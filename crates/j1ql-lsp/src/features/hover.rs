@@ -1,0 +1,141 @@
+//! Hover: data-model docs for classes, types and verbs; what an alias binds; the De Morgan
+//! normal form of a filter; a query's match count.
+
+use j1ql_semantics::normalize::{filter_sites, print_filter, Direction};
+use j1ql_semantics::Context;
+use j1ql_syntax::ast::{AstNode, NameKind, Query};
+use j1ql_syntax::{SyntaxKind::*, SyntaxNode, SyntaxToken, TextSize};
+use tower_lsp_server::ls_types::*;
+
+use crate::document::{Chunk, Document};
+use crate::features::completion::aliases_of;
+
+/// The word token at a chunk-relative offset (preferring a word over punctuation).
+pub fn token_at(root: &SyntaxNode, rel: TextSize) -> Option<SyntaxToken> {
+    if root.text_range().is_empty() {
+        return None;
+    }
+    let at = root.token_at_offset(rel);
+    let mut best = None;
+    for t in at {
+        if matches!(t.kind(), WHITESPACE | LINE_COMMENT | BLOCK_COMMENT) {
+            continue;
+        }
+        if t.kind() == IDENT || t.kind() == SMART_CLASS_NAME || best.is_none() {
+            best = Some(t);
+        }
+    }
+    best
+}
+
+/// Markdown about a class, a type or a verb of the data model.
+pub fn model_doc(name: &str, is_verb: bool) -> Option<String> {
+    let catalog = Context::builtin().catalog;
+    if is_verb {
+        let v = catalog.verb(name)?;
+        return Some(format!(
+            "**{}** — relationship verb\n\n{}",
+            v.name, v.description
+        ));
+    }
+    match NameKind::of(name) {
+        NameKind::Class => {
+            let c = catalog.class(name)?;
+            let types: Vec<&str> = catalog
+                .types_of_class(name)
+                .take(8)
+                .map(|t| t.name.as_str())
+                .collect();
+            let mut s = format!("**{}** — class", c.name);
+            if let Some(e) = &c.extends {
+                s.push_str(&format!(", extends `{e}`"));
+            }
+            s.push_str(&format!("\n\n{}", c.description));
+            if !types.is_empty() {
+                s.push_str(&format!("\n\nTypes: `{}`", types.join("`, `")));
+            }
+            Some(s)
+        }
+        NameKind::Type => {
+            let t = catalog.entity_type(name)?;
+            let mut s = format!("**{}** — entity type", t.name);
+            if !t.classes.is_empty() {
+                s.push_str(&format!("\n\nClasses: `{}`", t.classes.join("`, `")));
+            }
+            if let Some(i) = &t.integration {
+                s.push_str(&format!("\n\nIntegration: {i}"));
+            }
+            Some(s)
+        }
+        NameKind::Any => Some("`*` — any entity".into()),
+    }
+}
+
+/// Hover at a byte offset. `count` runs a query and returns its match count (or why not).
+pub fn hover(
+    doc: &Document,
+    offset: usize,
+    count: &dyn Fn(&str) -> Result<usize, String>,
+) -> Option<Hover> {
+    let chunk = doc.chunk_at(offset)?;
+    let root = chunk.data.root();
+    let rel = TextSize::from((offset - chunk.start) as u32);
+    let token = token_at(&root, rel)?;
+    let parent = token.parent()?;
+    let query = token.parent_ancestors().find_map(Query::cast);
+    let text = token.text();
+    let value = match (token.kind(), parent.kind()) {
+        (IDENT, SELECTOR | SELECTOR_GROUP) => model_doc(text, false),
+        (IDENT, VERB) => model_doc(text, true),
+        (SMART_CLASS_NAME, _) => {
+            let name = text.trim_start_matches('#');
+            let def = Context::builtin().smart_classes.definition(name);
+            Some(format!("**{text}** — smart class\n\nStands for `{def}`"))
+        }
+        (IDENT, ALIAS) | (IDENT, PATH) => {
+            let q = query.as_ref()?;
+            aliases_of(q)
+                .into_iter()
+                .find(|(n, _)| n == text)
+                .map(|(n, binds)| format!("alias `{n}` binds `{binds}`"))
+                .or_else(|| filter_hover(chunk, q, rel))
+        }
+        (FIND_KW, _) => {
+            let q = query.as_ref()?;
+            let qtext = q.syntax().text().to_string();
+            Some(match count(&qtext) {
+                Ok(n) => format!(
+                    "**{n}** match{} on the workspace data",
+                    if n == 1 { "" } else { "es" }
+                ),
+                Err(e) => format!("Not run: {e}"),
+            })
+        }
+        _ => query.as_ref().and_then(|q| filter_hover(chunk, q, rel)),
+    }?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: Some(doc.range(chunk.to_doc(token.text_range()))),
+    })
+}
+
+/// The De Morgan normal form of the filter under the cursor (comparison or value group).
+fn filter_hover(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String> {
+    let qa = chunk
+        .data
+        .analysis
+        .queries
+        .iter()
+        .find(|qa| qa.range() == query.syntax().text_range())?;
+    let site = filter_sites(query, &qa.ir)
+        .into_iter()
+        .find(|s| s.range.contains_inclusive(rel))?;
+    let expanded = print_filter(&site.rewritten(Direction::Expand));
+    let collapsed = print_filter(&site.rewritten(Direction::Collapse));
+    Some(format!(
+        "De Morgan normal form:\n```j1ql\n{expanded}\n```\nCollapsed:\n```j1ql\n{collapsed}\n```"
+    ))
+}

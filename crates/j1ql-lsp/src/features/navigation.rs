@@ -1,0 +1,333 @@
+//! Document symbols, folding ranges, aliases (definition, references, rename), code lenses,
+//! formatting and semantic tokens.
+
+use std::collections::HashMap;
+
+use j1ql_syntax::ast::{AstNode, Query};
+use j1ql_syntax::{SyntaxKind, SyntaxKind::*, SyntaxToken, TextRange, TextSize};
+use tower_lsp_server::ls_types::*;
+
+use crate::document::{Chunk, Document};
+use crate::features::hover::token_at;
+
+/// One symbol per query, named by its selector (`FIND User THAT HAS Host` → `User`).
+pub fn document_symbols(doc: &Document) -> Vec<DocumentSymbol> {
+    let mut out = Vec::new();
+    for chunk in &doc.chunks {
+        for query in chunk.data.analysis.parse.document().queries() {
+            let range = doc.range(chunk.to_doc(query.syntax().text_range()));
+            let name = query
+                .entity()
+                .and_then(|e| e.selector())
+                .map(|s| s.syntax().text().to_string().trim().to_string())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "query".into());
+            let detail = query.syntax().text().to_string();
+            let detail = detail.split_whitespace().collect::<Vec<_>>().join(" ");
+            #[allow(deprecated)]
+            out.push(DocumentSymbol {
+                name,
+                detail: Some(detail.chars().take(80).collect()),
+                kind: SymbolKind::FUNCTION,
+                tags: None,
+                deprecated: None,
+                range,
+                selection_range: query
+                    .find_token()
+                    .map(|t| doc.range(chunk.to_doc(t.text_range())))
+                    .unwrap_or(range),
+                children: None,
+            });
+        }
+    }
+    out
+}
+
+/// A folding range per multi-line query and per multi-line block comment.
+pub fn folding_ranges(doc: &Document) -> Vec<FoldingRange> {
+    let mut out = Vec::new();
+    for chunk in &doc.chunks {
+        let root = chunk.data.root();
+        for element in root.descendants_with_tokens() {
+            let (range, kind) = match &element {
+                rowan::NodeOrToken::Node(n) if n.kind() == QUERY => (n.text_range(), None),
+                rowan::NodeOrToken::Token(t) if t.kind() == BLOCK_COMMENT => {
+                    (t.text_range(), Some(FoldingRangeKind::Comment))
+                }
+                _ => continue,
+            };
+            let r = doc.range(chunk.to_doc(range));
+            if r.end.line > r.start.line {
+                out.push(FoldingRange {
+                    start_line: r.start.line,
+                    start_character: None,
+                    end_line: r.end.line,
+                    end_character: None,
+                    kind,
+                    collapsed_text: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The alias under the cursor: its name and every occurrence (definition first) in the
+/// query, as chunk-relative ranges.
+fn alias_occurrences(chunk: &Chunk, offset: usize) -> Option<(String, Vec<TextRange>)> {
+    let root = chunk.data.root();
+    let rel = TextSize::from((offset - chunk.start) as u32);
+    let token = token_at(&root, rel)?;
+    if token.kind() != IDENT {
+        return None;
+    }
+    let query = token.parent_ancestors().find_map(Query::cast)?;
+    let name = token.text().to_string();
+    let def = query
+        .aliases()
+        .filter_map(|a| a.name())
+        .find(|n| n.text() == name)?;
+    let mut ranges = vec![def.text_range()];
+    for t in query
+        .syntax()
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
+        if t.kind() == IDENT
+            && t.text() == name
+            && t.text_range() != def.text_range()
+            && is_alias_use(&t)
+        {
+            ranges.push(t.text_range());
+        }
+    }
+    // The cursor must be on the alias or one of its uses.
+    ranges
+        .iter()
+        .any(|r| r.contains_inclusive(rel))
+        .then_some((name, ranges))
+}
+
+/// An identifier that refers to an alias: first of a path (`u.name`), a bare RETURN/ORDER
+/// item, an aggregate argument.
+fn is_alias_use(t: &SyntaxToken) -> bool {
+    let Some(parent) = t.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        PATH => {
+            // First token of the path, and the path is not inside a WITH clause.
+            let first = parent
+                .children_with_tokens()
+                .filter_map(|e| e.into_token())
+                .next();
+            first.as_ref() == Some(t) && !parent.ancestors().any(|a| a.kind() == WITH_CLAUSE)
+        }
+        _ => false,
+    }
+}
+
+/// Go to definition of an alias.
+pub fn definition(doc: &Document, offset: usize) -> Option<Range> {
+    let chunk = doc.chunk_at(offset)?;
+    let (_, ranges) = alias_occurrences(chunk, offset)?;
+    Some(doc.range(chunk.to_doc(ranges[0])))
+}
+
+/// Every occurrence of an alias.
+pub fn references(doc: &Document, offset: usize, include_declaration: bool) -> Vec<Range> {
+    let Some(chunk) = doc.chunk_at(offset) else {
+        return Vec::new();
+    };
+    let Some((_, ranges)) = alias_occurrences(chunk, offset) else {
+        return Vec::new();
+    };
+    ranges
+        .into_iter()
+        .skip(usize::from(!include_declaration))
+        .map(|r| doc.range(chunk.to_doc(r)))
+        .collect()
+}
+
+/// Renames an alias everywhere in its query.
+pub fn rename(doc: &Document, uri: &Uri, offset: usize, new_name: &str) -> Option<WorkspaceEdit> {
+    let chunk = doc.chunk_at(offset)?;
+    let (_, ranges) = alias_occurrences(chunk, offset)?;
+    let edits = ranges
+        .into_iter()
+        .map(|r| TextEdit::new(doc.range(chunk.to_doc(r)), new_name.to_string()))
+        .collect();
+    let mut changes = HashMap::new();
+    changes.insert(uri.clone(), edits);
+    Some(WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    })
+}
+
+/// A "Run" lens above each query (command `j1ql.runQuery` with the uri and the query index).
+pub fn code_lenses(doc: &Document, uri: &Uri) -> Vec<CodeLens> {
+    let mut out = Vec::new();
+    let mut index = 0usize;
+    for chunk in &doc.chunks {
+        for query in chunk.data.analysis.parse.document().queries() {
+            let r = doc.range(chunk.to_doc(query.syntax().text_range()));
+            out.push(CodeLens {
+                range: Range::new(r.start, r.start),
+                command: Some(Command {
+                    title: "▶ Run".into(),
+                    command: "j1ql.runQuery".into(),
+                    arguments: Some(vec![
+                        serde_json::json!(uri.as_str()),
+                        serde_json::json!(index),
+                    ]),
+                }),
+                data: None,
+            });
+            index += 1;
+        }
+    }
+    out
+}
+
+/// The text of the `index`-th query of the document.
+pub fn query_text(doc: &Document, index: usize) -> Option<String> {
+    doc.chunks
+        .iter()
+        .flat_map(|c| {
+            c.data
+                .analysis
+                .parse
+                .document()
+                .queries()
+                .map(|q| q.syntax().text().to_string())
+                .collect::<Vec<_>>()
+        })
+        .nth(index)
+}
+
+/// The text of the query at a byte offset.
+pub fn query_at(doc: &Document, offset: usize) -> Option<String> {
+    let chunk = doc.chunk_at(offset)?;
+    let rel = TextSize::from((offset - chunk.start) as u32);
+    let queries: Vec<Query> = chunk.data.analysis.parse.document().queries().collect();
+    queries
+        .iter()
+        .find(|q| q.syntax().text_range().contains_inclusive(rel))
+        .or(queries.first())
+        .map(|q| q.syntax().text().to_string())
+}
+
+/// Formats the whole document (one edit replacing everything that changed).
+pub fn format(doc: &Document, options: &j1ql_fmt::FormatOptions) -> Result<Vec<TextEdit>, String> {
+    let formatted = j1ql_fmt::format(&doc.text, options).map_err(|e| e.to_string())?;
+    if formatted == doc.text {
+        return Ok(Vec::new());
+    }
+    let end = doc.position(doc.text.len());
+    Ok(vec![TextEdit::new(
+        Range::new(Position::new(0, 0), end),
+        formatted,
+    )])
+}
+
+/// Formats the queries a range touches.
+pub fn format_range(
+    doc: &Document,
+    range: TextRange,
+    options: &j1ql_fmt::FormatOptions,
+) -> Result<Vec<TextEdit>, String> {
+    let edits = j1ql_fmt::format_range(&doc.text, range, options).map_err(|e| e.to_string())?;
+    Ok(edits
+        .into_iter()
+        .map(|e| TextEdit::new(doc.range(e.range), e.new_text))
+        .collect())
+}
+
+/// Semantic token types, in legend order.
+pub const TOKEN_TYPES: &[SemanticTokenType] = &[
+    SemanticTokenType::KEYWORD,
+    SemanticTokenType::CLASS,
+    SemanticTokenType::TYPE,
+    SemanticTokenType::FUNCTION,
+    SemanticTokenType::VARIABLE,
+    SemanticTokenType::PROPERTY,
+    SemanticTokenType::STRING,
+    SemanticTokenType::NUMBER,
+    SemanticTokenType::OPERATOR,
+    SemanticTokenType::COMMENT,
+    SemanticTokenType::REGEXP,
+    SemanticTokenType::MACRO,
+];
+
+fn token_type(t: &SyntaxToken) -> Option<u32> {
+    let kind: SyntaxKind = t.kind();
+    let parent = t.parent().map(|p| p.kind());
+    Some(match kind {
+        LINE_COMMENT | BLOCK_COMMENT => 9,
+        STRING => 6,
+        NUMBER | DATE_LITERAL => 7,
+        REGEX => 10,
+        PARAM | TEMPLATE | SMART_CLASS_NAME | DATE_NOW => 11,
+        IDENT => match parent {
+            Some(SELECTOR | SELECTOR_GROUP) => {
+                if t.text().starts_with(|c: char| c.is_uppercase()) {
+                    1
+                } else {
+                    2
+                }
+            }
+            Some(VERB | VERB_GROUP) => 3,
+            Some(ALIAS) => 4,
+            Some(CALL_EXPR) => 3,
+            Some(PATH) if is_alias_use(t) => 4,
+            _ => 5,
+        },
+        EQ | NEQ | GT | LT | GTE | LTE | TILDE_EQ | CARET_EQ | DOLLAR_EQ | NOT_TILDE_EQ
+        | NOT_CARET_EQ | NOT_DOLLAR_EQ | SHL | SHR | BANG | PLUS | MINUS | SLASH | CARET => 8,
+        k if format!("{k:?}").ends_with("_KW") => 0,
+        _ => return None,
+    })
+}
+
+/// Semantic tokens of the whole document.
+pub fn semantic_tokens(doc: &Document) -> Vec<SemanticToken> {
+    let mut out = Vec::new();
+    let (mut last_line, mut last_start) = (0u32, 0u32);
+    for chunk in &doc.chunks {
+        let root = chunk.data.root();
+        for t in root
+            .descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+        {
+            let Some(ty) = token_type(&t) else { continue };
+            let r = doc.range(chunk.to_doc(t.text_range()));
+            // Multi-line tokens (block comments): only their first line.
+            let length = if r.end.line == r.start.line {
+                r.end.character - r.start.character
+            } else {
+                let line_end = doc.position(
+                    usize::from(chunk.to_doc(t.text_range()).start())
+                        + t.text().find('\n').unwrap_or(t.text().len()),
+                );
+                line_end.character - r.start.character
+            };
+            let delta_line = r.start.line - last_line;
+            let delta_start = if delta_line == 0 {
+                r.start.character - last_start
+            } else {
+                r.start.character
+            };
+            out.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length,
+                token_type: ty,
+                token_modifiers_bitset: 0,
+            });
+            last_line = r.start.line;
+            last_start = r.start.character;
+        }
+    }
+    out
+}
