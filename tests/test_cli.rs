@@ -497,3 +497,16 @@ fn conformance_suite_runs_through_j1ql_test() {
     assert!(out.contains(", 0 failed"), "{out}");
     assert!(!repo().join("tests/conformance/snapshots").exists());
 }
+
+/// The worked example suite (`examples/security-suite/`) passes in CI mode.
+#[test]
+fn example_suite_passes() {
+    let o = j1ql(&repo(), &["test", "examples/security-suite", "--check"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("PASS examples/security-suite/questions.yaml"),
+        "{out}"
+    );
+    assert!(out.contains(", 0 failed"), "{out}");
+}
