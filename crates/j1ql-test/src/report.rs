@@ -243,3 +243,27 @@ pub fn json(report: &Report) -> serde_json::Value {
         "files": report.files,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_only_when_asked() {
+        let d = "--- stored snapshot\n+++ new result\n@@ -1 +1 @@\n-count: 1\n+count: 2\n same\n";
+        assert_eq!(colour_diff(d, false), d);
+        let c = colour_diff(d, true);
+        assert!(c.contains("\x1b[31m-count: 1\x1b[0m"));
+        assert!(c.contains("\x1b[32m+count: 2\x1b[0m"));
+        assert!(c.contains("\n same\n"));
+    }
+
+    #[test]
+    fn xml_escapes() {
+        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        let report = Report::default();
+        assert!(
+            junit(&report).contains("<testsuites name=\"j1ql test\" tests=\"0\" failures=\"0\"")
+        );
+    }
+}
