@@ -1,0 +1,1 @@
+vim.filetype.add({ extension = { j1ql = 'j1ql' } })

@@ -1,0 +1,71 @@
+-- Headless Neovim check of `j1ql lsp`: loads editors/neovim as a user's plugin, opens a
+-- .j1ql file with an error, waits for the diagnostic, completes after FIND and THAT, hovers,
+-- formats. Exits non-zero on the first failure.
+local failures = 0
+local function check(ok, what)
+  if ok then
+    io.stdout:write('ok   ' .. what .. '\n')
+  else
+    io.stdout:write('FAIL ' .. what .. '\n')
+    failures = failures + 1
+  end
+end
+
+local buf = vim.api.nvim_get_current_buf()
+check(vim.bo[buf].filetype == 'j1ql', 'filetype detected: ' .. vim.bo[buf].filetype)
+
+local attached = vim.wait(10000, function()
+  return #vim.lsp.get_clients({ bufnr = buf, name = 'j1ql' }) > 0
+end, 50)
+check(attached, 'j1ql lsp attached')
+local client = vim.lsp.get_clients({ bufnr = buf, name = 'j1ql' })[1]
+
+local got = vim.wait(10000, function()
+  return #vim.diagnostic.get(buf) > 0
+end, 50)
+local diags = vim.diagnostic.get(buf)
+check(got, 'diagnostics published (' .. #diags .. ')')
+local found = false
+for _, d in ipairs(diags) do
+  if d.code == 'S010' and d.lnum == 0 then
+    found = true
+  end
+end
+check(found, 'S010 unknown class on line 1')
+
+local function request(method, params)
+  local result = client:request_sync(method, params, 5000, buf)
+  return result and result.result, result and result.err
+end
+
+local function labels(res)
+  local items = res and (res.items or res) or {}
+  local out = {}
+  for _, i in ipairs(items) do
+    out[i.label] = true
+  end
+  return out
+end
+
+local uri = vim.uri_from_bufnr(buf)
+-- Line 2 is `FIND ` and line 3 `FIND User THAT `.
+local res = request('textDocument/completion', { textDocument = { uri = uri }, position = { line = 1, character = 5 } })
+check(labels(res)['User'] ~= nil, 'completion after FIND offers User')
+res = request('textDocument/completion', { textDocument = { uri = uri }, position = { line = 2, character = 15 } })
+check(labels(res)['HAS'] ~= nil, 'completion after THAT offers HAS')
+
+res = request('textDocument/hover', { textDocument = { uri = uri }, position = { line = 2, character = 6 } })
+check(res and res.contents and res.contents.value:find('class') ~= nil, 'hover on User')
+
+-- The document has syntax errors: formatting answers without edits (and without an error).
+local err
+res, err = request('textDocument/formatting', { textDocument = { uri = uri }, options = { tabSize = 2, insertSpaces = true } })
+check(err == nil and (res == nil or #res == 0), 'formatting answered')
+
+-- Fix the class with the quick fix, then the document formats.
+vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'find Host with active = true' })
+vim.wait(300, function() return false end, 50)
+res, err = request('textDocument/formatting', { textDocument = { uri = uri }, options = { tabSize = 2, insertSpaces = true } })
+check(err == nil and res and #res == 1 and res[1].newText:find('^FIND Host WITH') ~= nil, 'formatting upper-cases keywords')
+
+vim.cmd(failures == 0 and 'qa!' or 'cq')
