@@ -25,50 +25,64 @@ pub struct Token {
 
 /// Splits `text` into tokens covering every byte, with the errors found on the way.
 pub fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
-    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 3 + 1);
+    let mut tokens = Vec::new();
+    let errors = tokenize_into(text, &mut tokens);
+    (tokens, errors)
+}
+
+/// [`tokenize`] into a buffer (cleared first), so that its allocation can be reused.
+pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) -> Vec<SyntaxError> {
+    tokens.clear();
+    tokens.reserve(text.len() / 3 + 1);
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut lexer = SyntaxKind::lexer(text);
-    let mut last_significant: Option<SyntaxKind> = None;
+    // The last non-trivia kind; WHITESPACE (never significant) stands for "none yet".
+    let mut last_significant = WHITESPACE;
     while let Some(result) = lexer.next() {
         let mut kind = result.unwrap_or(ERROR_TOKEN);
-        if kind == SLASH && last_significant.is_some_and(value_may_follow) {
-            if let Some(len) = regex_len(lexer.remainder()) {
-                lexer.bump(len);
-                kind = REGEX;
+        match kind {
+            SLASH if value_may_follow(last_significant) => {
+                if let Some(len) = regex_len(lexer.remainder()) {
+                    lexer.bump(len);
+                    kind = REGEX;
+                }
             }
-        }
-        // `“quoted”` with curly quotes: one unrecognised token up to the closing quote, so the
-        // text inside is not lexed (and reported) as names.
-        if kind == ERROR_TOKEN {
-            if let Some(len) = curly_quoted_len(&text[lexer.span()], lexer.remainder()) {
-                lexer.bump(len);
+            // `“quoted”` with curly quotes: one unrecognised token up to the closing quote, so
+            // the text inside is not lexed (and reported) as names.
+            ERROR_TOKEN => {
+                if let Some(len) = curly_quoted_len(&text[lexer.span()], lexer.remainder()) {
+                    lexer.bump(len);
+                }
             }
+            _ => {}
         }
         let span = lexer.span();
         let range = TextRange::new(offset(span.start), offset(span.end));
-        let token_text = &text[span];
-        // Merge runs of unrecognised characters into one error token and one error.
-        if kind == ERROR_TOKEN {
-            if let Some(prev) = tokens.last_mut() {
-                if prev.kind == ERROR_TOKEN && prev.range.end() == range.start() {
-                    prev.range = prev.range.cover(range);
-                    if let Some(err) = errors.last_mut() {
-                        err.range = prev.range;
-                        err.message = unrecognised_message(&text[prev.range]);
+        // Only strings, block comments and unrecognised characters can be malformed.
+        if matches!(kind, STRING | BLOCK_COMMENT | ERROR_TOKEN) {
+            // Merge runs of unrecognised characters into one error token and one error.
+            if kind == ERROR_TOKEN {
+                if let Some(prev) = tokens.last_mut() {
+                    if prev.kind == ERROR_TOKEN && prev.range.end() == range.start() {
+                        prev.range = prev.range.cover(range);
+                        if let Some(err) = errors.last_mut() {
+                            err.range = prev.range;
+                            err.message = unrecognised_message(&text[prev.range]);
+                        }
+                        continue;
                     }
-                    continue;
                 }
             }
-        }
-        if let Some(error) = check_token(kind, token_text, range) {
-            errors.push(error);
+            if let Some(error) = check_token(kind, &text[span], range) {
+                errors.push(error);
+            }
         }
         if !kind.is_trivia() {
-            last_significant = Some(kind);
+            last_significant = kind;
         }
         tokens.push(Token { kind, range });
     }
-    (tokens, errors)
+    errors
 }
 
 fn offset(n: usize) -> TextSize {

@@ -28,6 +28,8 @@ pub use parser::MAX_NESTING;
 pub use rowan::{TextRange, TextSize};
 pub use syntax_kind::{J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
 
+use std::cell::Cell;
+
 use rowan::GreenNode;
 
 /// The result of parsing a document: a lossless green tree and the syntax errors, in order.
@@ -90,16 +92,54 @@ impl Parse {
 /// Parses a J1QL document (one or more queries). Never fails: problems are in
 /// [`Parse::errors`], and the tree holds every byte of `text`.
 pub fn parse(text: &str) -> Parse {
-    let (tokens, mut errors) = lexer::tokenize(text);
-    let mut p = parser::Parser::new(text, &tokens);
+    // The token and event buffers are reused from one parse to the next on a thread (taken
+    // out while in use, so nothing is borrowed across the parse).
+    let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
+    let mut errors = lexer::tokenize_into(text, &mut scratch.tokens);
+    scratch.significant.clear();
+    scratch.significant.extend(
+        scratch
+            .tokens
+            .iter()
+            .filter(|t| !t.kind.is_trivia())
+            .copied(),
+    );
+    let events = std::mem::take(&mut scratch.events);
+    let mut p = parser::Parser::new(text, &scratch.significant, events);
     grammar::document(&mut p);
     let parser::Parser {
         events,
         errors: parse_errors,
         ..
     } = p;
-    let green = parser::sink::build_tree(text, &tokens, events);
+    scratch.events = events;
+    let green = parser::sink::build_tree(text, &scratch.tokens, &mut scratch.events);
     errors.extend(parse_errors);
     errors.sort_by_key(|e| (e.range.start(), e.range.end()));
+    scratch.shrink();
+    // Fails only while the thread is being torn down; the buffers are then just dropped.
+    let _ = SCRATCH.try_with(|cell| cell.set(scratch));
     Parse { green, errors }
+}
+
+/// Buffers [`parse`] reuses between calls on one thread.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<lexer::Token>,
+    significant: Vec<lexer::Token>,
+    events: Vec<parser::event::Event>,
+}
+
+impl Scratch {
+    /// Buffers grown by a huge document are released rather than kept for the thread's life.
+    fn shrink(&mut self) {
+        const KEEP: usize = 1 << 20;
+        if self.tokens.capacity() > KEEP {
+            *self = Scratch::default();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
 }

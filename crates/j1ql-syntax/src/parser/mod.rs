@@ -23,7 +23,7 @@ pub const MAX_NESTING: u32 = 128;
 /// A cursor over the significant (non-trivia) tokens.
 pub(crate) struct Parser<'t> {
     text: &'t str,
-    tokens: Vec<Token>,
+    tokens: &'t [Token],
     pos: usize,
     pub(crate) events: Vec<Event>,
     pub(crate) errors: Vec<SyntaxError>,
@@ -31,15 +31,14 @@ pub(crate) struct Parser<'t> {
 }
 
 impl<'t> Parser<'t> {
-    pub(crate) fn new(text: &'t str, all_tokens: &[Token]) -> Self {
-        let tokens: Vec<Token> = all_tokens
-            .iter()
-            .copied()
-            .filter(|t| !t.kind.is_trivia())
-            .collect();
+    /// A parser over `tokens`, the significant tokens of `text`, recording into `events`
+    /// (an empty buffer, passed in so that its allocation can be reused).
+    pub(crate) fn new(text: &'t str, tokens: &'t [Token], mut events: Vec<Event>) -> Self {
+        events.clear();
+        events.reserve(tokens.len() * 2 + 2);
         Parser {
             text,
-            events: Vec::with_capacity(tokens.len() * 2 + 2),
+            events,
             tokens,
             pos: 0,
             errors: Vec::new(),
