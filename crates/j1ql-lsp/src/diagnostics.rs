@@ -3,7 +3,7 @@
 use j1ql_semantics::Severity;
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Uri,
+    NumberOrString, Position, Range, Uri,
 };
 
 use crate::document::Document;
@@ -32,36 +32,74 @@ fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Every finding of the document, in order, as LSP diagnostics. `uri` is used for related
-/// information (the other definition of a duplicate alias, ...).
-pub fn diagnostics(doc: &Document, uri: &Uri, links: &DocLinks) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for chunk in &doc.chunks {
-        for d in &chunk.data.lint {
-            let range = doc.range(chunk.to_doc(d.range));
-            let mut related = Vec::new();
-            if let Some(fix) = &d.fix {
-                if let Some(edit) = fix.edits.first() {
-                    related.push(DiagnosticRelatedInformation {
-                        location: Location::new(uri.clone(), doc.range(chunk.to_doc(edit.range))),
-                        message: format!("fix available: {}", fix.title),
-                    });
-                }
-            }
-            out.push(Diagnostic {
-                range,
+/// The findings of a chunk as LSP diagnostics, positioned by `position` (chunk-relative).
+/// Related information points at the fix; its uri is filled in by [`diagnostics`].
+pub fn chunk_diagnostics(
+    lint: &[j1ql_lint::LintDiagnostic],
+    position: &dyn Fn(usize) -> Position,
+) -> Vec<Diagnostic> {
+    let range = |r: j1ql_syntax::TextRange| {
+        Range::new(position(r.start().into()), position(r.end().into()))
+    };
+    let placeholder: Uri = "file:///".parse().expect("uri");
+    lint.iter()
+        .map(|d| {
+            let related = d.fix.as_ref().and_then(|fix| {
+                let edit = fix.edits.first()?;
+                Some(vec![DiagnosticRelatedInformation {
+                    location: Location::new(placeholder.clone(), range(edit.range)),
+                    message: format!("fix available: {}", fix.title),
+                }])
+            });
+            Diagnostic {
+                range: range(d.range),
                 severity: Some(severity(d.severity)),
                 code: Some(NumberOrString::String(d.code.clone())),
-                code_description: links.href(&d.code).map(|href| CodeDescription { href }),
+                code_description: None,
                 source: Some("j1ql".into()),
                 message: d.message.clone(),
-                related_information: (!related.is_empty()).then_some(related),
+                related_information: related,
                 tags: None,
                 data: Some(serde_json::json!({
                     "name": d.name,
                     "explain": format!("j1ql lint --explain {}", d.code),
                 })),
-            });
+            }
+        })
+        .collect()
+}
+
+fn shift(p: Position, lines: u32) -> Position {
+    Position::new(p.line + lines, p.character)
+}
+
+/// Every finding of the document, in order, as LSP diagnostics: the cached ones of each
+/// chunk, moved to the chunk's line. `uri` is used for related information.
+pub fn diagnostics(doc: &Document, uri: &Uri, links: &DocLinks) -> Vec<Diagnostic> {
+    let mut hrefs: std::collections::HashMap<String, Option<Uri>> = Default::default();
+    let mut out = Vec::new();
+    for chunk in &doc.chunks {
+        for d in &chunk.data.diagnostics {
+            let mut d = d.clone();
+            d.range = Range::new(
+                shift(d.range.start, chunk.line),
+                shift(d.range.end, chunk.line),
+            );
+            if let Some(related) = &mut d.related_information {
+                for r in related {
+                    r.location.uri = uri.clone();
+                    let l = &mut r.location.range;
+                    *l = Range::new(shift(l.start, chunk.line), shift(l.end, chunk.line));
+                }
+            }
+            if let Some(NumberOrString::String(code)) = &d.code {
+                let href = hrefs
+                    .entry(code.clone())
+                    .or_insert_with(|| links.href(code))
+                    .clone();
+                d.code_description = href.map(|href| CodeDescription { href });
+            }
+            out.push(d);
         }
     }
     out

@@ -30,16 +30,27 @@ pub struct ChunkData {
     pub analysis: Analysis,
     /// Syntax, semantic and lint findings (what `j1ql lint` reports).
     pub lint: Vec<LintDiagnostic>,
+    /// The findings as LSP diagnostics, lines counted from the chunk's first line (chunks
+    /// start at line starts, so columns are the document's).
+    pub diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
+    /// How many line breaks the chunk holds.
+    pub lines: u32,
 }
 
 impl ChunkData {
-    fn new(text: String, options: &LintOptions) -> ChunkData {
+    fn new(text: String, options: &LintOptions, encoding: Encoding) -> ChunkData {
         let analysis = j1ql_semantics::analyze(&text, &Context::builtin());
         let lint = j1ql_lint::lint(&text, options);
+        let rope = Rope::from_str(&text);
+        let diagnostics = crate::diagnostics::chunk_diagnostics(&lint, &|offset| {
+            position_in(&rope, offset, encoding)
+        });
         ChunkData {
+            lines: (rope.len_lines() - 1) as u32,
             text,
             analysis,
             lint,
+            diagnostics,
         }
     }
 
@@ -54,6 +65,8 @@ impl ChunkData {
 pub struct Chunk {
     /// Byte offset of the chunk in the document.
     pub start: usize,
+    /// The document line the chunk starts on.
+    pub line: u32,
     /// Its analysis.
     pub data: Arc<ChunkData>,
 }
@@ -160,14 +173,21 @@ impl Document {
         }
         let starts = chunk_starts(&self.text);
         let mut chunks = Vec::with_capacity(starts.len());
+        let mut line = 0;
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
             let text = &self.text[start..end];
             let data = match cache.get(text) {
                 Some(data) => Arc::clone(data),
-                None => Arc::new(ChunkData::new(text.to_string(), &self.lint_options)),
+                None => Arc::new(ChunkData::new(
+                    text.to_string(),
+                    &self.lint_options,
+                    self.encoding,
+                )),
             };
-            chunks.push(Chunk { start, data });
+            let lines = data.lines;
+            chunks.push(Chunk { start, line, data });
+            line += lines;
         }
         drop(cache);
         self.chunks = chunks;
@@ -223,18 +243,7 @@ impl Document {
 
     /// The LSP position of a byte offset (clamped to the text).
     pub fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.rope.len_bytes());
-        let line = self.rope.byte_to_line(offset);
-        let line_start = self.rope.line_to_byte(line);
-        let col = offset - line_start;
-        let character = match self.encoding {
-            Encoding::Utf8 => col,
-            Encoding::Utf16 => {
-                let slice = self.rope.line(line);
-                slice.char_to_utf16_cu(slice.byte_to_char(col))
-            }
-        };
-        Position::new(line as u32, character as u32)
+        position_in(&self.rope, offset, self.encoding)
     }
 
     /// The LSP range of a text range.
@@ -257,6 +266,22 @@ impl Document {
             TextSize::from(end as u32),
         ))
     }
+}
+
+/// The LSP position of a byte offset of a rope (clamped to the text).
+pub fn position_in(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
+    let offset = offset.min(rope.len_bytes());
+    let line = rope.byte_to_line(offset);
+    let line_start = rope.line_to_byte(line);
+    let col = offset - line_start;
+    let character = match encoding {
+        Encoding::Utf8 => col,
+        Encoding::Utf16 => {
+            let slice = rope.line(line);
+            slice.char_to_utf16_cu(slice.byte_to_char(col))
+        }
+    };
+    Position::new(line as u32, character as u32)
 }
 
 /// Where the chunks of a document start: at 0, and at each line whose first word is `FIND`
@@ -396,5 +421,25 @@ mod tests {
         .unwrap();
         assert_eq!(d.text, "FIND Host\nFIND Person\n");
         assert!(Arc::ptr_eq(&first, &d.chunks[0].data));
+    }
+
+    #[test]
+    fn cached_chunk_diagnostics_are_placed_like_direct_conversion() {
+        let text = "FIND User WITH x = 'é😀' THAT HAS Hots\r\n// c\r\nFIND Hots AS h\r\n  WHERE y.a = 1\rFIND Usr\n";
+        for encoding in [Encoding::Utf16, Encoding::Utf8] {
+            let d = doc(text, encoding);
+            assert!(d.chunks.len() >= 2);
+            let uri: tower_lsp_server::ls_types::Uri = "file:///x.j1ql".parse().unwrap();
+            let published =
+                crate::diagnostics::diagnostics(&d, &uri, &crate::diagnostics::DocLinks::default());
+            let direct: Vec<Range> = d
+                .chunks
+                .iter()
+                .flat_map(|c| c.data.lint.iter().map(|l| d.range(c.to_doc(l.range))))
+                .collect();
+            let got: Vec<Range> = published.iter().map(|p| p.range).collect();
+            assert_eq!(got, direct);
+            assert!(got.len() >= 3);
+        }
     }
 }
