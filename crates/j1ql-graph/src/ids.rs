@@ -26,6 +26,13 @@ pub fn stable_hash(parts: &[&str]) -> u64 {
 /// A UUID-shaped identifier derived from `parts` (version nibble 5, RFC 4122 variant), stable
 /// across runs: the same source, scope and key always give the same `_id`.
 pub fn generated_id(parts: &[&str]) -> String {
+    let buf = generated_id_bytes(parts);
+    // SAFETY: hex digits and dashes only.
+    unsafe { std::str::from_utf8_unchecked(&buf) }.to_string()
+}
+
+/// [`generated_id`] on the stack (ASCII: hex digits and dashes).
+pub(crate) fn generated_id_bytes(parts: &[&str]) -> [u8; 36] {
     let a = fnv(0xcbf2_9ce4_8422_2325, parts);
     let b = fnv(0x8422_2325_cbf2_9ce4, parts);
     // 8-4-4-4-12 hex digits; version nibble 5, variant bits 10.
@@ -35,13 +42,16 @@ pub fn generated_id(parts: &[&str]) -> String {
     bits[..8].copy_from_slice(&a.to_be_bytes());
     bits[8..].copy_from_slice(&b.to_be_bytes());
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(36);
+    let mut out = [0u8; 36];
+    let mut n = 0;
     for (i, byte) in bits.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
+            out[n] = b'-';
+            n += 1;
         }
-        out.push(HEX[(byte >> 4) as usize] as char);
-        out.push(HEX[(byte & 15) as usize] as char);
+        out[n] = HEX[(byte >> 4) as usize];
+        out[n + 1] = HEX[(byte & 15) as usize];
+        n += 2;
     }
     out
 }
@@ -61,6 +71,39 @@ pub fn relationship_type(from_type: &str, verb: &str, to_type: &str) -> String {
         verb.to_ascii_lowercase(),
         to[shared..].join("_")
     )
+}
+
+/// [`relationship_type`] written into `out` (cleared first), without intermediate allocations.
+pub(crate) fn relationship_type_into(out: &mut String, from_type: &str, verb: &str, to_type: &str) {
+    let to_parts = to_type.split('_').count();
+    let mut shared = 0;
+    let mut rest = 0; // byte offset of `to[shared..]` in `to_type`
+    let (mut from, mut to) = (from_type.split('_'), to_type.split('_'));
+    while shared + 1 < to_parts {
+        match (from.next(), to.next()) {
+            (Some(f), Some(t)) if f == t => {
+                shared += 1;
+                rest += t.len() + 1;
+            }
+            _ => break,
+        }
+    }
+    out.clear();
+    out.push_str(from_type);
+    out.push('_');
+    out.extend(verb.chars().map(|c| c.to_ascii_lowercase()));
+    out.push('_');
+    out.push_str(&to_type[rest..]);
+}
+
+/// [`relationship_key`] written into `out` (cleared first).
+pub(crate) fn relationship_key_into(out: &mut String, from_key: &str, verb: &str, to_key: &str) {
+    out.clear();
+    out.push_str(from_key);
+    out.push('|');
+    out.extend(verb.chars().map(|c| c.to_ascii_lowercase()));
+    out.push('|');
+    out.push_str(to_key);
 }
 
 /// The SDK's direct relationship `_key`: `<fromKey>|<verb lowercased>|<toKey>`.
@@ -86,6 +129,26 @@ mod tests {
             relationship_type("okta_user", "IS", "person"),
             "okta_user_is_person"
         );
+    }
+
+    #[test]
+    fn into_variants_match() {
+        let mut out = String::new();
+        for (a, v, b) in [
+            ("aws_instance", "USES", "aws_ami"),
+            ("addigy_policy", "CONTAINS", "addigy_policy"),
+            ("okta_user", "IS", "person"),
+            ("a_b_c", "Has", "a_b_c_d"),
+            ("a_b", "HAS", "a_b"),
+            ("", "X", ""),
+            ("_a", "X", "_a_"),
+            ("x__y", "É", "x__y_z"),
+        ] {
+            relationship_type_into(&mut out, a, v, b);
+            assert_eq!(out, relationship_type(a, v, b));
+            relationship_key_into(&mut out, a, v, b);
+            assert_eq!(out, relationship_key(a, v, b));
+        }
     }
 
     #[test]

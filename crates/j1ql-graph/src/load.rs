@@ -358,6 +358,8 @@ pub(crate) struct Builder {
     pub(crate) rules: Vec<MappingRule>,
     pub(crate) report: LoadReport,
     pub(crate) meta_defaults: Vec<(Sym, PropValue)>,
+    /// Reused by `add_entity`.
+    class_scratch: Vec<Sym>,
 }
 
 impl Builder {
@@ -389,6 +391,7 @@ impl Builder {
             rules: Vec::new(),
             report: LoadReport::default(),
             meta_defaults,
+            class_scratch: Vec::new(),
         }
     }
 
@@ -475,9 +478,21 @@ impl Builder {
         fields: &[(Cow<'_, str>, Raw<'_>)],
     ) -> Result<(), LoadError> {
         let (mut key, mut ty, mut id, mut source, mut scope) = (None, None, None, None, None);
-        let mut classes: Vec<Sym> = Vec::new();
+        let mut classes: Vec<Sym> = std::mem::take(&mut self.class_scratch);
+        classes.clear();
         let mut has_class = false;
-        let mut props = Vec::with_capacity(fields.len());
+        // Exact for flat items, so that `finish_props` does not reallocate.
+        let mut props = Vec::with_capacity(
+            fields
+                .iter()
+                .filter(|(n, _)| {
+                    !matches!(
+                        &**n,
+                        "_key" | "_type" | "_id" | "_source" | "_scope" | "_class"
+                    )
+                })
+                .count(),
+        );
         for (name, value) in fields {
             match &**name {
                 "_key" => key = Some(self.string_field(ctx, "_key", value)?),
@@ -528,13 +543,19 @@ impl Builder {
         if !has_class {
             return Err(ctx.error("entity has no `_class`".into()));
         }
-        let mut seen = Vec::with_capacity(classes.len());
-        for c in classes {
-            if !seen.contains(&c) {
-                seen.push(c);
+        // Drop repeated classes, keeping the first of each.
+        let mut n = 0;
+        for i in 0..classes.len() {
+            let c = classes[i];
+            if !classes[..n].contains(&c) {
+                classes[n] = c;
+                n += 1;
             }
         }
-        let classes = self.class_set(&seen);
+        classes.truncate(n);
+        let class_set = self.class_set(&classes);
+        self.class_scratch = classes;
+        let classes = class_set;
         let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
         let props = Builder::finish_props(props);
         self.upsert_entity(ctx, subgraph, key, ty, classes, id, props)
@@ -620,19 +641,24 @@ impl Builder {
         loop {
             let text = {
                 let st = &self.strings;
-                let n = attempt.to_string();
-                let mut parts = vec![
+                let n = if attempt > 0 {
+                    attempt.to_string()
+                } else {
+                    String::new()
+                };
+                let parts = [
                     salt,
                     st.resolve(sg.source),
                     st.resolve(sg.scope),
                     st.resolve(key),
+                    &n,
                 ];
-                if attempt > 0 {
-                    parts.push(&n);
-                }
-                ids::generated_id(&parts)
+                ids::generated_id_bytes(&parts[..if attempt > 0 { 5 } else { 4 }])
             };
-            let sym = self.strings.intern(&text);
+            // SAFETY: generated ids are ASCII.
+            let sym = self
+                .strings
+                .intern(unsafe { std::str::from_utf8_unchecked(&text) });
             let taken = if salt.is_empty() {
                 self.by_id.contains_key(&sym)
             } else {
@@ -655,7 +681,31 @@ impl Builder {
             (None, None, None, None, None, None);
         let mut from = EndpointSpec::default();
         let mut to = EndpointSpec::default();
-        let mut props = Vec::with_capacity(fields.len());
+        // Exact for flat items (most relationships have no properties: no allocation).
+        let mut props = Vec::with_capacity(
+            fields
+                .iter()
+                .filter(|(n, _)| {
+                    !matches!(
+                        &**n,
+                        "_key"
+                            | "_type"
+                            | "_id"
+                            | "_source"
+                            | "_scope"
+                            | "_class"
+                            | "_fromEntityId"
+                            | "_fromEntityKey"
+                            | "_fromEntitySource"
+                            | "_fromEntityScope"
+                            | "_toEntityId"
+                            | "_toEntityKey"
+                            | "_toEntitySource"
+                            | "_toEntityScope"
+                    )
+                })
+                .count(),
+        );
         for (name, value) in fields {
             let slot = match &**name {
                 "_key" => &mut key,
@@ -739,6 +789,9 @@ impl Builder {
         self.relationships.reserve(pending.len());
         self.rel_by_subgraph_key.reserve(pending.len());
         self.rel_ids.reserve(pending.len());
+        let mut scratch = String::new();
+        // Default `_type`s by (from type, verb, to type): few distinct triples.
+        let mut types: FxMap<(Sym, Sym, Sym), Sym> = FxMap::default();
         for rel in pending {
             let from = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.from, "_from");
             let to = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.to, "_to");
@@ -759,23 +812,37 @@ impl Builder {
             let key = match rel.key {
                 Some(k) => k,
                 None => {
-                    let text = ids::relationship_key(
+                    ids::relationship_key_into(
+                        &mut scratch,
                         self.strings.resolve(self.entities[from.index()].key),
                         self.strings.resolve(rel.class),
                         self.strings.resolve(self.entities[to.index()].key),
                     );
-                    self.strings.intern(&text)
+                    self.strings.intern(&scratch)
                 }
             };
             let ty = match rel.ty {
                 Some(t) => t,
                 None => {
-                    let text = ids::relationship_type(
-                        self.strings.resolve(self.entities[from.index()].ty),
-                        self.strings.resolve(rel.class),
-                        self.strings.resolve(self.entities[to.index()].ty),
+                    let triple = (
+                        self.entities[from.index()].ty,
+                        rel.class,
+                        self.entities[to.index()].ty,
                     );
-                    self.strings.intern(&text)
+                    match types.get(&triple) {
+                        Some(&t) => t,
+                        None => {
+                            ids::relationship_type_into(
+                                &mut scratch,
+                                self.strings.resolve(triple.0),
+                                self.strings.resolve(triple.1),
+                                self.strings.resolve(triple.2),
+                            );
+                            let t = self.strings.intern(&scratch);
+                            types.insert(triple, t);
+                            t
+                        }
+                    }
                 }
             };
             self.insert_relationship(
@@ -1009,7 +1076,11 @@ impl Builder {
         let ctx = ItemCtx {
             file: file.name,
             file_index: file.index,
-            item: item_name(line, path, "item"),
+            item: ItemName::Plain {
+                line,
+                path,
+                what: "item",
+            },
             line,
             source,
             scope: file.scope,
@@ -1089,7 +1160,13 @@ impl Builder {
             let ctx = ItemCtx {
                 file: file.name,
                 file_index: file.index,
-                item: item_name(line, &prefix("entities", i), "entity"),
+                item: ItemName::Listed {
+                    line,
+                    path,
+                    list: "entities",
+                    index: i,
+                    what: "entity",
+                },
                 line,
                 source,
                 scope,
@@ -1108,7 +1185,13 @@ impl Builder {
             let ctx = ItemCtx {
                 file: file.name,
                 file_index: file.index,
-                item: item_name(line, &prefix("relationships", i), "relationship"),
+                item: ItemName::Listed {
+                    line,
+                    path,
+                    list: "relationships",
+                    index: i,
+                    what: "relationship",
+                },
                 line,
                 source,
                 scope,
@@ -1142,6 +1225,50 @@ impl Builder {
     }
 }
 
+/// Where an item is, rendered only when a message needs it (no allocation per item).
+#[derive(Debug, Clone)]
+pub(crate) enum ItemName<'a> {
+    /// Ready-made text.
+    Text(String),
+    /// `item_name(line, path, what)`.
+    Plain {
+        line: usize,
+        path: &'a str,
+        what: &'static str,
+    },
+    /// `item_name(line, "<path.>list[index]", what)`.
+    Listed {
+        line: usize,
+        path: &'a str,
+        list: &'static str,
+        index: usize,
+        what: &'static str,
+    },
+}
+
+impl fmt::Display for ItemName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ItemName::Text(t) => f.write_str(t),
+            ItemName::Plain { line, path, what } => f.write_str(&item_name(*line, path, what)),
+            ItemName::Listed {
+                line,
+                path,
+                list,
+                index,
+                what,
+            } => {
+                let full = if path.is_empty() {
+                    format!("{list}[{index}]")
+                } else {
+                    format!("{path}.{list}[{index}]")
+                };
+                f.write_str(&item_name(*line, &full, what))
+            }
+        }
+    }
+}
+
 fn item_name(line: usize, path: &str, what: &str) -> String {
     match (line, path.is_empty()) {
         (0, true) => format!("the {what}"),
@@ -1163,7 +1290,7 @@ pub(crate) struct FileCtx<'a> {
 pub(crate) struct ItemCtx<'a> {
     pub(crate) file: &'a str,
     pub(crate) file_index: u32,
-    pub(crate) item: String,
+    pub(crate) item: ItemName<'a>,
     pub(crate) line: usize,
     pub(crate) source: Sym,
     pub(crate) scope: Sym,
@@ -1173,7 +1300,7 @@ impl ItemCtx<'_> {
     pub(crate) fn error(&self, message: String) -> LoadError {
         LoadError::Item {
             file: self.file.to_string(),
-            item: self.item.clone(),
+            item: self.item.to_string(),
             message,
         }
     }
@@ -1261,6 +1388,10 @@ impl Loader {
         self.builder
             .strings
             .reserve((bytes / 48).min(1 << 26) as usize);
+        // Entities: roughly one per 400 bytes of fixture JSON (generated data: ~420).
+        let entities = (bytes / 400).min(1 << 24) as usize;
+        self.builder.by_id.reserve(entities);
+        self.builder.by_subgraph_key.reserve(entities);
         let threads = match self.options.threads {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
@@ -1284,6 +1415,9 @@ impl Loader {
         let (tx, rx) = mpsc::channel::<(usize, Result<Parsed, LoadError>)>();
         let files_ref = &files;
         std::thread::scope(|scope| -> Result<(), LoadError> {
+            // Freeing a parsed file (its tree and bytes) is done on another thread.
+            let (drop_tx, drop_rx) = mpsc::channel::<Parsed>();
+            scope.spawn(move || drop_rx.into_iter().for_each(drop));
             for _ in 0..threads {
                 let tx = tx.clone();
                 let (next, consumed, wake) = (&next, &consumed, &wake);
@@ -1332,7 +1466,7 @@ impl Loader {
                 let outcome = result.and_then(|parsed| {
                     let name = files_ref[want].display().to_string();
                     let r = self.add_parsed(&name, &parsed);
-                    drop(parsed);
+                    let _ = drop_tx.send(parsed);
                     r
                 });
                 if let Err(e) = outcome {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::graph::{find_prop, EntityId, Props};
 use crate::ids;
 use crate::intern::{FxMap, FxSet, Sym};
-use crate::load::{Builder, ItemCtx, LoadOptions};
+use crate::load::{Builder, ItemCtx, ItemName, LoadOptions};
 use crate::value::{PropValue, ScalarKey};
 
 /// `_source` (and `_scope`) of everything the mapper makes.
@@ -888,7 +888,7 @@ impl Mapper<'_> {
         let ctx = ItemCtx {
             file: SYSTEM_MAPPER,
             file_index: 0,
-            item: self.rules[r].origin.clone(),
+            item: ItemName::Text(self.rules[r].origin.clone()),
             line: 0,
             source: names.system_mapper,
             scope: names.system_mapper,
