@@ -93,9 +93,7 @@ fn percentiles(name: &str, mut f: impl FnMut()) {
     times.sort();
     println!(
         "{name}: p50 {:?}, p99 {:?}, max {:?}",
-        times[500],
-        times[990],
-        times[999]
+        times[500], times[990], times[999]
     );
 }
 
