@@ -1,6 +1,6 @@
 //! Snapshot tests (input, output) of the formatter: every seed example of the syntax crate
-//! (`crates/j1ql-syntax/test_data/ok/*.j1ql`), a sample of the real-world corpus (every 10th
-//! query), and range-formatting cases. Snapshots live in `snapshots/fmt/`. Each case also
+//! (`crates/j1ql-syntax/test_data/ok/*.j1ql`), every query of the real-world corpus
+//! (all 2,049), and range-formatting cases. Snapshots live in `snapshots/fmt/`. Each case also
 //! asserts idempotence.
 
 use std::path::Path;
@@ -50,7 +50,7 @@ fn seed_examples() {
 }
 
 #[test]
-fn corpus_sample() {
+fn corpus() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../../shared/corpus/queries.jsonl"
@@ -58,12 +58,12 @@ fn corpus_sample() {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("the corpus must exist at {path}: {e}"));
     let mut out = String::new();
-    for (i, line) in text.lines().enumerate().filter(|(i, _)| i % 10 == 0) {
+    for (i, line) in text.lines().enumerate() {
         let row: serde_json::Value = serde_json::from_str(line).unwrap();
         let query = row["query"].as_str().unwrap();
         out.push_str(&format!("===== row {i}\n{}\n", case(query)));
     }
-    settings().bind(|| insta::assert_snapshot!("corpus_sample", out));
+    settings().bind(|| insta::assert_snapshot!("corpus", out));
 }
 
 fn range_case(text: &str, selected: &str) -> String {
