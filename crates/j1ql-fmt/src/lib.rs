@@ -56,33 +56,7 @@ impl fmt::Display for FormatError {
 
 impl std::error::Error for FormatError {}
 
-/// A replacement of a range of the original text (byte offsets).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TextEdit {
-    /// What to replace.
-    pub range: TextRange,
-    /// The new text.
-    pub new_text: String,
-}
-
-/// Applies non-overlapping edits (in any order) to `text`.
-pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
-    let mut edits: Vec<&TextEdit> = edits.iter().collect();
-    edits.sort_by_key(|e| (e.range.start(), e.range.end()));
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0usize;
-    for edit in edits {
-        let start = usize::from(edit.range.start());
-        if start < pos {
-            continue;
-        }
-        out.push_str(&text[pos..start]);
-        out.push_str(&edit.new_text);
-        pos = usize::from(edit.range.end());
-    }
-    out.push_str(&text[pos..]);
-    out
-}
+pub use j1ql_syntax::edit::{apply_edits, TextEdit};
 
 /// Formats a whole document.
 pub fn format(text: &str, options: &FormatOptions) -> Result<String, FormatError> {

@@ -101,15 +101,7 @@ impl LintOptions {
     }
 }
 
-/// A replacement of a range of the text (byte offsets).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct TextEdit {
-    /// What to replace.
-    #[serde(serialize_with = "serialize_range")]
-    pub range: TextRange,
-    /// The new text.
-    pub new_text: String,
-}
+pub use j1ql_syntax::edit::{apply_edits, TextEdit};
 
 /// A fix: a title, its edits, and whether it keeps the meaning.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -429,25 +421,6 @@ pub fn fix(text: &str, options: &LintOptions, unsafe_fixes: bool) -> FixOutcome 
         text: current,
         applied,
     }
-}
-
-/// Applies non-overlapping edits to `text`.
-pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
-    let mut edits: Vec<&TextEdit> = edits.iter().collect();
-    edits.sort_by_key(|e| (e.range.start(), e.range.end()));
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0usize;
-    for edit in edits {
-        let start = usize::from(edit.range.start());
-        if start < pos {
-            continue;
-        }
-        out.push_str(&text[pos..start]);
-        out.push_str(&edit.new_text);
-        pos = usize::from(edit.range.end());
-    }
-    out.push_str(&text[pos..]);
-    out
 }
 
 #[cfg(test)]

@@ -151,15 +151,7 @@ impl std::fmt::Display for Code {
     }
 }
 
-/// A replacement of a range of the original text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct TextEdit {
-    /// What to replace (byte offsets of the document).
-    #[serde(serialize_with = "serialize_range")]
-    pub range: TextRange,
-    /// The new text.
-    pub new_text: String,
-}
+pub use j1ql_syntax::edit::TextEdit;
 
 /// A suggested fix: a title and the edits that apply it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

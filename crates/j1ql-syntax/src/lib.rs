@@ -16,6 +16,7 @@
 //! input; nesting is bounded by [`MAX_NESTING`], so no input overflows the stack.
 
 pub mod ast;
+pub mod edit;
 mod error;
 mod grammar;
 pub mod lexer;

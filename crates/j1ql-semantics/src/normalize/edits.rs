@@ -601,23 +601,10 @@ pub fn coalesce(mut edits: Vec<TextEdit>) -> Vec<TextEdit> {
     out
 }
 
-/// Applies non-overlapping edits to `text` (an edit overlapping an earlier one is skipped).
+/// Applies non-overlapping edits to `text` (an edit overlapping an earlier one is skipped),
+/// after merging adjacent insertions ([`coalesce`]).
 pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
-    let edits = coalesce(edits.to_vec());
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0usize;
-    for edit in &edits {
-        let start = usize::from(edit.range.start());
-        let end = usize::from(edit.range.end());
-        if start < at || end > text.len() {
-            continue;
-        }
-        out.push_str(&text[at..start]);
-        out.push_str(&edit.new_text);
-        at = end;
-    }
-    out.push_str(&text[at..]);
-    out
+    j1ql_syntax::edit::apply_edits(text, &coalesce(edits.to_vec()))
 }
 
 /// The normalised text of a document (what `j1ql normalize` prints): the expansions
