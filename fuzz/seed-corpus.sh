@@ -2,7 +2,7 @@
 # Writes every query of the real-world corpus into fuzz/corpus/parse/, one file each, as the
 # fuzzer's seed corpus. Usage: fuzz/seed-corpus.sh [queries.jsonl]
 set -eu
-src="${1:-/work/shared/corpus/queries.jsonl}"
+src="${1:-$(cd "$(dirname "$0")/.." && pwd)/../shared/corpus/queries.jsonl}"
 dir="$(cd "$(dirname "$0")" && pwd)/corpus/parse"
 [ -f "$src" ] || { echo "seed-corpus.sh: $src not found" >&2; exit 1; }
 mkdir -p "$dir"

@@ -2,7 +2,7 @@
 //! lexer alone.
 //!
 //! Run with `cargo bench -p j1ql-syntax --bench parse`. Reads the corpus from
-//! `/work/shared/corpus/queries.jsonl`, or from the path in `J1QL_CORPUS`; fails when it is
+//! `../shared/corpus/queries.jsonl` beside the repository, or from the path in `J1QL_CORPUS`; fails when it is
 //! missing. Targets (GUIDE.md §5): ≥ 50 MB/s of query text, under 20 µs to parse a typical
 //! 200-byte query.
 //!
@@ -15,7 +15,10 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-const DEFAULT_CORPUS: &str = "/work/shared/corpus/queries.jsonl";
+const DEFAULT_CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/corpus/queries.jsonl"
+);
 
 /// A real 199-byte query (FIND ... WITH ... THAT ... THAT ! ... WITH ... RETURN), from the
 /// corpus (`JupiterOne/jupiterone-alert-rules`, mimecast).
