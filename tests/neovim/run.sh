@@ -19,7 +19,7 @@ if [ "$major" -eq 0 ] && [ "$minor" -lt 9 ]; then
 fi
 if [ -z "${J1QL_BIN:-}" ]; then
   (cd "$root" && cargo build --quiet --bin j1ql)
-  J1QL_BIN="${CARGO_TARGET_DIR:-$root/target}/debug/j1ql"
+  J1QL_BIN="$(cd "$root" && realpath -m "${CARGO_TARGET_DIR:-target}")/debug/j1ql"
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
