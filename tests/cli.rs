@@ -1,31 +1,14 @@
 //! End-to-end tests of the `j1ql` binary: exit codes, human and JSON output, stdin, folders,
 //! missing files, and `corpus-check`. Human output is snapshotted under `snapshots/cli/`.
 
+mod common;
+use common::*;
+
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
-
-/// Runs `j1ql ARGS` in `dir`, feeding `stdin`.
-fn j1ql_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_j1ql"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the j1ql binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn j1ql(dir: &Path, args: &[&str]) -> Output {
     j1ql_in(dir, args, "")
