@@ -27,7 +27,7 @@ mod syntax_kind;
 pub use error::{ErrorCode, SyntaxError};
 pub use parser::MAX_NESTING;
 pub use rowan::{TextRange, TextSize};
-pub use syntax_kind::{J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken};
+pub use syntax_kind::{J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, KEYWORDS};
 
 use std::cell::Cell;
 

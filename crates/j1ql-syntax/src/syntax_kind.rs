@@ -242,6 +242,33 @@ pub enum SyntaxKind {
 
 use SyntaxKind::*;
 
+/// Every keyword, lower case (they match in any case). A name spelled like one of these must
+/// be bracketed or it reads as the keyword.
+pub const KEYWORDS: [&str; 22] = [
+    "find",
+    "with",
+    "that",
+    "as",
+    "where",
+    "return",
+    "having",
+    "order",
+    "by",
+    "asc",
+    "desc",
+    "skip",
+    "limit",
+    "unique",
+    "tree",
+    "and",
+    "or",
+    "to",
+    "relates",
+    "true",
+    "false",
+    "undefined",
+];
+
 impl SyntaxKind {
     /// Whitespace and comments: kept in the tree, skipped by the parser.
     pub fn is_trivia(self) -> bool {
@@ -383,3 +410,24 @@ pub type SyntaxNode = rowan::SyntaxNode<J1ql>;
 pub type SyntaxToken = rowan::SyntaxToken<J1ql>;
 /// A node or a token.
 pub type SyntaxElement = rowan::SyntaxElement<J1ql>;
+
+#[cfg(test)]
+mod keyword_tests {
+    use super::*;
+
+    #[test]
+    fn keywords_are_exactly_the_keyword_kinds() {
+        let kinds: Vec<SyntaxKind> = KEYWORDS
+            .iter()
+            .map(|k| crate::lexer::tokenize(k).0[0].kind)
+            .collect();
+        assert!(kinds.iter().all(|k| k.is_keyword()), "{kinds:?}");
+        let mut distinct = kinds.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            (UNDEFINED_KW as u16 - FIND_KW as u16 + 1) as usize
+        );
+    }
+}

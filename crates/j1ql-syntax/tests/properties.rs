@@ -64,30 +64,7 @@ fn check(input: &str) {
 
 // ---- (a) token soup ----
 
-const KEYWORDS: &[&str] = &[
-    "find",
-    "with",
-    "that",
-    "as",
-    "where",
-    "return",
-    "having",
-    "order",
-    "by",
-    "asc",
-    "desc",
-    "skip",
-    "limit",
-    "unique",
-    "tree",
-    "and",
-    "or",
-    "to",
-    "relates",
-    "true",
-    "false",
-    "undefined",
-];
+use j1ql_syntax::KEYWORDS;
 
 const OPERATORS: &[&str] = &[
     "=", "!=", ">", "<", ">=", "<=", "~=", "^=", "$=", "!~=", "!^=", "!$=", "<<", ">>", "!", "|",
@@ -123,7 +100,7 @@ const FIXED: &[&str] = &[
 ];
 
 fn keyword() -> impl Strategy<Value = String> {
-    (prop::sample::select(KEYWORDS), any::<u32>()).prop_map(|(kw, mask)| {
+    (prop::sample::select(&KEYWORDS[..]), any::<u32>()).prop_map(|(kw, mask)| {
         kw.chars()
             .enumerate()
             .map(|(i, c)| {

@@ -16,6 +16,7 @@
 
 use crate::dates::civil_from_days;
 use crate::ir::{Comparison, DateUnit, Filter, PropertyRef, Selector, Value};
+use j1ql_syntax::KEYWORDS;
 
 /// Prints a filter. An empty `And`/`Or` (which lowering never produces) prints as nothing.
 pub fn print_filter(filter: &Filter) -> String {
@@ -189,32 +190,6 @@ pub fn print_property(p: &PropertyRef) -> String {
         None => key,
     }
 }
-
-/// J1QL keywords: a key segment spelled like one is bracketed, so it cannot be read as one.
-const KEYWORDS: [&str; 22] = [
-    "find",
-    "with",
-    "that",
-    "as",
-    "where",
-    "return",
-    "having",
-    "order",
-    "by",
-    "asc",
-    "desc",
-    "skip",
-    "limit",
-    "unique",
-    "tree",
-    "and",
-    "or",
-    "to",
-    "relates",
-    "true",
-    "false",
-    "undefined",
-];
 
 /// A property key as written: as-is when it is a plain dotted name (`tag.Production`,
 /// `_class`), else in brackets (`[tag.special-name]`). A key containing `]` or a line break
