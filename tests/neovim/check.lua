@@ -1,24 +1,13 @@
 -- Headless Neovim check of `j1ql lsp`: loads editors/neovim as a user's plugin, opens a
 -- .j1ql file with an error, waits for the diagnostic, completes after FIND and THAT, hovers,
 -- formats. Exits non-zero on the first failure.
-local failures = 0
-local function check(ok, what)
-  if ok then
-    io.stdout:write('ok   ' .. what .. '\n')
-  else
-    io.stdout:write('FAIL ' .. what .. '\n')
-    failures = failures + 1
-  end
-end
+local t = dofile(vim.env.J1QL_TESTS .. '/t.lua')
+local check = t.check
 
 local buf = vim.api.nvim_get_current_buf()
 check(vim.bo[buf].filetype == 'j1ql', 'filetype detected: ' .. vim.bo[buf].filetype)
 
-local attached = vim.wait(10000, function()
-  return #vim.lsp.get_clients({ bufnr = buf, name = 'j1ql' }) > 0
-end, 50)
-check(attached, 'j1ql lsp attached')
-local client = vim.lsp.get_clients({ bufnr = buf, name = 'j1ql' })[1]
+local client = t.client(buf)
 
 local got = vim.wait(10000, function()
   return #vim.diagnostic.get(buf) > 0
@@ -68,4 +57,4 @@ vim.wait(300, function() return false end, 50)
 res, err = request('textDocument/formatting', { textDocument = { uri = uri }, options = { tabSize = 2, insertSpaces = true } })
 check(err == nil and res and #res == 1 and res[1].newText:find('^FIND Host WITH') ~= nil, 'formatting upper-cases keywords')
 
-vim.cmd(failures == 0 and 'qa!' or 'cq')
+t.finish()

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Headless Neovim end-to-end test of `j1ql lsp` with the plugin in editors/neovim.
+# Headless Neovim end-to-end tests of the plugin in editors/neovim with `j1ql lsp`:
+#   check.lua     diagnostics, completion after FIND and THAT, hover, formatting
+#   commands.lua  :J1qlRun (table and json) and :J1qlNormalize, against the CLI's answers
+#   health.lua    :J1qlInstallParser, tree-sitter captures, :checkhealth j1ql
 #
 #   tests/neovim/run.sh            # uses $NVIM_BIN, else `nvim` on PATH (needs >= 0.9)
 #
@@ -13,21 +16,51 @@ if ! command -v "$nvim" >/dev/null; then
 fi
 version="$("$nvim" --version | head -1 | sed -E 's/^NVIM v([0-9]+)\.([0-9]+).*/\1 \2/')"
 read -r major minor <<<"$version"
-if [ "$major" -eq 0 ] && [ "$minor" -lt 9 ]; then
-  echo "neovim >= 0.9 needed, found $("$nvim" --version | head -1)" >&2
+if [ "$major" -eq 0 ] && [ "$minor" -lt 11 ]; then
+  echo "neovim >= 0.11 needed for these tests, found $("$nvim" --version | head -1)" >&2
   exit 2
 fi
 if [ -z "${J1QL_BIN:-}" ]; then
   (cd "$root" && cargo build --quiet --bin j1ql)
   J1QL_BIN="$(cd "$root" && realpath -m "${CARGO_TARGET_DIR:-target}")/debug/j1ql"
 fi
+
+# The shipped tree-sitter queries are copies of the grammar's: they must not drift.
+for q in highlights folds; do
+  if ! cmp -s "$root/grammars/tree-sitter-j1ql/queries/$q.scm" "$root/editors/neovim/queries/j1ql/$q.scm"; then
+    echo "FAIL editors/neovim/queries/j1ql/$q.scm differs from grammars/tree-sitter-j1ql/queries/$q.scm" >&2
+    echo "     (cp grammars/tree-sitter-j1ql/queries/$q.scm editors/neovim/queries/j1ql/)" >&2
+    exit 1
+  fi
+done
+echo "ok   queries/j1ql/{highlights,folds}.scm are the grammar's"
+
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-printf 'FIND Hots WITH active = true\nFIND \nFIND User THAT \n' > "$work/errors.j1ql"
-cd "$work"
-timeout 60 "$nvim" --headless --clean \
-  --cmd "set runtimepath^=$root/editors/neovim" \
-  --cmd "let g:j1ql_cmd = ['$J1QL_BIN', 'lsp']" \
-  --cmd "runtime! plugin/j1ql.lua" \
-  errors.j1ql \
-  -c "luafile $root/tests/neovim/check.lua"
+# A copy of the plugin laid out as in the repository (the parser is built into the copy).
+mkdir -p "$work/repo/editors"
+cp -r "$root/editors/neovim" "$work/repo/editors/neovim"
+rm -rf "$work/repo/editors/neovim/parser"
+ln -s "$root/grammars" "$work/repo/grammars"
+plugin="$work/repo/editors/neovim"
+mkdir "$work/project"
+: > "$work/project/j1ql.toml"
+printf 'FIND Hots WITH active = true\nFIND \nFIND User THAT \n' > "$work/project/errors.j1ql"
+cp "$root/tests/neovim/commands.j1ql" "$root/tests/neovim/highlight.j1ql" "$work/project/"
+cd "$work/project"
+
+export J1QL_TESTS="$root/tests/neovim"
+status=0
+for spec in check.lua:errors.j1ql commands.lua:commands.j1ql health.lua:highlight.j1ql; do
+  script="${spec%%:*}"
+  file="${spec#*:}"
+  echo "--- $script"
+  timeout 60 "$nvim" --headless --clean \
+    --cmd "set runtimepath^=$plugin" \
+    --cmd "let g:j1ql_cmd = ['$J1QL_BIN', 'lsp']" \
+    --cmd "runtime! plugin/j1ql.lua" \
+    "$file" \
+    -c "lua local ok, e = pcall(dofile, '$root/tests/neovim/$script'); if not ok then io.stdout:write('FAIL error: ' .. tostring(e) .. '\n'); vim.cmd('cq') end" \
+    || status=1
+done
+exit "$status"
