@@ -8,6 +8,10 @@ local buf = vim.api.nvim_get_current_buf()
 check(vim.bo[buf].filetype == 'j1ql', 'filetype detected: ' .. vim.bo[buf].filetype)
 
 local client = t.client(buf)
+for _, name in ipairs({ 'J1qlRun', 'J1qlNormalize', 'J1qlInstallParser' }) do
+  check(vim.fn.exists(':' .. name) == 2, ':' .. name .. ' defined')
+end
+check(vim.treesitter.language.get_lang('j1ql') == 'j1ql', 'filetype j1ql registered for tree-sitter')
 
 local got = vim.wait(10000, function()
   return #vim.diagnostic.get(buf) > 0

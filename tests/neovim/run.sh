@@ -50,17 +50,24 @@ cp "$root/tests/neovim/commands.j1ql" "$root/tests/neovim/highlight.j1ql" "$work
 cd "$work/project"
 
 export J1QL_TESTS="$root/tests/neovim"
+cmd="['$J1QL_BIN', 'lsp']"
+# A manual install: the plugin folder symlinked into a package's start/ folder.
+mkdir -p "$work/site/pack/j1ql/start"
+ln -s "$plugin" "$work/site/pack/j1ql/start/j1ql"
+packpath=(--cmd "set packpath^=$work/site" --cmd "let g:j1ql_cmd = $cmd")
+# lazy.nvim's way: the subfolder added to the runtime path and setup{} called from `config`.
+lazy=(--cmd "lua vim.opt.rtp:append('$plugin'); require('j1ql').setup({ cmd = $(echo "$cmd" | tr '[]' '{}') })")
+
 status=0
-for spec in check.lua:errors.j1ql commands.lua:commands.j1ql health.lua:highlight.j1ql; do
-  script="${spec%%:*}"
-  file="${spec#*:}"
-  echo "--- $script"
-  timeout 60 "$nvim" --headless --clean \
-    --cmd "set runtimepath^=$plugin" \
-    --cmd "let g:j1ql_cmd = ['$J1QL_BIN', 'lsp']" \
-    --cmd "runtime! plugin/j1ql.lua" \
-    "$file" \
+run() {
+  local script="$1" file="$2"
+  shift 2
+  echo "--- $script ($file)"
+  timeout 60 "$nvim" --headless --clean "$@" "$file" \
     -c "lua local ok, e = pcall(dofile, '$root/tests/neovim/$script'); if not ok then io.stdout:write('FAIL error: ' .. tostring(e) .. '\n'); vim.cmd('cq') end" \
     || status=1
-done
+}
+run check.lua errors.j1ql "${packpath[@]}"
+run commands.lua commands.j1ql "${lazy[@]}"
+run health.lua highlight.j1ql "${packpath[@]}"
 exit "$status"

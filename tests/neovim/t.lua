@@ -25,7 +25,7 @@ end
 
 --- Runs the j1ql binary (the one the plugin uses) and returns its stdout.
 function M.j1ql(args, stdin)
-  local cmd = { vim.g.j1ql_cmd[1] }
+  local cmd = { require('j1ql').lsp_config().cmd[1] }
   vim.list_extend(cmd, args)
   local res = vim.system(cmd, { text = true, stdin = stdin }):wait()
   assert(res.code == 0, table.concat(cmd, ' ') .. ': ' .. (res.stderr or ''))

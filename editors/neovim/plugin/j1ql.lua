@@ -7,7 +7,7 @@ if vim.g.loaded_j1ql then
 end
 vim.g.loaded_j1ql = true
 
-require('j1ql.commands').register()
-if not vim.g.j1ql_no_setup then
+-- A setup{...} call that came first (from a plugin manager's config) is kept.
+if not vim.g.j1ql_no_setup and not require('j1ql').did_setup then
   require('j1ql').setup()
 end

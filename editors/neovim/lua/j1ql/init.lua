@@ -1,6 +1,8 @@
 -- The j1ql Neovim plugin: `require('j1ql').setup{}` for users who configure plugins in Lua.
--- `plugin/j1ql.lua` already calls `setup()` with the defaults, so installing the plugin is
--- enough; calling `setup{...}` again (before opening a .j1ql file) changes the options.
+-- `plugin/j1ql.lua` already calls `setup()` with the defaults when Neovim sources it, so
+-- installing the plugin is enough; calling `setup{...}` again (before opening a .j1ql file)
+-- changes the options. setup() is also all it takes when only `lua/` is reachable (lazy.nvim
+-- adding the subfolder to the runtime path in `config`).
 local M = {}
 
 --- The options and their defaults.
@@ -57,7 +59,9 @@ end
 --- Applies `opts` (see M.defaults) and starts what they ask for. Safe to call more than once.
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  M.did_setup = true
   vim.filetype.add({ extension = { j1ql = 'j1ql' } })
+  require('j1ql.commands').register()
   require('j1ql.treesitter').register()
   if M.options.lsp then
     enable_lsp()

@@ -9,9 +9,11 @@ function M.plugin_dir()
   return vim.fn.fnamemodify(source, ':p:h:h:h')
 end
 
---- Where the grammar is in a j1ql checkout: ../../grammars/tree-sitter-j1ql.
+--- Where the grammar is in a j1ql checkout: ../../grammars/tree-sitter-j1ql from the plugin's
+--- real folder (a `pack/*/start/j1ql` symlink to editors/neovim leads back to the checkout).
 function M.default_grammar_dir()
-  return vim.fn.simplify(M.plugin_dir() .. '/../../grammars/tree-sitter-j1ql')
+  local real = (vim.uv or vim.loop).fs_realpath(M.plugin_dir()) or M.plugin_dir()
+  return vim.fn.simplify(real .. '/../../grammars/tree-sitter-j1ql')
 end
 
 --- The compiled parser's path.
