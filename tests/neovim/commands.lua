@@ -95,6 +95,8 @@ local list = line_of('FIND User WITH active = true')
 local tbl = line_of('FIND User AS u')
 local tree = line_of('RETURN TREE') - 1
 check_table('list result', list, list)
+-- On the comment line above a query: that query (the comment belongs to it).
+check_table('list result from its comment line', list, list - 1)
 -- Cursor on the RETURN line of a two-line query; column order is the RETURN order.
 local got = check_table('table result', tbl, tbl + 1)
 check(got[2]:match('^u%.username%s+│ Active%?') ~= nil, 'table result: columns in RETURN order: ' .. got[2])

@@ -8,6 +8,14 @@ end
 
 --- The 0-based first and last line of the query around `line` (0-based) in `lines`.
 function M.range(lines, line)
+  -- `//` comment lines right above a FIND line belong to that query (as for the server).
+  local below = line + 1
+  while lines[below] and lines[below]:match('^%s*//') do
+    below = below + 1
+  end
+  if below > line + 1 and lines[below] and starts_query(lines[below]) then
+    line = below - 1
+  end
   local first = line + 1
   while first > 1 and not starts_query(lines[first]) do
     first = first - 1
