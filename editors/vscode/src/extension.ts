@@ -1,0 +1,240 @@
+// The VS Code side of j1ql: starts `j1ql lsp` with vscode-languageclient and adds the commands
+// Run Query (result webview), Normalize (De Morgan), Format, Restart, Show JSON and Show
+// Settings as j1ql.toml. Everything that can be decided without VS Code lives in the pure
+// modules (serverPath, settings, render, commands) and is unit-tested there.
+
+import * as vscode from "vscode";
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+
+import { deMorganActions, describeRun, NO_DE_MORGAN, RUN_QUERY, runQueryArguments } from "./commands";
+import { errorPageHtml, resultPageHtml, type PageOptions } from "./render";
+import { nodeEnvironment, resolveServerPath } from "./serverPath";
+import { explicitValue, MAPPED_SETTING_KEYS, mapSettings, toToml } from "./settings";
+
+const SHOW_JSON = "j1ql.showResultJson";
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let panel: vscode.WebviewPanel | undefined;
+let lastResult: { title: string; result: unknown } | undefined;
+let extensionUri: vscode.Uri;
+
+/** Starts the server and registers the commands. */
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionUri = context.extensionUri;
+  output = vscode.window.createOutputChannel("J1QL");
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerTextEditorCommand("j1ql.run", (editor) => void runAtCursor(editor)),
+    vscode.commands.registerTextEditorCommand("j1ql.normalize", (editor) => void normalize(editor)),
+    vscode.commands.registerTextEditorCommand(
+      "j1ql.format",
+      () => void vscode.commands.executeCommand("editor.action.formatDocument"),
+    ),
+    vscode.commands.registerCommand("j1ql.restartServer", () => restart()),
+    vscode.commands.registerCommand(SHOW_JSON, () => showJson()),
+    vscode.commands.registerCommand("j1ql.showSettingsToml", () => showSettingsToml()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("j1ql")) {
+        void restart();
+      }
+    }),
+  );
+  await start();
+}
+
+/** Stops the server. */
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+function readSettings(): Record<string, unknown> {
+  const config = vscode.workspace.getConfiguration("j1ql");
+  const values: Record<string, unknown> = {};
+  for (const key of MAPPED_SETTING_KEYS) {
+    values[key] = explicitValue(config.inspect(key));
+  }
+  return values;
+}
+
+async function start(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const setting = vscode.workspace.getConfiguration("j1ql").get<string>("server.path");
+  const lookup = resolveServerPath(setting, nodeEnvironment(folder));
+  if (!lookup.found) {
+    output.appendLine(lookup.message);
+    void vscode.window.showErrorMessage(lookup.message, "Open Settings", "Install Steps").then((choice) => {
+      if (choice === "Open Settings") {
+        void vscode.commands.executeCommand("workbench.action.openSettings", "j1ql.server.path");
+      } else if (choice === "Install Steps") {
+        void vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.joinPath(extensionUri, "README.md"));
+      }
+    });
+    return;
+  }
+  const mapped = mapSettings(readSettings());
+  for (const problem of mapped.problems) {
+    output.appendLine(problem);
+    void vscode.window.showWarningMessage(problem);
+  }
+  const serverOptions: ServerOptions = {
+    command: lookup.command,
+    args: ["lsp"],
+    transport: TransportKind.stdio,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "j1ql" },
+      { scheme: "untitled", language: "j1ql" },
+    ],
+    initializationOptions: mapped.initializationOptions,
+    outputChannel: output,
+    middleware: {
+      // The code lens "▶ Run" executes the server command; show its result too.
+      executeCommand: async (command, args, next): Promise<unknown> =>
+        command === RUN_QUERY ? runAndShow(args) : ((await next(command, args)) as unknown),
+    },
+  };
+  output.appendLine(`starting ${lookup.command} lsp`);
+  client = new LanguageClient("j1ql", "J1QL Language Server", serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (e) {
+    const message = `The j1ql language server (${lookup.command} lsp) failed to start: ${errorText(e)}`;
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message);
+  }
+}
+
+async function stop(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c !== undefined) {
+    try {
+      await c.stop();
+    } catch (e) {
+      output.appendLine(`stopping the server: ${errorText(e)}`);
+    }
+  }
+}
+
+async function restart(): Promise<void> {
+  await stop();
+  await start();
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function runAtCursor(editor: vscode.TextEditor): Promise<void> {
+  const pos = editor.selection.active;
+  await runAndShow(runQueryArguments(editor.document.uri.toString(), pos.line, pos.character));
+}
+
+/** Runs `j1ql.runQuery` with `args` and shows the result (or the error) in the webview. */
+async function runAndShow(args: unknown[]): Promise<unknown> {
+  const title = describeRun(args);
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showErrorMessage("The j1ql language server is not running; see the J1QL output.");
+    return undefined;
+  }
+  try {
+    const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
+      command: RUN_QUERY,
+      arguments: args,
+    });
+    lastResult = { title, result };
+    show(title, (o) => resultPageHtml(result, o));
+    return result;
+  } catch (e) {
+    lastResult = undefined;
+    show(title, (o) => errorPageHtml(errorText(e), o));
+    return undefined;
+  }
+}
+
+function show(title: string, html: (options: PageOptions) => string): void {
+  if (panel === undefined) {
+    panel = vscode.window.createWebviewPanel(
+      "j1ql.result",
+      "J1QL Result",
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: false, enableCommandUris: [SHOW_JSON], retainContextWhenHidden: false },
+    );
+    panel.onDidDispose(() => {
+      panel = undefined;
+    });
+  }
+  panel.title = `J1QL: ${title}`;
+  panel.webview.html = html({
+    query: title,
+    cspSource: panel.webview.cspSource,
+    showJsonCommand: `command:${SHOW_JSON}`,
+  });
+  panel.reveal(undefined, true);
+}
+
+async function showJson(): Promise<void> {
+  if (lastResult === undefined) {
+    void vscode.window.showInformationMessage("No J1QL result yet: run a query first.");
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument({
+    language: "json",
+    content: JSON.stringify(lastResult.result, null, 2) + "\n",
+  });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside });
+}
+
+async function normalize(editor: vscode.TextEditor): Promise<void> {
+  const actions =
+    (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      "vscode.executeCodeActionProvider",
+      editor.document.uri,
+      editor.selection,
+      vscode.CodeActionKind.RefactorRewrite.value,
+    )) ?? [];
+  const rewrites = deMorganActions(actions.filter((a): a is vscode.CodeAction => "edit" in a || "kind" in a));
+  if (rewrites.length === 0) {
+    void vscode.window.showInformationMessage(NO_DE_MORGAN);
+    return;
+  }
+  let chosen: vscode.CodeAction | undefined = rewrites[0];
+  if (rewrites.length > 1) {
+    const pick = await vscode.window.showQuickPick(
+      rewrites.map((a) => ({ label: a.title, action: a })),
+      { placeHolder: "De Morgan rewrite of the filter under the cursor" },
+    );
+    chosen = pick?.action;
+  }
+  if (chosen === undefined) {
+    return;
+  }
+  if (chosen.edit !== undefined) {
+    await vscode.workspace.applyEdit(chosen.edit);
+  }
+  if (chosen.command !== undefined) {
+    await vscode.commands.executeCommand(chosen.command.command, ...((chosen.command.arguments ?? []) as unknown[]));
+  }
+}
+
+async function showSettingsToml(): Promise<void> {
+  const mapped = mapSettings(readSettings());
+  const header = [
+    "# j1ql.toml equivalent of your j1ql.* settings (only the ones you set).",
+    ...mapped.problems.map((p) => `# ${p}`),
+    "",
+  ].join("\n");
+  const doc = await vscode.workspace.openTextDocument({
+    language: "toml",
+    content: header + toToml(mapped.initializationOptions.config),
+  });
+  await vscode.window.showTextDocument(doc);
+}
