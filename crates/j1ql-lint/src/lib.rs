@@ -167,7 +167,17 @@ impl Finding {
 
 /// Lints a document: every finding, sorted by position.
 pub fn lint(text: &str, options: &LintOptions) -> Vec<LintDiagnostic> {
-    let analysis = j1ql_semantics::analyze(text, &j1ql_semantics::Context::builtin());
+    lint_in(text, options, &j1ql_semantics::Context::builtin())
+}
+
+/// Lints a document against a given data model and configuration (the language server passes
+/// the workspace's: classes and types of its data, its smart classes and tags).
+pub fn lint_in(
+    text: &str,
+    options: &LintOptions,
+    cx: &j1ql_semantics::Context<'_>,
+) -> Vec<LintDiagnostic> {
+    let analysis = j1ql_semantics::analyze(text, cx);
     let mut out: Vec<LintDiagnostic> = analysis
         .parse
         .errors()

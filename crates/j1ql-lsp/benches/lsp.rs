@@ -2,7 +2,6 @@
 //! and an edit followed by the document's diagnostics. Besides criterion's figures, prints
 //! p50/p99 over 1,000 runs of each (the target is ≤ 10 ms p99).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, Criterion};
@@ -27,7 +26,7 @@ fn document(n: usize) -> Document {
         &text,
         1,
         Encoding::Utf16,
-        Arc::new(j1ql_lint::LintOptions::new(&j1ql_lint::Config::default())),
+        j1ql_lsp::workspace::Env::builtin(),
     )
 }
 

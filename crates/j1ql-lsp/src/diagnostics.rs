@@ -60,14 +60,27 @@ pub fn chunk_diagnostics(
                 message: d.message.clone(),
                 related_information: related,
                 tags: None,
-                data: Some(serde_json::json!({
-                    "name": d.name,
-                    "explain": format!("j1ql lint --explain {}", d.code),
-                })),
+                data: Some(if is_registered(&d.code) {
+                    serde_json::json!({
+                        "name": d.name,
+                        "explain": format!("j1ql lint --explain {}", d.code),
+                    })
+                } else {
+                    serde_json::json!({ "name": d.name })
+                }),
             }
         })
         .collect()
 }
+
+/// Whether a code is one of `j1ql lint`'s: the server's own, `unknown-parameter` and
+/// `config`, have no `--explain` page.
+fn is_registered(code: &str) -> bool {
+    code != crate::document::UNKNOWN_PARAMETER && code != CONFIG_PROBLEM
+}
+
+/// The code of the diagnostic saying the workspace's `j1ql.toml` or its data is unusable.
+pub const CONFIG_PROBLEM: &str = "config";
 
 fn shift(p: Position, lines: u32) -> Position {
     Position::new(p.line + lines, p.character)
@@ -78,6 +91,16 @@ fn shift(p: Position, lines: u32) -> Position {
 pub fn diagnostics(doc: &Document, uri: &Uri, links: &DocLinks) -> Vec<Diagnostic> {
     let mut hrefs: std::collections::HashMap<String, Option<Uri>> = Default::default();
     let mut out = Vec::new();
+    if let Some(problem) = &doc.env.workspace.problem {
+        out.push(Diagnostic {
+            range: Range::default(),
+            severity: Some(DiagnosticSeverity::WARNING),
+            code: Some(NumberOrString::String(CONFIG_PROBLEM.into())),
+            source: Some("j1ql".into()),
+            message: format!("workspace settings not used: {problem}"),
+            ..Diagnostic::default()
+        });
+    }
     for chunk in &doc.chunks {
         for d in &chunk.data.diagnostics {
             let mut d = d.clone();
@@ -95,7 +118,7 @@ pub fn diagnostics(doc: &Document, uri: &Uri, links: &DocLinks) -> Vec<Diagnosti
             if let Some(NumberOrString::String(code)) = &d.code {
                 let href = hrefs
                     .entry(code.clone())
-                    .or_insert_with(|| links.href(code))
+                    .or_insert_with(|| is_registered(code).then(|| links.href(code)).flatten())
                     .clone();
                 d.code_description = href.map(|href| CodeDescription { href });
             }

@@ -5,11 +5,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use j1ql_lint::{LintDiagnostic, LintOptions};
-use j1ql_semantics::{Analysis, Context};
+use j1ql_lint::{Applicability, LintDiagnostic, LintFix};
+use j1ql_semantics::{Analysis, Severity};
+use j1ql_syntax::ast::{AstNode, Literal, LiteralKind};
 use j1ql_syntax::{SyntaxNode, TextRange, TextSize};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+
+use crate::workspace::{Env, Workspace};
 
 /// How `Position.character` counts: negotiated at `initialize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,9 +41,17 @@ pub struct ChunkData {
 }
 
 impl ChunkData {
-    fn new(text: String, options: &LintOptions, encoding: Encoding) -> ChunkData {
-        let analysis = j1ql_semantics::analyze(&text, &Context::builtin());
-        let lint = j1ql_lint::lint(&text, options);
+    fn new(text: String, env: &Env, encoding: Encoding) -> ChunkData {
+        let cx = env.workspace.context();
+        let analysis = j1ql_semantics::analyze(&text, &cx);
+        let mut lint = j1ql_lint::lint_in(&text, &env.lint, &cx);
+        if env.workspace.checks_params() {
+            lint.extend(unknown_params(
+                &analysis.parse.syntax_node(),
+                &env.workspace,
+            ));
+            lint.sort_by_key(|d| (d.range.start(), d.range.end()));
+        }
         let rope = Rope::from_str(&text);
         let diagnostics = crate::diagnostics::chunk_diagnostics(&lint, &|offset| {
             position_in(&rope, offset, encoding)
@@ -99,8 +110,30 @@ pub struct Document {
     pub encoding: Encoding,
     /// The analysis, chunk by chunk, in order; they cover the text.
     pub chunks: Vec<Chunk>,
-    /// Lint settings (from the nearest `j1ql.toml`).
-    pub lint_options: Arc<LintOptions>,
+    /// The workspace and lint settings it is analysed with.
+    pub env: Arc<Env>,
+}
+
+/// A document's text, frozen for work done off the lock (formatting on a blocking thread).
+pub struct Snapshot {
+    /// The text.
+    pub text: String,
+    /// The rope (a cheap clone: ropey shares its nodes).
+    pub rope: Rope,
+    /// Position encoding.
+    pub encoding: Encoding,
+    /// `[format]` of the workspace.
+    pub format: j1ql_fmt::FormatOptions,
+}
+
+impl Snapshot {
+    /// The LSP range of a text range.
+    pub fn range(&self, range: TextRange) -> Range {
+        Range::new(
+            position_in(&self.rope, range.start().into(), self.encoding),
+            position_in(&self.rope, range.end().into(), self.encoding),
+        )
+    }
 }
 
 /// Why a request's position or edit could not be used.
@@ -109,19 +142,14 @@ pub struct OutOfRange(pub String);
 
 impl Document {
     /// A document with its analysis.
-    pub fn new(
-        text: &str,
-        version: i32,
-        encoding: Encoding,
-        lint_options: Arc<LintOptions>,
-    ) -> Self {
+    pub fn new(text: &str, version: i32, encoding: Encoding, env: Arc<Env>) -> Self {
         let mut doc = Document {
             rope: Rope::from_str(text),
             text: text.to_string(),
             version,
             encoding,
             chunks: Vec::new(),
-            lint_options,
+            env,
         };
         doc.reanalyze();
         doc
@@ -157,9 +185,19 @@ impl Document {
         Ok(())
     }
 
-    /// Replaces the lint settings and re-analyses everything.
-    pub fn set_lint_options(&mut self, options: Arc<LintOptions>) {
-        self.lint_options = options;
+    /// The text and format settings, for work off the lock.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            text: self.text.clone(),
+            rope: self.rope.clone(),
+            encoding: self.encoding,
+            format: self.env.workspace.config.format,
+        }
+    }
+
+    /// Replaces the workspace (its config or data changed) and re-analyses everything.
+    pub fn set_env(&mut self, env: Arc<Env>) {
+        self.env = env;
         self.chunks.clear();
         self.reanalyze();
     }
@@ -179,11 +217,7 @@ impl Document {
             let text = &self.text[start..end];
             let data = match cache.get(text) {
                 Some(data) => Arc::clone(data),
-                None => Arc::new(ChunkData::new(
-                    text.to_string(),
-                    &self.lint_options,
-                    self.encoding,
-                )),
+                None => Arc::new(ChunkData::new(text.to_string(), &self.env, self.encoding)),
             };
             let lines = data.lines;
             chunks.push(Chunk { start, line, data });
@@ -284,6 +318,61 @@ pub fn position_in(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
     Position::new(line as u32, character as u32)
 }
 
+/// The name of a parameter literal (`${ param.x }`, `${x}`, `{{x}}` → `x`).
+pub fn param_name(literal: &Literal) -> Option<String> {
+    let name = literal.placeholder_name()?;
+    Some(
+        name.strip_prefix("param.")
+            .unwrap_or(&name)
+            .trim()
+            .to_string(),
+    )
+}
+
+/// Parameters without a value in `[params]` (the workspace runs queries, so running would
+/// fail): code `unknown-parameter`.
+fn unknown_params(root: &SyntaxNode, workspace: &Workspace) -> Vec<LintDiagnostic> {
+    root.descendants()
+        .filter_map(Literal::cast)
+        .filter(|l| matches!(l.kind(), Some(LiteralKind::Param | LiteralKind::Template)))
+        .filter_map(|l| {
+            let name = param_name(&l)?;
+            if workspace.params.contains_key(&name) {
+                return None;
+            }
+            let suggestion =
+                j1ql_semantics::suggest::best_match(&name, workspace.params.keys().map(String::as_str));
+            let range = l.syntax().text_range();
+            let mut message = format!(
+                "unknown parameter `{name}`: not in `[params]` of j1ql.toml (running the query fails)"
+            );
+            let fix = suggestion.map(|s| {
+                message.push_str(&format!("; did you mean `{s}`?"));
+                let written = l.syntax().text().to_string();
+                LintFix {
+                    title: format!("Replace with `{s}`"),
+                    edits: vec![j1ql_lint::TextEdit {
+                        range,
+                        new_text: written.replacen(&name, s, 1),
+                    }],
+                    applicability: Applicability::Unsafe,
+                }
+            });
+            Some(LintDiagnostic {
+                code: UNKNOWN_PARAMETER.into(),
+                name: UNKNOWN_PARAMETER.into(),
+                severity: Severity::Warning,
+                range,
+                message,
+                fix,
+            })
+        })
+        .collect()
+}
+
+/// The code of the language server's own diagnostic for a parameter `[params]` lacks.
+pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
+
 /// Where the chunks of a document start: at 0, and at each line whose first word is `FIND`
 /// (outside block comments), moved up over the `//` comment lines right above it so that a
 /// `// j1ql-ignore` comment stays with its query. Every query starts with FIND, so parsing the
@@ -367,12 +456,7 @@ mod tests {
     use super::*;
 
     fn doc(text: &str, encoding: Encoding) -> Document {
-        Document::new(
-            text,
-            0,
-            encoding,
-            Arc::new(LintOptions::new(&j1ql_lint::Config::default())),
-        )
+        Document::new(text, 0, encoding, Env::builtin())
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod features;
 pub mod server;
+pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
 

@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use j1ql_lint::LintOptions;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
@@ -16,6 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::diagnostics::DocLinks;
 use crate::document::{Document, Encoding, OutOfRange};
 use crate::features;
+use crate::workspace::{Env, Workspace};
 
 /// What the server knows.
 #[derive(Default)]
@@ -30,15 +30,31 @@ pub struct World {
     pub diagnostics_delay: Duration,
     /// Workspace folders.
     pub roots: Vec<PathBuf>,
-    /// Graphs loaded from `[data]` of a `j1ql.toml` (by its folder), or the demo graph (key
-    /// empty).
-    pub graphs: Mutex<HashMap<PathBuf, Arc<features::run::Workspace>>>,
+    /// Loaded workspaces, by the folder of their `j1ql.toml` (`None`: no config).
+    pub workspaces: HashMap<Option<PathBuf>, Arc<Workspace>>,
+    /// Whether the client registers file watchers for us (`workspace/didChangeWatchedFiles`
+    /// with `dynamicRegistration`).
+    pub watch_files: bool,
 }
 
 /// The language server.
 pub struct Backend {
     client: Client,
     world: Arc<Mutex<World>>,
+}
+
+/// Runs a handler body, turning a panic into an `InternalError` response and an out-of-range
+/// position into `InvalidParams`: a bug in one feature never takes the server down.
+pub fn guarded<T>(f: impl FnOnce() -> std::result::Result<T, OutOfRange>) -> Result<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(OutOfRange(m))) => Err(invalid(m)),
+        Err(panic) => Err(Error {
+            code: ErrorCode::InternalError,
+            message: format!("internal error: {}", panic_message(&panic)).into(),
+            data: None,
+        }),
+    }
 }
 
 impl Backend {
@@ -61,24 +77,30 @@ impl Backend {
     fn with_doc<T>(
         &self,
         uri: &Uri,
-        f: impl FnOnce(&World, &Document) -> std::result::Result<T, OutOfRange>,
+        f: impl FnOnce(&Document) -> std::result::Result<T, OutOfRange>,
     ) -> Result<T> {
         let world = self.world();
         let doc = world
             .docs
             .get(uri)
             .ok_or_else(|| invalid(format!("document not open: {}", uri.as_str())))?;
-        match catch_unwind(AssertUnwindSafe(|| f(&world, doc))) {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(OutOfRange(m))) => Err(invalid(m)),
-            Err(panic) => {
-                let message = panic_message(&panic);
-                Err(Error {
-                    code: ErrorCode::InternalError,
-                    message: format!("internal error: {message}").into(),
-                    data: None,
-                })
-            }
+        guarded(|| f(doc))
+    }
+
+    /// Runs `f` on a blocking thread and awaits it: the request stays cancellable
+    /// (`$/cancelRequest` drops the wait and answers `RequestCancelled`) and the world is not
+    /// locked meanwhile.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, OutOfRange> + Send + 'static,
+    ) -> Result<T> {
+        match tokio::task::spawn_blocking(move || guarded(f)).await {
+            Ok(r) => r,
+            Err(e) => Err(Error {
+                code: ErrorCode::InternalError,
+                message: format!("internal error: {e}").into(),
+                data: None,
+            }),
         }
     }
 
@@ -99,6 +121,63 @@ impl Backend {
             self.client
                 .publish_diagnostics(uri, diagnostics, Some(version))
                 .await;
+        }
+    }
+
+    /// The environment of the document at `uri`: its workspace (loaded once, outside the
+    /// lock) and its lint settings.
+    fn env(&self, uri: &Uri) -> Arc<Env> {
+        let path = uri.to_file_path().map(|p| p.into_owned());
+        let dir = crate::workspace::config_dir(path.as_deref());
+        let cached = self.world().workspaces.get(&dir).cloned();
+        let workspace = match cached {
+            Some(w) => w,
+            None => {
+                let loaded = catch_unwind(AssertUnwindSafe(|| Workspace::load(dir.as_deref())))
+                    .unwrap_or_else(|p| {
+                        let mut w = Workspace::builtin();
+                        w.problem = Some(format!("internal error: {}", panic_message(&p)));
+                        w
+                    });
+                let w = Arc::new(loaded);
+                Arc::clone(self.world().workspaces.entry(dir).or_insert(w))
+            }
+        };
+        Env::for_file(workspace, path.as_deref())
+    }
+
+    /// After `j1ql.toml` or data changed: forget the workspaces that depend on the changed
+    /// files, re-analyse the open documents whose workspace changed and re-publish their
+    /// diagnostics.
+    async fn reload(&self, changed: Vec<PathBuf>) {
+        {
+            let mut world = self.world();
+            world.workspaces.retain(|dir, w| {
+                !changed.iter().any(|p| {
+                    w.depends_on(p)
+                        || (p.file_name().is_some_and(|n| n == j1ql_config::FILE_NAME)
+                            && (dir.is_none() || dir.as_deref() == p.parent()))
+                })
+            });
+        }
+        let uris: Vec<Uri> = self.world().docs.keys().cloned().collect();
+        for uri in uris {
+            let env = self.env(&uri);
+            let updated = {
+                let mut world = self.world();
+                match world.docs.get_mut(&uri) {
+                    Some(doc)
+                        if !Arc::ptr_eq(&doc.env.workspace, &env.workspace)
+                            || changed.iter().any(|p| doc.env.workspace.depends_on(p)) =>
+                    {
+                        catch_unwind(AssertUnwindSafe(|| doc.set_env(env))).is_ok()
+                    }
+                    _ => false,
+                }
+            };
+            if updated {
+                self.publish_now(uri).await;
+            }
         }
     }
 }
@@ -123,44 +202,12 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".into())
 }
 
-impl World {
-    /// The graph queries of `uri` run on (loaded once, then cached).
-    pub fn workspace(
-        &self,
-        uri: &Uri,
-    ) -> std::result::Result<Arc<features::run::Workspace>, String> {
-        let path = uri.to_file_path().map(|p| p.into_owned());
-        let dir = features::run::config_dir(path.as_deref());
-        let key = dir.clone().unwrap_or_default();
-        let mut graphs = lock(&self.graphs);
-        if let Some(w) = graphs.get(&key) {
-            return Ok(Arc::clone(w));
-        }
-        let w = Arc::new(features::run::load(dir.as_deref())?);
-        graphs.insert(key, Arc::clone(&w));
-        Ok(w)
-    }
-}
-
 fn doc_uri(uri: &TextDocumentIdentifier) -> &Uri {
     &uri.uri
 }
 
-/// Lint settings for a document: from the nearest `j1ql.toml`.
-fn lint_options(uri: &Uri) -> Arc<LintOptions> {
-    let path = uri.to_file_path().map(|p| p.into_owned());
-    let config = path
-        .as_deref()
-        .and_then(Path::parent)
-        .and_then(|dir| j1ql_config::Config::discover(dir).ok())
-        .map(|(c, _)| c)
-        .unwrap_or_default();
-    let options = match &path {
-        Some(p) => LintOptions::for_path(&config, &p.to_string_lossy()),
-        None => LintOptions::new(&config),
-    };
-    Arc::new(options)
-}
+/// File-watcher globs registered with the client: configs and fixture data.
+pub const WATCHED: &[&str] = &["**/j1ql.toml", "**/*.json", "**/*.jsonl", "**/*.ndjson"];
 
 /// The commands `workspace/executeCommand` knows.
 pub const COMMANDS: &[&str] = &["j1ql.runQuery", "j1ql.explain"];
@@ -178,6 +225,13 @@ impl LanguageServer for Backend {
         } else {
             Encoding::Utf16
         };
+        let watch_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .iter()
@@ -192,6 +246,7 @@ impl LanguageServer for Backend {
         {
             let mut world = self.world();
             world.encoding = encoding;
+            world.watch_files = watch_files;
             if let Some(ms) = options.get("diagnosticsDelayMs").and_then(Value::as_u64) {
                 world.diagnostics_delay = Duration::from_millis(ms);
             }
@@ -220,6 +275,28 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        let watch = self.world().watch_files;
+        if watch {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: WATCHED
+                    .iter()
+                    .map(|g| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(g.to_string()),
+                        kind: None,
+                    })
+                    .collect(),
+            };
+            let registration = Registration {
+                id: "j1ql-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(e) = self.client.register_capability(vec![registration]).await {
+                self.client
+                    .log_message(MessageType::WARNING, format!("file watcher: {e}"))
+                    .await;
+            }
+        }
         self.client
             .log_message(MessageType::INFO, "j1ql language server ready")
             .await;
@@ -231,14 +308,14 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let uri = params.text_document.uri;
-        let options = lint_options(&uri);
+        let env = self.env(&uri);
         {
             let mut world = self.world();
             let encoding = world.encoding;
             let text = params.text_document.text;
             let version = params.text_document.version;
             let doc = catch_unwind(AssertUnwindSafe(|| {
-                Document::new(&text, version, encoding, options)
+                Document::new(&text, version, encoding, env)
             }));
             match doc {
                 Ok(doc) => {
@@ -303,22 +380,48 @@ impl LanguageServer for Backend {
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changed: Vec<PathBuf> = params
+            .changes
+            .iter()
+            .filter_map(|c| c.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        if !changed.is_empty() {
+            self.reload(changed).await;
+        }
+    }
+
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let p = params.text_document_position;
-        self.with_doc(doc_uri(&p.text_document), |_, doc| {
+        self.with_doc(doc_uri(&p.text_document), |doc| {
             let offset = doc.offset(p.position)?;
             Ok(Some(features::completion::completion(doc, offset)))
         })
     }
 
+    async fn signature_help(&self, params: SignatureHelpParams) -> Result<Option<SignatureHelp>> {
+        let p = params.text_document_position_params;
+        self.with_doc(doc_uri(&p.text_document), |doc| {
+            let offset = doc.offset(p.position)?;
+            Ok(features::signature::signature_help(doc, offset))
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.with_doc(&params.text_document.uri, |doc| {
+            let r = doc.text_range(params.range)?;
+            Ok(Some(features::inlay::inlay_hints(doc, r)))
+        })
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        let uri = p.text_document.uri.clone();
-        self.with_doc(&uri, |world, doc| {
+        self.with_doc(doc_uri(&p.text_document), |doc| {
             let offset = doc.offset(p.position)?;
+            let workspace = Arc::clone(&doc.env.workspace);
             let count = |q: &str| -> std::result::Result<usize, String> {
-                let w = world.workspace(&uri)?;
-                features::run::count(&w, q).map_err(|e| format!("{e} (data: {})", w.source))
+                features::run::count(&workspace, q)
+                    .map_err(|e| format!("{e} (data: {})", workspace.source()))
             };
             Ok(features::hover::hover(doc, offset, &count))
         })
@@ -326,7 +429,7 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.with_doc(&uri, |_, doc| {
+        self.with_doc(&uri, |doc| {
             let r = doc.text_range(params.range)?;
             Ok(Some(features::actions::code_actions(
                 doc,
@@ -338,30 +441,27 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        let uri = params.text_document.uri;
-        let options = format_options(&uri);
-        self.with_doc(&uri, |_, doc| {
-            Ok(features::navigation::format(doc, &options).ok())
-        })
+        let snapshot = self.with_doc(&params.text_document.uri, |doc| Ok(doc.snapshot()))?;
+        self.blocking(move || Ok(features::navigation::format(&snapshot).ok()))
+            .await
     }
 
     async fn range_formatting(
         &self,
         params: DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
-        let uri = params.text_document.uri;
-        let options = format_options(&uri);
-        self.with_doc(&uri, |_, doc| {
-            let r = doc.text_range(params.range)?;
-            Ok(features::navigation::format_range(doc, r, &options).ok())
-        })
+        let (snapshot, r) = self.with_doc(&params.text_document.uri, |doc| {
+            Ok((doc.snapshot(), doc.text_range(params.range)?))
+        })?;
+        self.blocking(move || Ok(features::navigation::format_range(&snapshot, r).ok()))
+            .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_doc(&params.text_document.uri, |_, doc| {
+        self.with_doc(&params.text_document.uri, |doc| {
             Ok(Some(DocumentSymbolResponse::Nested(
                 features::navigation::document_symbols(doc),
             )))
@@ -369,7 +469,7 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_doc(&params.text_document.uri, |_, doc| {
+        self.with_doc(&params.text_document.uri, |doc| {
             Ok(Some(features::navigation::folding_ranges(doc)))
         })
     }
@@ -378,10 +478,23 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.with_doc(&params.text_document.uri, |_, doc| {
+        self.with_doc(&params.text_document.uri, |doc| {
             Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
                 result_id: None,
-                data: features::navigation::semantic_tokens(doc),
+                data: features::navigation::semantic_tokens(doc, None),
+            })))
+        })
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.with_doc(&params.text_document.uri, |doc| {
+            let r = doc.text_range(params.range)?;
+            Ok(Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
+                result_id: None,
+                data: features::navigation::semantic_tokens(doc, Some(r)),
             })))
         })
     }
@@ -392,7 +505,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
         let uri = p.text_document.uri.clone();
-        self.with_doc(&uri, |_, doc| {
+        self.with_doc(&uri, |doc| {
             let offset = doc.offset(p.position)?;
             Ok(features::navigation::definition(doc, offset)
                 .map(|r| GotoDefinitionResponse::Scalar(Location::new(uri.clone(), r))))
@@ -402,7 +515,7 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let p = params.text_document_position;
         let uri = p.text_document.uri.clone();
-        self.with_doc(&uri, |_, doc| {
+        self.with_doc(&uri, |doc| {
             let offset = doc.offset(p.position)?;
             let ranges =
                 features::navigation::references(doc, offset, params.context.include_declaration);
@@ -422,7 +535,7 @@ impl LanguageServer for Backend {
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return Err(invalid(format!("not an alias name: {name:?}")));
         }
-        self.with_doc(&uri, |_, doc| {
+        self.with_doc(&uri, |doc| {
             let offset = doc.offset(p.position)?;
             Ok(features::navigation::rename(doc, &uri, offset, &name))
         })
@@ -430,7 +543,7 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = params.text_document.uri;
-        self.with_doc(&uri, |_, doc| {
+        self.with_doc(&uri, |doc| {
             Ok(Some(features::navigation::code_lenses(doc, &uri)))
         })
     }
@@ -442,13 +555,13 @@ impl LanguageServer for Backend {
                 // Arguments: [uri, query index] (the code lens), or [uri, {line, character}],
                 // or [query text].
                 let first = args.first().and_then(Value::as_str).unwrap_or_default();
-                let query_text = if let Some(uri) = first
+                let (text, workspace) = if let Some(uri) = first
                     .parse::<Uri>()
                     .ok()
                     .filter(|_| first.contains(':') && args.len() >= 2)
                 {
                     let which = args[1].clone();
-                    self.with_doc(&uri, |_, doc| {
+                    self.with_doc(&uri, |doc| {
                         let text = match which.as_u64() {
                             Some(i) => features::navigation::query_text(doc, i as usize),
                             None => {
@@ -457,25 +570,23 @@ impl LanguageServer for Backend {
                                 features::navigation::query_at(doc, doc.offset(pos)?)
                             }
                         };
-                        text.ok_or_else(|| OutOfRange("no such query".into()))
-                    })
-                    .map(|t| (t, Some(uri)))?
+                        let text = text.ok_or_else(|| OutOfRange("no such query".into()))?;
+                        Ok((text, Arc::clone(&doc.env.workspace)))
+                    })?
                 } else if !first.is_empty() {
-                    (first.to_string(), None)
+                    let untitled: Uri = "untitled:query.j1ql".parse().expect("uri");
+                    (
+                        first.to_string(),
+                        Arc::clone(&self.env(&untitled).workspace),
+                    )
                 } else {
                     return Err(invalid(
                         "j1ql.runQuery: expected [uri, index] or [query]".into(),
                     ));
                 };
-                let (text, uri) = query_text;
-                let uri = uri.unwrap_or_else(|| "untitled:query.j1ql".parse().expect("uri"));
-                let world = self.world();
-                let result = catch_unwind(AssertUnwindSafe(|| {
-                    world
-                        .workspace(&uri)
-                        .and_then(|w| features::run::run(&w, &text))
-                }))
-                .unwrap_or_else(|p| Err(panic_message(&p)));
+                let result = self
+                    .blocking(move || Ok(features::run::run(&workspace, &text)))
+                    .await?;
                 result.map(Some).map_err(|e| Error {
                     code: ErrorCode::ServerError(1),
                     message: e.into(),
@@ -494,11 +605,18 @@ impl LanguageServer for Backend {
     }
 }
 
-/// Format settings for a document: `[format]` of the nearest `j1ql.toml`.
-fn format_options(uri: &Uri) -> j1ql_fmt::FormatOptions {
-    uri.to_file_path()
-        .and_then(|p| p.parent().map(Path::to_path_buf))
-        .and_then(|dir| j1ql_config::Config::discover(&dir).ok())
-        .map(|(c, _)| c.format)
-        .unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_handler_gives_an_internal_error() {
+        let r: Result<()> = guarded(|| panic!("boom"));
+        let e = r.unwrap_err();
+        assert_eq!(e.code, ErrorCode::InternalError);
+        assert!(e.message.contains("boom"), "{}", e.message);
+        let r: Result<()> = guarded(|| Err(OutOfRange("line 9".into())));
+        assert_eq!(r.unwrap_err().code, ErrorCode::InvalidParams);
+        assert_eq!(guarded(|| Ok(3)).unwrap(), 3);
+    }
 }

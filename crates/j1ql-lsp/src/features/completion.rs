@@ -1,12 +1,12 @@
 //! Completion by context: what may come at the cursor, read from the tokens before it.
 
 use j1ql_semantics::catalog::Catalog;
-use j1ql_semantics::Context;
 use j1ql_syntax::ast::{AstNode, Entity, NameKind, Query};
 use j1ql_syntax::{SyntaxKind, SyntaxKind::*, SyntaxNode, SyntaxToken, TextRange, TextSize};
 use tower_lsp_server::ls_types::*;
 
 use crate::document::Document;
+use crate::workspace::Workspace;
 
 /// At most this many items of one long list (entity types) when nothing is typed yet; the
 /// list is then marked incomplete so that the client asks again as the user types.
@@ -15,10 +15,6 @@ const MAX_TYPES: usize = 100;
 /// Functions of RETURN (aggregates first).
 pub const FUNCTIONS: &[(&str, &str)] = &[
     ("count", "count(alias): how many entities the alias matched"),
-    (
-        "count_distinct",
-        "count_distinct(alias.property): how many distinct values",
-    ),
     ("min", "min(alias.property): the smallest value"),
     ("max", "max(alias.property): the largest value"),
     ("avg", "avg(alias.property): the mean of the values"),
@@ -127,6 +123,8 @@ struct Cursor {
     prev: Option<SyntaxToken>,
     /// A `#` is being typed (smart class).
     smart: bool,
+    /// A parameter is being typed (`${`, `${ param.x`, `{{`).
+    param: bool,
 }
 
 fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
@@ -143,6 +141,7 @@ fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
             prefix: String::new(),
             prev: None,
             smart: false,
+            param: false,
         };
     };
     let r = token.text_range();
@@ -156,6 +155,20 @@ fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
             prefix,
             prev: prev_significant(&token),
             smart,
+            param: false,
+        };
+    }
+    let text = token.text();
+    if typing
+        && matches!(token.kind(), ERROR_TOKEN | PARAM | TEMPLATE)
+        && (text.starts_with("${") || text.starts_with("{{"))
+    {
+        return Cursor {
+            replace: r,
+            prefix: String::new(),
+            prev: prev_significant(&token),
+            smart: false,
+            param: true,
         };
     }
     if typing && token.text() == "#" {
@@ -164,6 +177,7 @@ fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
             prefix: "#".into(),
             prev: prev_significant(&token),
             smart: true,
+            param: false,
         };
     }
     let prev = if significant(&token) && r.end() <= at {
@@ -176,6 +190,7 @@ fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
         prefix: String::new(),
         prev,
         smart: false,
+        param: false,
     }
 }
 
@@ -198,6 +213,7 @@ struct Items<'a> {
     prefix: String,
     incomplete: bool,
     catalog: &'a Catalog,
+    workspace: &'a Workspace,
 }
 
 impl Items<'_> {
@@ -346,6 +362,36 @@ impl Items<'_> {
     fn properties(&mut self, selector_names: &[String]) {
         let catalog = self.catalog;
         let mut seen = std::collections::HashSet::new();
+        // Properties seen in the workspace data for these classes/types, unless the data
+        // model declares them (then they are listed with their schema below, marked too).
+        let mut in_data = std::collections::BTreeSet::new();
+        for name in selector_names {
+            in_data.extend(self.workspace.data_properties(name));
+        }
+        let declared: std::collections::HashSet<&str> = selector_names
+            .iter()
+            .flat_map(|n| match NameKind::of(n) {
+                NameKind::Class => catalog.class_properties(n),
+                NameKind::Type => catalog.type_properties(n),
+                NameKind::Any => Vec::new(),
+            })
+            .filter(|e| !matches!(e.source, j1ql_semantics::catalog::PropertySource::Data))
+            .map(|e| e.name)
+            .collect();
+        for p in &in_data {
+            if declared.contains(p) {
+                continue;
+            }
+            if seen.insert(p.to_string()) {
+                self.push(
+                    p,
+                    CompletionItemKind::FIELD,
+                    Some("seen in workspace data".into()),
+                    None,
+                    10,
+                );
+            }
+        }
         for name in selector_names {
             let entries = match NameKind::of(name) {
                 NameKind::Class => catalog.class_properties(name),
@@ -356,12 +402,18 @@ impl Items<'_> {
                 if !seen.insert(e.name.to_string()) {
                     continue;
                 }
+                let seen_here = in_data.contains(e.name);
                 let (rank, detail) = match e.source {
                     j1ql_semantics::catalog::PropertySource::Class(c) => (
                         10,
                         format!(
-                            "{} — {c}",
-                            e.info.map_or("property".into(), |i| i.type_text())
+                            "{} — {c}{}",
+                            e.info.map_or("property".into(), |i| i.type_text()),
+                            if seen_here {
+                                ", seen in workspace data"
+                            } else {
+                                ""
+                            }
                         ),
                     ),
                     j1ql_semantics::catalog::PropertySource::Data => (11, "seen in data".into()),
@@ -431,6 +483,16 @@ impl Items<'_> {
         ] {
             self.push(v, CompletionItemKind::VALUE, Some(d.into()), None, 10);
         }
+        let ws = self.workspace;
+        for (name, value) in &ws.params {
+            self.push(
+                &format!("${{ param.{name} }}"),
+                CompletionItemKind::VARIABLE,
+                Some(format!("parameter = {value}")),
+                Some("From `[params]` of j1ql.toml.".into()),
+                11,
+            );
+        }
     }
 }
 
@@ -488,7 +550,8 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
         replace: doc.range(chunk.to_doc(c.replace)),
         prefix: c.prefix.clone(),
         incomplete: false,
-        catalog: Context::builtin().catalog,
+        catalog: &doc.env.workspace.catalog,
+        workspace: &doc.env.workspace,
     };
     let query = c
         .prev
@@ -496,16 +559,43 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
         .and_then(|t| t.parent_ancestors().find_map(Query::cast));
 
     if c.smart {
-        let cx = Context::builtin();
-        let names: Vec<String> = cx.smart_classes.names().map(str::to_string).collect();
-        for n in names {
+        let ws = items.workspace;
+        for n in ws.smart.names() {
             let label = format!("#{n}");
-            let def = cx.smart_classes.definition(&n);
+            let configured = ws.config.smart_classes.contains_key(n);
             items.push(
                 &label,
                 CompletionItemKind::CONSTANT,
-                Some("smart class".into()),
-                Some(format!("Stands for `{def}`")),
+                Some(if configured {
+                    "smart class (j1ql.toml)".into()
+                } else {
+                    "smart class".into()
+                }),
+                Some(format!("Stands for `{}`", ws.smart.definition(n))),
+                10,
+            );
+        }
+        for tag in ws.known_tags.iter().flatten() {
+            if !ws.smart.is_configured(tag) {
+                items.push(
+                    &format!("#{tag}"),
+                    CompletionItemKind::CONSTANT,
+                    Some("tag seen in workspace data".into()),
+                    Some(format!("Stands for `{}`", ws.smart.definition(tag))),
+                    11,
+                );
+            }
+        }
+        return finish(items);
+    }
+    if c.param {
+        let ws = items.workspace;
+        for (name, value) in &ws.params {
+            items.push(
+                &format!("${{ param.{name} }}"),
+                CompletionItemKind::VARIABLE,
+                Some(format!("parameter = {value}")),
+                Some("From `[params]` of j1ql.toml.".into()),
                 10,
             );
         }

@@ -1,8 +1,8 @@
 //! Hover: data-model docs for classes, types and verbs; what an alias binds; the De Morgan
 //! normal form of a filter; a query's match count.
 
+use j1ql_semantics::catalog::Catalog;
 use j1ql_semantics::normalize::{filter_sites, print_filter, Direction};
-use j1ql_semantics::Context;
 use j1ql_syntax::ast::{AstNode, NameKind, Query};
 use j1ql_syntax::{SyntaxKind::*, SyntaxNode, SyntaxToken, TextSize};
 use tower_lsp_server::ls_types::*;
@@ -29,8 +29,7 @@ pub fn token_at(root: &SyntaxNode, rel: TextSize) -> Option<SyntaxToken> {
 }
 
 /// Markdown about a class, a type or a verb of the data model.
-pub fn model_doc(name: &str, is_verb: bool) -> Option<String> {
-    let catalog = Context::builtin().catalog;
+pub fn model_doc(catalog: &Catalog, name: &str, is_verb: bool) -> Option<String> {
     if is_verb {
         let v = catalog.verb(name)?;
         return Some(format!(
@@ -84,13 +83,32 @@ pub fn hover(
     let parent = token.parent()?;
     let query = token.parent_ancestors().find_map(Query::cast);
     let text = token.text();
+    let ws = &doc.env.workspace;
     let value = match (token.kind(), parent.kind()) {
-        (IDENT, SELECTOR | SELECTOR_GROUP) => model_doc(text, false),
-        (IDENT, VERB) => model_doc(text, true),
+        (IDENT, SELECTOR | SELECTOR_GROUP) => model_doc(&ws.catalog, text, false),
+        (IDENT, VERB) => model_doc(&ws.catalog, text, true),
         (SMART_CLASS_NAME, _) => {
             let name = text.trim_start_matches('#');
-            let def = Context::builtin().smart_classes.definition(name);
-            Some(format!("**{text}** — smart class\n\nStands for `{def}`"))
+            let def = ws.smart.definition(name);
+            let origin = if ws.config.smart_classes.contains_key(name) {
+                ", from j1ql.toml"
+            } else if ws.smart.is_configured(name) {
+                ", default definition"
+            } else {
+                ", tag-derived"
+            };
+            Some(format!(
+                "**{text}** — smart class{origin}\n\nStands for `{def}`"
+            ))
+        }
+        (PARAM | TEMPLATE, _) => {
+            let literal = parent.clone();
+            let name = j1ql_syntax::ast::Literal::cast(literal)
+                .and_then(|l| crate::document::param_name(&l))?;
+            Some(match ws.params.get(&name) {
+                Some(v) => format!("**{text}** — parameter `{name}` = `{v}` (j1ql.toml)"),
+                None => format!("**{text}** — parameter `{name}`: no value in `[params]`"),
+            })
         }
         (IDENT, ALIAS) | (IDENT, PATH) => {
             let q = query.as_ref()?;

@@ -3,8 +3,10 @@
 pub mod actions;
 pub mod completion;
 pub mod hover;
+pub mod inlay;
 pub mod navigation;
 pub mod run;
+pub mod signature;
 
 use tower_lsp_server::ls_types::*;
 
@@ -26,7 +28,7 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
         )),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(
-                [" ", ".", "#", "(", ","]
+                [" ", ".", "#", "(", ",", "{"]
                     .iter()
                     .map(|c| c.to_string())
                     .collect(),
@@ -34,6 +36,12 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
             ..CompletionOptions::default()
         }),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            retrigger_characters: Some(vec![" ".into()]),
+            ..SignatureHelpOptions::default()
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![
                 CodeActionKind::QUICKFIX,
@@ -58,7 +66,7 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
                     token_modifiers: Vec::new(),
                 },
                 full: Some(SemanticTokensFullOptions::Bool(true)),
-                range: None,
+                range: Some(true),
                 ..SemanticTokensOptions::default()
             },
         )),

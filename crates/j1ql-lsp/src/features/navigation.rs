@@ -7,7 +7,7 @@ use j1ql_syntax::ast::{AstNode, Query};
 use j1ql_syntax::{SyntaxKind, SyntaxKind::*, SyntaxToken, TextRange, TextSize};
 use tower_lsp_server::ls_types::*;
 
-use crate::document::{Chunk, Document};
+use crate::document::{Chunk, Document, Snapshot};
 use crate::features::hover::token_at;
 
 /// One symbol per query, named by its selector (`FIND User THAT HAS Host` → `User`).
@@ -219,25 +219,21 @@ pub fn query_at(doc: &Document, offset: usize) -> Option<String> {
 }
 
 /// Formats the whole document (one edit replacing everything that changed).
-pub fn format(doc: &Document, options: &j1ql_fmt::FormatOptions) -> Result<Vec<TextEdit>, String> {
-    let formatted = j1ql_fmt::format(&doc.text, options).map_err(|e| e.to_string())?;
+pub fn format(doc: &Snapshot) -> Result<Vec<TextEdit>, String> {
+    let formatted = j1ql_fmt::format(&doc.text, &doc.format).map_err(|e| e.to_string())?;
     if formatted == doc.text {
         return Ok(Vec::new());
     }
-    let end = doc.position(doc.text.len());
+    let end = doc.range(TextRange::empty(TextSize::from(doc.text.len() as u32)));
     Ok(vec![TextEdit::new(
-        Range::new(Position::new(0, 0), end),
+        Range::new(Position::new(0, 0), end.end),
         formatted,
     )])
 }
 
 /// Formats the queries a range touches.
-pub fn format_range(
-    doc: &Document,
-    range: TextRange,
-    options: &j1ql_fmt::FormatOptions,
-) -> Result<Vec<TextEdit>, String> {
-    let edits = j1ql_fmt::format_range(&doc.text, range, options).map_err(|e| e.to_string())?;
+pub fn format_range(doc: &Snapshot, range: TextRange) -> Result<Vec<TextEdit>, String> {
+    let edits = j1ql_fmt::format_range(&doc.text, range, &doc.format).map_err(|e| e.to_string())?;
     Ok(edits
         .into_iter()
         .map(|e| TextEdit::new(doc.range(e.range), e.new_text))
@@ -290,16 +286,33 @@ fn token_type(t: &SyntaxToken) -> Option<u32> {
     })
 }
 
-/// Semantic tokens of the whole document.
-pub fn semantic_tokens(doc: &Document) -> Vec<SemanticToken> {
+/// Semantic tokens of the whole document, or of the tokens that overlap `range`.
+pub fn semantic_tokens(doc: &Document, range: Option<TextRange>) -> Vec<SemanticToken> {
     let mut out = Vec::new();
     let (mut last_line, mut last_start) = (0u32, 0u32);
-    for chunk in &doc.chunks {
+    let overlaps = |r: TextRange| {
+        range.is_none_or(|want| r.start() < want.end() && want.start() < r.end() || r == want)
+    };
+    let first = match range {
+        Some(want) => doc
+            .chunks
+            .partition_point(|c| c.range().end() <= want.start()),
+        None => 0,
+    };
+    for chunk in &doc.chunks[first.min(doc.chunks.len())..] {
+        if let Some(want) = range {
+            if chunk.range().start() >= want.end() && !want.is_empty() {
+                break;
+            }
+        }
         let root = chunk.data.root();
         for t in root
             .descendants_with_tokens()
             .filter_map(|e| e.into_token())
         {
+            if !overlaps(chunk.to_doc(t.text_range())) {
+                continue;
+            }
             let Some(ty) = token_type(&t) else { continue };
             let r = doc.range(chunk.to_doc(t.text_range()));
             // Multi-line tokens (block comments): only their first line.

@@ -1,0 +1,276 @@
+//! The workspace a document belongs to: the nearest `j1ql.toml` (found from the document
+//! upward) and what it names — fixture data (`data = [...]`), `[params]`, `[smart-classes]`,
+//! `now`, `[lint]`, `[format]`. Analysis, completion, hover and `j1ql.runQuery` all read it
+//! from here, so a configured parameter or smart class is known everywhere at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use j1ql_config::Config;
+use j1ql_eval::{demo, EvalOptions, ValueContext};
+use j1ql_graph::{Graph, LoadOptions};
+use j1ql_lint::LintOptions;
+use j1ql_semantics::catalog::{Catalog, Observations};
+use j1ql_semantics::smart_classes::SmartClasses;
+use j1ql_semantics::Context;
+
+/// One workspace: a `j1ql.toml` and its data, or the defaults (builtin data model, demo
+/// account) when no `j1ql.toml` governs the document.
+pub struct Workspace {
+    /// The folder of the `j1ql.toml` (`None`: no config).
+    pub dir: Option<PathBuf>,
+    /// The settings (defaults when there is no file or it does not parse).
+    pub config: Config,
+    /// Why the config or its data could not be used (shown as a diagnostic).
+    pub problem: Option<String>,
+    /// The data model, extended by what the data contains.
+    pub catalog: Catalog,
+    /// Default and configured smart classes.
+    pub smart: SmartClasses,
+    /// Tags seen in the data (`None` without data: tag smart classes are not checked).
+    pub known_tags: Option<BTreeSet<String>>,
+    /// `[params]` as JSON values.
+    pub params: BTreeMap<String, serde_json::Value>,
+    /// The loaded `data`, if the config names any.
+    pub data: Option<Graph>,
+    /// What the data holds (types, their classes and properties).
+    pub observed: Observations,
+    /// "Now" for relative dates when running queries.
+    pub now_ms: i64,
+}
+
+/// A workspace and the lint settings of one file in it: what a document is analysed with.
+pub struct Env {
+    /// The workspace.
+    pub workspace: Arc<Workspace>,
+    /// `[lint]` for the file (alert paths resolved).
+    pub lint: LintOptions,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("config", &self.workspace.dir)
+            .field("problem", &self.workspace.problem)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Env {
+    /// No config: builtin data model, default lint settings (tests, benchmarks, untitled
+    /// documents).
+    pub fn builtin() -> Arc<Env> {
+        Arc::new(Env {
+            workspace: Arc::new(Workspace::builtin()),
+            lint: LintOptions::default(),
+        })
+    }
+
+    /// The environment of the file at `path` in `workspace`.
+    pub fn for_file(workspace: Arc<Workspace>, path: Option<&Path>) -> Arc<Env> {
+        let lint = match path {
+            Some(p) => LintOptions::for_path(&workspace.config, &p.to_string_lossy()),
+            None => LintOptions::new(&workspace.config),
+        };
+        Arc::new(Env { workspace, lint })
+    }
+}
+
+/// The folder of the `j1ql.toml` governing the file at `path` (`None`: no config).
+pub fn config_dir(path: Option<&Path>) -> Option<PathBuf> {
+    let dir = path?.parent()?;
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    absolute
+        .ancestors()
+        .find(|d| d.join(j1ql_config::FILE_NAME).is_file())
+        .map(Path::to_path_buf)
+}
+
+fn demo_graph() -> Result<&'static Graph, String> {
+    static DEMO: OnceLock<Result<Graph, String>> = OnceLock::new();
+    DEMO.get_or_init(|| demo::graph().map_err(|e| format!("demo graph: {e}")))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+impl Workspace {
+    /// No config.
+    pub fn builtin() -> Workspace {
+        Workspace {
+            dir: None,
+            config: Config::default(),
+            problem: None,
+            catalog: Catalog::builtin().clone(),
+            smart: SmartClasses::default(),
+            known_tags: None,
+            params: BTreeMap::new(),
+            data: None,
+            observed: Observations::default(),
+            now_ms: demo::DEMO_NOW_MS,
+        }
+    }
+
+    /// Loads the workspace of the `j1ql.toml` in `dir` (or the defaults). Never fails: a
+    /// config or data problem is kept in [`Workspace::problem`].
+    pub fn load(dir: Option<&Path>) -> Workspace {
+        let mut ws = Workspace::builtin();
+        let Some(dir) = dir else { return ws };
+        ws.dir = Some(dir.to_path_buf());
+        let path = dir.join(j1ql_config::FILE_NAME);
+        match Config::load(&path) {
+            Ok(c) => ws.config = c,
+            Err(e) => {
+                ws.problem = Some(e.to_string());
+                return ws;
+            }
+        }
+        for (name, definition) in &ws.config.smart_classes {
+            ws.smart.define(name.clone(), definition.clone());
+        }
+        ws.params = ws
+            .config
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
+            .collect();
+        let now = match &ws.config.now {
+            Some(text) => match j1ql_semantics::dates::parse_iso_date(text) {
+                Ok(ms) => Some(ms),
+                Err(e) => {
+                    ws.problem = Some(format!("{}: now `{text}`: {e}", path.display()));
+                    None
+                }
+            },
+            None => None,
+        };
+        if !ws.config.data.is_empty() {
+            ws.now_ms = now.unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as i64)
+            });
+            let paths = ws.data_paths();
+            let options = LoadOptions {
+                strict: false,
+                global_mappings: ws.config.test.global_mappings,
+                timestamp_ms: Some(ws.now_ms),
+                ..LoadOptions::default()
+            };
+            match j1ql_graph::load_paths(&paths, options) {
+                Ok(graph) => {
+                    ws.observed = graph.observations();
+                    ws.catalog = Catalog::builtin().extended(&ws.observed);
+                    ws.known_tags = Some(tags(&graph));
+                    ws.data = Some(graph);
+                }
+                Err(e) => ws.problem = Some(format!("{}: data: {e}", path.display())),
+            }
+        } else if let Some(ms) = now {
+            ws.now_ms = ms;
+        }
+        ws
+    }
+
+    /// The fixture paths of `data = [...]`, absolute.
+    pub fn data_paths(&self) -> Vec<PathBuf> {
+        let Some(dir) = &self.dir else {
+            return Vec::new();
+        };
+        self.config.data.iter().map(|p| dir.join(p)).collect()
+    }
+
+    /// Whether a changed file at `path` is this workspace's config or data.
+    pub fn depends_on(&self, path: &Path) -> bool {
+        let Some(dir) = &self.dir else { return false };
+        path == dir.join(j1ql_config::FILE_NAME)
+            || self.data_paths().iter().any(|d| path.starts_with(d))
+    }
+
+    /// The analysis context: catalog, smart classes, known tags.
+    pub fn context(&self) -> Context<'_> {
+        Context {
+            catalog: &self.catalog,
+            smart_classes: &self.smart,
+            known_tags: self.known_tags.as_ref(),
+        }
+    }
+
+    /// Whether parameters must be configured: the workspace runs queries (it names `data` or
+    /// `[params]`), so a parameter without a value would make `j1ql.runQuery` fail.
+    pub fn checks_params(&self) -> bool {
+        self.dir.is_some()
+            && self.problem.is_none()
+            && (!self.config.data.is_empty() || !self.config.params.is_empty())
+    }
+
+    /// The graph queries run on: the data, or the demo account.
+    pub fn graph(&self) -> Result<&Graph, String> {
+        match &self.data {
+            Some(g) => Ok(g),
+            None if !self.config.data.is_empty() => Err(self
+                .problem
+                .clone()
+                .unwrap_or_else(|| "the data did not load".into())),
+            None => demo_graph(),
+        }
+    }
+
+    /// Where queries run: the config file, or `demo`.
+    pub fn source(&self) -> String {
+        match (&self.dir, &self.data) {
+            (Some(dir), Some(_)) => dir.join(j1ql_config::FILE_NAME).display().to_string(),
+            _ => "demo".into(),
+        }
+    }
+
+    /// Evaluation settings: clock, parameters, smart classes.
+    pub fn eval_options(&self) -> EvalOptions {
+        EvalOptions {
+            values: ValueContext {
+                now_ms: self.now_ms,
+                params: self.params.clone(),
+            },
+            smart_classes: self.smart.clone(),
+            ..EvalOptions::default()
+        }
+    }
+
+    /// Property names seen in the data on entities of class or type `name`, sorted.
+    pub fn data_properties(&self, name: &str) -> BTreeSet<&str> {
+        let mut out = BTreeSet::new();
+        for (ty, seen) in &self.observed.entity_types {
+            if ty == name || seen.classes.contains(name) {
+                out.extend(
+                    seen.properties
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|p| !p.starts_with('_')),
+                );
+            }
+        }
+        out
+    }
+}
+
+/// Every tag of the data: values of `tags` (a string or a list of strings).
+fn tags(graph: &Graph) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in graph.entities() {
+        if let Some(v) = e.property("tags") {
+            match graph.value_to_json(v) {
+                serde_json::Value::String(s) => {
+                    out.insert(s);
+                }
+                serde_json::Value::Array(items) => {
+                    out.extend(items.into_iter().filter_map(|i| match i {
+                        serde_json::Value::String(s) => Some(s),
+                        _ => None,
+                    }));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
