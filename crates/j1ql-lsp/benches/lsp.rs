@@ -62,7 +62,7 @@ fn bench(c: &mut Criterion) {
     let uri: Uri = "file:///bench.j1ql".parse().unwrap();
     let links = j1ql_lsp::diagnostics::DocLinks::default();
     let (at, _) = middle(&doc);
-    let no_count = |_: &str| -> Result<usize, String> { Err("not run".into()) };
+    let no_count = |_: &str| -> Result<(usize, String), String> { Err("not run".into()) };
 
     c.bench_function("lsp/completion_5000_queries", |b| {
         b.iter(|| features::completion::completion(&doc, at))
@@ -108,7 +108,7 @@ fn tail_latency() {
     let uri: Uri = "file:///bench.j1ql".parse().unwrap();
     let links = j1ql_lsp::diagnostics::DocLinks::default();
     let (at, _) = middle(&doc);
-    let no_count = |_: &str| -> Result<usize, String> { Err("not run".into()) };
+    let no_count = |_: &str| -> Result<(usize, String), String> { Err("not run".into()) };
     percentiles("completion", || {
         std::hint::black_box(features::completion::completion(&doc, at));
     });

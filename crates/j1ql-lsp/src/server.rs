@@ -419,9 +419,16 @@ impl LanguageServer for Backend {
         self.with_doc(doc_uri(&p.text_document), |doc| {
             let offset = doc.offset(p.position)?;
             let workspace = Arc::clone(&doc.env.workspace);
-            let count = |q: &str| -> std::result::Result<usize, String> {
+            let count = |q: &str| -> std::result::Result<(usize, String), String> {
+                let source = workspace.source();
+                let on = if source == "demo" {
+                    "the demo account".to_string()
+                } else {
+                    format!("the workspace data (`{source}`)")
+                };
                 features::run::count(&workspace, q)
-                    .map_err(|e| format!("{e} (data: {})", workspace.source()))
+                    .map(|n| (n, on))
+                    .map_err(|e| format!("{e} (data: {source})"))
             };
             Ok(features::hover::hover(doc, offset, &count))
         })

@@ -331,9 +331,10 @@ impl Items<'_> {
     fn verbs(&mut self, from: &[String]) {
         let catalog = self.catalog;
         // Verbs the data model relates the source to come first.
-        let likely: Vec<&str> = from
-            .iter()
-            .flat_map(|f| catalog.relationships_of(f))
+        let endpoints = crate::features::inlay::endpoints_of(catalog, from);
+        let likely: std::collections::HashSet<&str> = catalog
+            .relationship_types()
+            .filter(|r| endpoints.contains(r.from.as_str()) || endpoints.contains(r.to.as_str()))
             .map(|r| r.verb.as_str())
             .collect();
         for v in catalog.verbs() {

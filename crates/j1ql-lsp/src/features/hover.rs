@@ -70,12 +70,12 @@ pub fn model_doc(catalog: &Catalog, name: &str, is_verb: bool) -> Option<String>
     }
 }
 
-/// Hover at a byte offset. `count` runs a query and returns its match count (or why not).
-pub fn hover(
-    doc: &Document,
-    offset: usize,
-    count: &dyn Fn(&str) -> Result<usize, String>,
-) -> Option<Hover> {
+/// Runs a query for the hover on `FIND`: its match count and what it ran on, or why not.
+pub type CountFn<'a> = dyn Fn(&str) -> Result<(usize, String), String> + 'a;
+
+/// Hover at a byte offset. `count` runs a query and returns its match count and what it ran
+/// on (or why not).
+pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover> {
     let chunk = doc.chunk_at(offset)?;
     let root = chunk.data.root();
     let rel = TextSize::from((offset - chunk.start) as u32);
@@ -122,8 +122,8 @@ pub fn hover(
             let q = query.as_ref()?;
             let qtext = q.syntax().text().to_string();
             Some(match count(&qtext) {
-                Ok(n) => format!(
-                    "**{n}** match{} on the workspace data",
+                Ok((n, source)) => format!(
+                    "**{n}** match{} on {source}",
                     if n == 1 { "" } else { "es" }
                 ),
                 Err(e) => format!("Not run: {e}"),

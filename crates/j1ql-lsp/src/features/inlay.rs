@@ -8,7 +8,7 @@
 //!   (`FIND User THAT ASSIGNED *` → `: AccessRole | Group`), at most five, or `: any entity`;
 //! - smart classes get no hint (they filter on properties, not on classes).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use j1ql_semantics::catalog::Catalog;
 use j1ql_syntax::ast::{AstNode, Entity, NameKind, Query};
@@ -77,9 +77,10 @@ fn selector_names(e: &Entity) -> Vec<String> {
         return Vec::new();
     };
     let mut names: Vec<String> = s.names().iter().map(|t| t.text().to_string()).collect();
-    if s.syntax()
-        .descendants_with_tokens()
-        .any(|t| t.kind() == STAR)
+    if !names.iter().any(|n| n == "*")
+        && s.syntax()
+            .descendants_with_tokens()
+            .any(|t| t.kind() == STAR)
     {
         names.push("*".into());
     }
@@ -138,30 +139,28 @@ fn yields(
 /// Classes the data model relates `from` (classes or types) to through `verbs` (any verb when
 /// empty), most documented first.
 fn related_classes(catalog: &Catalog, from: &[String], verbs: &[String]) -> Vec<String> {
-    let mut endpoints: Vec<&str> = Vec::new();
-    for name in from {
-        endpoints.push(name);
-        if NameKind::of(name) == NameKind::Class {
-            endpoints.extend(catalog.types_of_class(name).map(|t| t.name.as_str()));
-        }
-    }
+    let endpoints = endpoints_of(catalog, from);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for e in &endpoints {
-        for r in catalog.relationships_of(e) {
-            if !verbs.is_empty() && !verbs.iter().any(|v| v.eq_ignore_ascii_case(&r.verb)) {
-                continue;
-            }
-            let other = if r.from == *e { &r.to } else { &r.from };
-            let classes: Vec<String> = match NameKind::of(other) {
-                NameKind::Class => vec![other.clone()],
-                _ => catalog
-                    .entity_type(other)
-                    .map(|t| t.classes.clone())
-                    .unwrap_or_default(),
-            };
-            for c in classes {
-                *counts.entry(c).or_default() += 1;
-            }
+    for r in catalog.relationship_types() {
+        if !verbs.is_empty() && !verbs.iter().any(|v| v.eq_ignore_ascii_case(&r.verb)) {
+            continue;
+        }
+        let other = if endpoints.contains(r.from.as_str()) {
+            &r.to
+        } else if endpoints.contains(r.to.as_str()) {
+            &r.from
+        } else {
+            continue;
+        };
+        let classes: Vec<String> = match NameKind::of(other) {
+            NameKind::Class => vec![other.clone()],
+            _ => catalog
+                .entity_type(other)
+                .map(|t| t.classes.clone())
+                .unwrap_or_default(),
+        };
+        for c in classes {
+            *counts.entry(c).or_default() += 1;
         }
     }
     let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
@@ -171,6 +170,19 @@ fn related_classes(catalog: &Catalog, from: &[String], verbs: &[String]) -> Vec<
         .take(MAX_CLASSES)
         .map(|(c, _)| c)
         .collect()
+}
+
+/// The names a relationship row may use for `names`: the classes and types themselves, and
+/// the types of the classes.
+pub fn endpoints_of<'a>(catalog: &'a Catalog, names: &'a [String]) -> HashSet<&'a str> {
+    let mut out = HashSet::new();
+    for name in names {
+        out.insert(name.as_str());
+        if NameKind::of(name) == NameKind::Class {
+            out.extend(catalog.types_of_class(name).map(|t| t.name.as_str()));
+        }
+    }
+    out
 }
 
 fn hint(

@@ -57,11 +57,18 @@ pub fn folding_ranges(doc: &Document) -> Vec<FoldingRange> {
                 _ => continue,
             };
             let r = doc.range(chunk.to_doc(range));
-            if r.end.line > r.start.line {
+            // A query ending at the start of a line (its line break included) ends on the
+            // line before.
+            let end_line = if r.end.character == 0 && r.end.line > r.start.line {
+                r.end.line - 1
+            } else {
+                r.end.line
+            };
+            if end_line > r.start.line {
                 out.push(FoldingRange {
                     start_line: r.start.line,
                     start_character: None,
-                    end_line: r.end.line,
+                    end_line,
                     end_character: None,
                     kind,
                     collapsed_text: None,
