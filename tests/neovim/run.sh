@@ -26,14 +26,14 @@ if [ -z "${J1QL_BIN:-}" ]; then
 fi
 
 # The shipped tree-sitter queries are copies of the grammar's: they must not drift.
-for q in highlights folds; do
+for q in highlights folds injections; do
   if ! cmp -s "$root/grammars/tree-sitter-j1ql/queries/$q.scm" "$root/editors/neovim/queries/j1ql/$q.scm"; then
     echo "FAIL editors/neovim/queries/j1ql/$q.scm differs from grammars/tree-sitter-j1ql/queries/$q.scm" >&2
     echo "     (cp grammars/tree-sitter-j1ql/queries/$q.scm editors/neovim/queries/j1ql/)" >&2
     exit 1
   fi
 done
-echo "ok   queries/j1ql/{highlights,folds}.scm are the grammar's"
+echo "ok   queries/j1ql/{highlights,folds,injections}.scm are the grammar's"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
