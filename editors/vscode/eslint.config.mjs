@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // node:test's `test()` returns a promise the runner itself awaits.
-    files: ["src/test/**/*.ts"],
+    files: ["src/test/**/*.ts", "src/e2e/**/*.ts"],
     rules: { "@typescript-eslint/no-floating-promises": "off" },
   },
   {
