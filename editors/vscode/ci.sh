@@ -50,7 +50,7 @@ names = set(zipfile.ZipFile(vsix).namelist())
 z = zipfile.ZipFile(vsix)
 required = [
     "extension/package.json",
-    "extension/README.md",
+    "extension/readme.md",  # vsce lower-cases it
     "extension/language-configuration.json",
     "extension/out/extension.js",
     "extension/out/commands.js",

@@ -3,6 +3,8 @@
 // Settings as j1ql.toml. Everything that can be decided without VS Code lives in the pure
 // modules (serverPath, settings, render, commands) and is unit-tested there.
 
+import * as fs from "node:fs";
+
 import * as vscode from "vscode";
 import {
   ExecuteCommandRequest,
@@ -73,7 +75,7 @@ async function start(): Promise<void> {
       if (choice === "Open Settings") {
         void vscode.commands.executeCommand("workbench.action.openSettings", "j1ql.server.path");
       } else if (choice === "Install Steps") {
-        void vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.joinPath(extensionUri, "README.md"));
+        void vscode.commands.executeCommand("markdown.showPreview", readme());
       }
     });
     return;
@@ -110,6 +112,12 @@ async function start(): Promise<void> {
     output.appendLine(message);
     void vscode.window.showErrorMessage(message);
   }
+}
+
+/** The extension's README (vsce packs it as `readme.md`; a development checkout has `README.md`). */
+function readme(): vscode.Uri {
+  const packed = vscode.Uri.joinPath(extensionUri, "readme.md");
+  return fs.existsSync(packed.fsPath) ? packed : vscode.Uri.joinPath(extensionUri, "README.md");
 }
 
 async function stop(): Promise<void> {
