@@ -184,10 +184,14 @@ export function toToml(config: TomlConfig): string {
   while (tables.length > 0) {
     const [name, table] = tables.shift()!;
     const before = tables.length;
-    if (lines.length > 0) {
-      lines.push("");
+    // A table holding only sub-tables needs no header of its own (`[lint.severity]` alone).
+    const values = Object.values(table);
+    if (values.length === 0 || values.some((v) => !isTable(v))) {
+      if (lines.length > 0) {
+        lines.push("");
+      }
+      lines.push(`[${name}]`);
     }
-    lines.push(`[${name}]`);
     emit(name, table);
     // Sub-tables follow their parent, in order.
     tables.unshift(...tables.splice(before));

@@ -126,6 +126,8 @@ test("toToml quotes odd keys and escapes strings; nested params become sub-table
   const text = toToml({ params: { "a b": 'say "hi"\n', nested: { x: [1, true] } } });
   assert.equal(text, '[params]\n"a b" = "say \\"hi\\"\\n"\n\n[params.nested]\nx = [1, true]\n');
   assert.equal(toToml({}), "\n");
+  assert.equal(toToml({ lint: { severity: { L001: "off" } } }), '[lint.severity]\nL001 = "off"\n');
+  assert.equal(toToml({ params: {} }), "[params]\n");
 });
 
 test("package.json declares exactly the mapped settings, with the same enums", () => {
