@@ -63,7 +63,7 @@ module.exports = grammar({
       prec.right(
         seq(
           choice(
-            seq(kw('find'), optional(kw('unique')), field('start', $.entity)),
+            seq(kw('find'), optional(kw('unique')), field('start', alias($.start_entity, $.entity))),
             field('start', alias($.full_text_entity, $.entity)),
           ),
           repeat(choice($.traversal, $.optional_traversal)),
@@ -83,6 +83,15 @@ module.exports = grammar({
     // ---- entities ----
 
     entity: ($) => prec.right(seq($.selector, repeat(choice($.with_clause, $.alias)))),
+
+    /** The entity after FIND: a selector, or a full-text search string. */
+    start_entity: ($) =>
+      prec.right(
+        seq(
+          choice($.selector, alias($.full_text, $.selector)),
+          repeat(choice($.with_clause, $.alias)),
+        ),
+      ),
 
     full_text_entity: ($) =>
       prec.right(seq(alias($.full_text, $.selector), repeat(choice($.with_clause, $.alias)))),

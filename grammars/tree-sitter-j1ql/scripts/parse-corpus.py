@@ -74,13 +74,23 @@ def main():
         )
         output = proc.stdout + proc.stderr
         failed = sorted(set(re.findall(r"(q\d{5})\.j1ql[^\n]*(?:ERROR|MISSING)", output)))
-        if proc.returncode != 0 and not failed:
-            # The run itself broke (grammar did not compile, CLI error...).
+        stat = re.search(r"Total parses: (\d+); successful parses: (\d+); failed parses: (\d+)", output)
+        if (
+            stat is None
+            or int(stat.group(1)) != len(queries)
+            or int(stat.group(3)) != len(failed)
+            or (proc.returncode != 0) != bool(failed)
+        ):
+            # The run itself broke (grammar did not compile, CLI error...), or its summary
+            # disagrees with the failures found: do not trust it.
             sys.stderr.write(output)
-            sys.exit(f"error: tree-sitter parse exited with {proc.returncode}")
+            sys.exit(
+                f"error: tree-sitter parse exited with {proc.returncode} and its summary "
+                f"does not match the {len(queries)} queries / {len(failed)} failures found"
+            )
     for name in failed:
         row = queries[int(name[1:])]
-        print(f"--- FAILED: {row.get('repo')} {row.get('path')} ({row['source_kind']})")
+        print(f"--- FAILED: {row.get('repo', '?')} {row.get('path', '?')} ({row['source_kind']})")
         print(row["query"].rstrip("\n"))
     print(
         f"{len(queries) - len(failed)} of {len(queries)} shipped corpus queries parse "
