@@ -132,9 +132,12 @@ async function stop(): Promise<void> {
   }
 }
 
-async function restart(): Promise<void> {
-  await stop();
-  await start();
+let restarting: Promise<void> = Promise.resolve();
+
+/** Stops and starts the server; restarts asked for meanwhile wait their turn (one server at a time). */
+function restart(): Promise<void> {
+  restarting = restarting.then(stop).then(start, start);
+  return restarting;
 }
 
 function errorText(e: unknown): string {
