@@ -18,6 +18,8 @@ pub struct Client {
     next_id: i64,
     /// Notifications and server requests seen while waiting for something else.
     pub pending: Vec<Value>,
+    /// How long to wait for a response or notification.
+    pub timeout: Duration,
     /// Requests the server sent (answered with `null`).
     pub server_requests: Vec<Value>,
 }
@@ -70,6 +72,7 @@ impl Client {
             next_id: 0,
             pending: Vec::new(),
             server_requests: Vec::new(),
+            timeout: Duration::from_secs(20),
         };
         let result = client.request("initialize", init);
         client.notify("initialized", json!({}));
@@ -89,6 +92,33 @@ impl Client {
         let body = serde_json::to_string(&message).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// Sends a body as is (malformed messages).
+    pub fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Waits for the response with `id` (of a request sent with [`Client::send`]).
+    pub fn wait_for_response(&mut self, id: i64) -> Value {
+        self.wait_for_response_where(|m| m["id"] == id)
+    }
+
+    /// Waits for a response satisfying `pred`.
+    pub fn wait_for_response_where(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        let is_response = |m: &Value| m.get("method").is_none() && m.get("id").is_some();
+        if let Some(i) = self.pending.iter().position(|m| is_response(m) && pred(m)) {
+            return self.pending.remove(i);
+        }
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let m = self.recv(deadline).expect("no such response");
+            if is_response(&m) && pred(&m) {
+                return m;
+            }
+            self.pending.push(m);
+        }
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -117,7 +147,7 @@ impl Client {
 
     /// Waits until the server has sent a request `method` (answered already).
     pub fn wait_for_server_request(&mut self, method: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Some(r) = self.server_requests.iter().find(|r| r["method"] == method) {
                 return r.clone();
@@ -134,7 +164,7 @@ impl Client {
         self.next_id += 1;
         let id = self.next_id;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + self.timeout;
         loop {
             let m = self
                 .recv(deadline)
@@ -164,7 +194,7 @@ impl Client {
         {
             return self.pending.remove(i)["params"].clone();
         }
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + self.timeout;
         loop {
             let m = self
                 .recv(deadline)

@@ -177,7 +177,15 @@ pub fn lint_in(
     options: &LintOptions,
     cx: &j1ql_semantics::Context<'_>,
 ) -> Vec<LintDiagnostic> {
-    let analysis = j1ql_semantics::analyze(text, cx);
+    lint_analysis(&j1ql_semantics::analyze(text, cx), options)
+}
+
+/// Lints a document already analysed (the language server keeps the analysis for its other
+/// features, so it is not computed twice).
+pub fn lint_analysis(
+    analysis: &j1ql_semantics::Analysis,
+    options: &LintOptions,
+) -> Vec<LintDiagnostic> {
     let mut out: Vec<LintDiagnostic> = analysis
         .parse
         .errors()

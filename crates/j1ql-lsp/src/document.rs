@@ -44,7 +44,7 @@ impl ChunkData {
     fn new(text: String, env: &Env, encoding: Encoding) -> ChunkData {
         let cx = env.workspace.context();
         let analysis = j1ql_semantics::analyze(&text, &cx);
-        let mut lint = j1ql_lint::lint_in(&text, &env.lint, &cx);
+        let mut lint = j1ql_lint::lint_analysis(&analysis, &env.lint);
         if env.workspace.checks_params() {
             lint.extend(unknown_params(
                 &analysis.parse.syntax_node(),
@@ -113,6 +113,9 @@ pub struct Document {
     /// The workspace and lint settings it is analysed with.
     pub env: Arc<Env>,
 }
+
+/// From how many chunks to analyse on every core (opening a document, reloading its config).
+const PARALLEL_FROM: usize = 64;
 
 /// A document's text, frozen for work done off the lock (formatting on a blocking thread).
 pub struct Snapshot {
@@ -210,20 +213,47 @@ impl Document {
             cache.insert(chunk.data.text.as_str(), &chunk.data);
         }
         let starts = chunk_starts(&self.text);
+        let text_of = |i: usize| {
+            let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
+            &self.text[starts[i]..end]
+        };
+        let mut datas: Vec<Option<Arc<ChunkData>>> = (0..starts.len())
+            .map(|i| cache.get(text_of(i)).map(|d| Arc::clone(d)))
+            .collect();
+        drop(cache);
+        let missing: Vec<usize> = (0..starts.len()).filter(|&i| datas[i].is_none()).collect();
+        let (env, encoding) = (&self.env, self.encoding);
+        let analyse = |i: usize| Arc::new(ChunkData::new(text_of(i).to_string(), env, encoding));
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if missing.len() >= PARALLEL_FROM && threads > 1 {
+            // Opening a big document: analyse the chunks on every core.
+            let per = missing.len().div_ceil(threads);
+            let done: Vec<Vec<(usize, Arc<ChunkData>)>> = std::thread::scope(|s| {
+                let handles: Vec<_> = missing
+                    .chunks(per)
+                    .map(|part| s.spawn(|| part.iter().map(|&i| (i, analyse(i))).collect()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            });
+            for (i, data) in done.into_iter().flatten() {
+                datas[i] = Some(data);
+            }
+        } else {
+            for i in missing {
+                datas[i] = Some(analyse(i));
+            }
+        }
         let mut chunks = Vec::with_capacity(starts.len());
         let mut line = 0;
-        for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
-            let text = &self.text[start..end];
-            let data = match cache.get(text) {
-                Some(data) => Arc::clone(data),
-                None => Arc::new(ChunkData::new(text.to_string(), &self.env, self.encoding)),
-            };
+        for (&start, data) in starts.iter().zip(datas) {
+            let data = data.expect("every chunk analysed");
             let lines = data.lines;
             chunks.push(Chunk { start, line, data });
             line += lines;
         }
-        drop(cache);
         self.chunks = chunks;
     }
 

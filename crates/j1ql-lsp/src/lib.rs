@@ -10,21 +10,38 @@ pub mod diagnostics;
 pub mod document;
 pub mod features;
 pub mod server;
+pub mod stdio;
 pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
 
-/// Serves the language server over standard input and output until the client exits.
+/// Serves the language server over standard input and output until the client exits. The
+/// streams go through [`stdio`]'s guard, so a malformed message is answered with an error
+/// instead of ending the session.
 pub fn run_stdio() -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let stdin = tokio::io::stdin();
-        let stdout = tokio::io::stdout();
+        let (to_server, server_in) = tokio::io::duplex(1 << 20);
+        let (server_out, from_server) = tokio::io::duplex(1 << 20);
+        let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(stdio::guard_input(
+            tokio::io::stdin(),
+            to_server,
+            frames.clone(),
+        ));
+        let splitter = tokio::spawn(stdio::split_output(from_server, frames));
+        let writer = tokio::spawn(stdio::write_output(tokio::io::stdout(), outgoing));
         let (service, socket) = LspService::new(server::Backend::new);
-        Server::new(stdin, stdout, socket).serve(service).await;
+        Server::new(server_in, server_out, socket)
+            .serve(service)
+            .await;
+        // The server's output is closed: flush what it wrote, then stop.
+        let _ = splitter.await;
+        let _ = writer.await;
     });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     Ok(())
 }
