@@ -120,10 +120,13 @@ module.exports = grammar({
 
     relationship: ($) =>
       seq(
-        optional(field('negation', '!')),
+        optional($.negation),
         choice($.verb, $.verb_group),
         repeat(choice($.direction, $.alias)),
       ),
+
+    /** `!` before a verb: entities without such a relationship. */
+    negation: (_) => '!',
 
     verb: ($) =>
       choice(
@@ -277,8 +280,6 @@ module.exports = grammar({
 
     // ---- tokens ----
 
-    identifier: (_) => /[\p{L}_][\p{L}\p{N}_]*/,
-
     boolean: (_) => choice(kw('true'), kw('false')),
 
     undefined: (_) => kw('undefined'),
@@ -314,5 +315,9 @@ module.exports = grammar({
       token(
         prec(2, choice(seq('//', /[^\n]*/), seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/'))),
       ),
+
+    // Last, so that `true`, `false` and `undefined` (which tree-sitter cannot treat as extracted
+    // keywords here) win over an identifier of the same length: rule order breaks that tie.
+    identifier: (_) => /[\p{L}_][\p{L}\p{N}_]*/,
   },
 });

@@ -48,8 +48,7 @@
 (verb
   name: (identifier) @function.method)
 
-(relationship
-  negation: "!" @operator)
+(negation) @operator
 
 (direction) @operator
 
@@ -68,13 +67,13 @@
 
 (time_unit) @keyword.modifier
 
-; ---- functions ----
+; ---- functions (the generic capture first: later patterns win in Neovim) ----
+(call_expression
+  function: (identifier) @function.call)
+
 ((call_expression
   function: (identifier) @function.builtin)
   (#match? @function.builtin "^([cC][oO][uU][nN][tT]|[mM][iI][nN]|[mM][aA][xX]|[aA][vV][gG]|[sS][uU][mM]|[cC][oO][nN][cC][aA][tT]|[mM][eE][rR][gG][eE]|[rR][oO][uU][nN][dD]|[aA][bB][sS]|[cC][eE][iI][lL]|[fF][lL][oO][oO][rR]|[sS][qQ][rR][tT]|[cC][oO][aA][lL][eE][sS][cC][eE])$"))
-
-(call_expression
-  function: (identifier) @function.call)
 
 ; ---- literals ----
 (string) @string

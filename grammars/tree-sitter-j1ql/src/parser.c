@@ -13,10 +13,10 @@
 #define ALIAS_COUNT 0
 #define TOKEN_COUNT 68
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 10
+#define FIELD_COUNT 9
 #define MAX_ALIAS_SEQUENCE_LENGTH 5
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 12
+#define PRODUCTION_ID_COUNT 11
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -31,7 +31,7 @@ enum ts_symbol_identifiers {
   sym_smart_class = 9,
   aux_sym_alias_token1 = 10,
   aux_sym_traversal_token1 = 11,
-  anon_sym_BANG = 12,
+  sym_negation = 12,
   aux_sym_verb_token1 = 13,
   aux_sym_verb_token2 = 14,
   anon_sym_LT_LT = 15,
@@ -167,7 +167,7 @@ static const char * const ts_symbol_names[] = {
   [sym_smart_class] = "smart_class",
   [aux_sym_alias_token1] = "AS",
   [aux_sym_traversal_token1] = "THAT",
-  [anon_sym_BANG] = "!",
+  [sym_negation] = "negation",
   [aux_sym_verb_token1] = "RELATES",
   [aux_sym_verb_token2] = "TO",
   [anon_sym_LT_LT] = "<<",
@@ -303,7 +303,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_smart_class] = sym_smart_class,
   [aux_sym_alias_token1] = aux_sym_alias_token1,
   [aux_sym_traversal_token1] = aux_sym_traversal_token1,
-  [anon_sym_BANG] = anon_sym_BANG,
+  [sym_negation] = sym_negation,
   [aux_sym_verb_token1] = aux_sym_verb_token1,
   [aux_sym_verb_token2] = aux_sym_verb_token2,
   [anon_sym_LT_LT] = anon_sym_LT_LT,
@@ -475,9 +475,9 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_BANG] = {
+  [sym_negation] = {
     .visible = true,
-    .named = false,
+    .named = true,
   },
   [aux_sym_verb_token1] = {
     .visible = true,
@@ -966,12 +966,11 @@ enum ts_field_identifiers {
   field_function = 2,
   field_left = 3,
   field_name = 4,
-  field_negation = 5,
-  field_operand = 6,
-  field_operator = 7,
-  field_right = 8,
-  field_start = 9,
-  field_target = 10,
+  field_operand = 5,
+  field_operator = 6,
+  field_right = 7,
+  field_start = 8,
+  field_target = 9,
 };
 
 static const char * const ts_field_names[] = {
@@ -980,7 +979,6 @@ static const char * const ts_field_names[] = {
   [field_function] = "function",
   [field_left] = "left",
   [field_name] = "name",
-  [field_negation] = "negation",
   [field_operand] = "operand",
   [field_operator] = "operator",
   [field_right] = "right",
@@ -995,10 +993,9 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [4] = {.index = 3, .length = 1},
   [5] = {.index = 4, .length = 1},
   [6] = {.index = 5, .length = 1},
-  [7] = {.index = 6, .length = 1},
-  [8] = {.index = 7, .length = 2},
-  [9] = {.index = 9, .length = 2},
-  [11] = {.index = 11, .length = 3},
+  [7] = {.index = 6, .length = 2},
+  [8] = {.index = 8, .length = 2},
+  [10] = {.index = 10, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1013,16 +1010,14 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [4] =
     {field_name, 1},
   [5] =
-    {field_negation, 0},
-  [6] =
     {field_target, 2},
-  [7] =
+  [6] =
     {field_operand, 1},
     {field_operator, 0},
-  [9] =
+  [8] =
     {field_arguments, 1},
     {field_function, 0},
-  [11] =
+  [10] =
     {field_left, 0},
     {field_operator, 1},
     {field_right, 2},
@@ -1030,7 +1025,7 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
   [0] = {0},
-  [10] = {
+  [9] = {
     [1] = sym_wildcard,
   },
 };
@@ -1506,10 +1501,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 54,
-        '"', 122,
+        '"', 99,
         '#', 34,
         '$', 15,
-        '\'', 115,
+        '\'', 92,
         '(', 48,
         ')', 51,
         '*', 47,
@@ -1529,43 +1524,37 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         '{', 24,
         '|', 49,
         '~', 17,
-        'D', 85,
-        'd', 85,
-        'F', 86,
-        'f', 86,
-        'T', 100,
-        't', 100,
-        'U', 98,
-        'u', 98,
+        'D', 110,
+        'd', 110,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(37);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(11);
-      if (lookahead == '"') ADVANCE(122);
-      if (lookahead == '/') ADVANCE(117);
+      if (lookahead == '"') ADVANCE(99);
+      if (lookahead == '/') ADVANCE(94);
       if (lookahead == '\\') ADVANCE(35);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(120);
-      if (lookahead != 0) ADVANCE(121);
+          lookahead == ' ') ADVANCE(97);
+      if (lookahead != 0) ADVANCE(98);
       END_STATE();
     case 2:
       if (lookahead == '\n') SKIP(11);
-      if (lookahead == '\'') ADVANCE(115);
-      if (lookahead == '/') ADVANCE(110);
+      if (lookahead == '\'') ADVANCE(92);
+      if (lookahead == '/') ADVANCE(87);
       if (lookahead == '\\') ADVANCE(35);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(113);
-      if (lookahead != 0) ADVANCE(114);
+          lookahead == ' ') ADVANCE(90);
+      if (lookahead != 0) ADVANCE(91);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '"', 116,
+        '"', 93,
         '$', 23,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 50,
         '*', 47,
@@ -1576,44 +1565,32 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         '[', 22,
         '^', 81,
         '{', 24,
-        'D', 87,
-        'd', 87,
-        'F', 86,
-        'f', 86,
-        'T', 100,
-        't', 100,
-        'U', 98,
-        'u', 98,
+        'D', 111,
+        'd', 111,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 116,
+        '"', 93,
         '$', 23,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         '+', 76,
         '-', 75,
         '/', 8,
         '[', 22,
         '{', 24,
-        'D', 85,
-        'd', 85,
-        'F', 86,
-        'f', 86,
-        'T', 100,
-        't', 100,
-        'U', 98,
-        'u', 98,
+        'D', 110,
+        'd', 110,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 5:
       if (lookahead == '$') ADVANCE(18);
@@ -1630,18 +1607,18 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 7:
       if (lookahead == '*') ADVANCE(10);
-      if (lookahead == '/') ADVANCE(130);
+      if (lookahead == '/') ADVANCE(107);
       END_STATE();
     case 8:
       if (lookahead == '*') ADVANCE(10);
-      if (lookahead == '/') ADVANCE(130);
+      if (lookahead == '/') ADVANCE(107);
       if (lookahead == '\\') ADVANCE(36);
       if (lookahead != 0 &&
           lookahead != '\n') ADVANCE(12);
       END_STATE();
     case 9:
       if (lookahead == '*') ADVANCE(9);
-      if (lookahead == '/') ADVANCE(127);
+      if (lookahead == '/') ADVANCE(104);
       if (lookahead != 0) ADVANCE(10);
       END_STATE();
     case 10:
@@ -1654,7 +1631,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == ' ') SKIP(11);
       END_STATE();
     case 12:
-      if (lookahead == '/') ADVANCE(124);
+      if (lookahead == '/') ADVANCE(101);
       if (lookahead == '\\') ADVANCE(36);
       if (lookahead != 0 &&
           lookahead != '\n') ADVANCE(12);
@@ -1699,7 +1676,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '{') ADVANCE(26);
       END_STATE();
     case 25:
-      if (lookahead == '}') ADVANCE(125);
+      if (lookahead == '}') ADVANCE(102);
       if (lookahead != 0 &&
           lookahead != '\n') ADVANCE(25);
       END_STATE();
@@ -1709,12 +1686,12 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead != '\n') ADVANCE(26);
       END_STATE();
     case 27:
-      if (lookahead == '}') ADVANCE(126);
+      if (lookahead == '}') ADVANCE(103);
       END_STATE();
     case 28:
       if (lookahead == '+' ||
           lookahead == '-') ADVANCE(33);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(108);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(85);
       END_STATE();
     case 29:
       if (lookahead == 'N' ||
@@ -1729,17 +1706,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           lookahead == 'w') ADVANCE(77);
       END_STATE();
     case 32:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(107);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(84);
       END_STATE();
     case 33:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(108);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(85);
       END_STATE();
     case 34:
       if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(52);
       END_STATE();
     case 35:
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(123);
+          lookahead != '\n') ADVANCE(100);
       END_STATE();
     case 36:
       if (lookahead != 0 &&
@@ -1749,10 +1726,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 54,
-        '"', 116,
+        '"', 93,
         '#', 34,
         '$', 15,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 51,
         '*', 47,
@@ -1770,28 +1747,22 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
         '{', 24,
         '|', 49,
         '~', 17,
-        'D', 85,
-        'd', 85,
-        'F', 86,
-        'f', 86,
-        'T', 100,
-        't', 100,
-        'U', 98,
-        'u', 98,
+        'D', 110,
+        'd', 110,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(37);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 38:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 5,
-        '"', 116,
+        '"', 93,
         '#', 34,
         '$', 14,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 51,
         '*', 47,
@@ -1808,16 +1779,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(39);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 39:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 5,
-        '"', 116,
+        '"', 93,
         '#', 34,
         '$', 14,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 51,
         '*', 47,
@@ -1833,16 +1804,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(39);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 40:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 5,
-        '"', 116,
+        '"', 93,
         '#', 34,
         '$', 14,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 50,
         '*', 47,
@@ -1862,17 +1833,17 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(41);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 41:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 5,
-        '"', 116,
+        '"', 93,
         '#', 34,
         '$', 14,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 50,
         '*', 47,
@@ -1891,16 +1862,16 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(41);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 42:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 53,
-        '"', 116,
+        '"', 93,
         '#', 34,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 50,
         '*', 47,
@@ -1917,15 +1888,15 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(43);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 43:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
         '!', 53,
-        '"', 116,
+        '"', 93,
         '#', 34,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 50,
         '*', 47,
@@ -1941,14 +1912,14 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(43);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 44:
       if (eof) ADVANCE(45);
       ADVANCE_MAP(
-        '"', 116,
+        '"', 93,
         '#', 34,
-        '\'', 109,
+        '\'', 86,
         '(', 48,
         ')', 51,
         '*', 47,
@@ -1959,7 +1930,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(44);
-      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(105);
+      if (set_contains(sym_smart_class_character_set_1, 678, lookahead)) ADVANCE(116);
       END_STATE();
     case 45:
       ACCEPT_TOKEN(ts_builtin_sym_end);
@@ -1988,10 +1959,10 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(52);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(sym_negation);
       END_STATE();
     case 54:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(sym_negation);
       if (lookahead == '$') ADVANCE(18);
       if (lookahead == '=') ADVANCE(60);
       if (lookahead == '^') ADVANCE(19);
@@ -2081,7 +2052,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
     case 80:
       ACCEPT_TOKEN(anon_sym_SLASH);
       if (lookahead == '*') ADVANCE(10);
-      if (lookahead == '/') ADVANCE(130);
+      if (lookahead == '/') ADVANCE(107);
       END_STATE();
     case 81:
       ACCEPT_TOKEN(anon_sym_CARET);
@@ -2091,292 +2062,208 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '=') ADVANCE(68);
       END_STATE();
     case 83:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '(') ADVANCE(6);
-      if (lookahead == '.') ADVANCE(29);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 84:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '(') ADVANCE(6);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 85:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(102);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 86:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(97);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 87:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(103);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 88:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(105);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 89:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(92);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 90:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(105);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 91:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(83);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 92:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(95);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 93:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(84);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 94:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(88);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 95:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'F' ||
-          lookahead == 'f') ADVANCE(96);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 96:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(99);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 97:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(101);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 98:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(89);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 99:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(94);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 100:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(104);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 101:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(90);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 102:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(91);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 103:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(93);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 104:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(90);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 105:
-      ACCEPT_TOKEN(sym_identifier);
-      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(105);
-      END_STATE();
-    case 106:
       ACCEPT_TOKEN(sym_number);
       if (lookahead == '.') ADVANCE(32);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(106);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(83);
       END_STATE();
-    case 107:
+    case 84:
       ACCEPT_TOKEN(sym_number);
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(107);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(84);
       END_STATE();
-    case 108:
+    case 85:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(108);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(85);
       END_STATE();
-    case 109:
+    case 86:
       ACCEPT_TOKEN(anon_sym_SQUOTE);
       END_STATE();
-    case 110:
+    case 87:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '*') ADVANCE(112);
-      if (lookahead == '/') ADVANCE(129);
+      if (lookahead == '*') ADVANCE(89);
+      if (lookahead == '/') ADVANCE(106);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\'' &&
-          lookahead != '\\') ADVANCE(114);
+          lookahead != '\\') ADVANCE(91);
       END_STATE();
-    case 111:
+    case 88:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '*') ADVANCE(111);
-      if (lookahead == '/') ADVANCE(127);
+      if (lookahead == '*') ADVANCE(88);
+      if (lookahead == '/') ADVANCE(104);
       if (lookahead == '\n' ||
           lookahead == '\'' ||
           lookahead == '\\') ADVANCE(10);
-      if (lookahead != 0) ADVANCE(112);
+      if (lookahead != 0) ADVANCE(89);
       END_STATE();
-    case 112:
+    case 89:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '*') ADVANCE(111);
+      if (lookahead == '*') ADVANCE(88);
       if (lookahead == '\n' ||
           lookahead == '\'' ||
           lookahead == '\\') ADVANCE(10);
-      if (lookahead != 0) ADVANCE(112);
+      if (lookahead != 0) ADVANCE(89);
       END_STATE();
-    case 113:
+    case 90:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '/') ADVANCE(110);
+      if (lookahead == '/') ADVANCE(87);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(113);
+          lookahead == ' ') ADVANCE(90);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '\'' &&
-          lookahead != '\\') ADVANCE(114);
+          lookahead != '\\') ADVANCE(91);
       END_STATE();
-    case 114:
+    case 91:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\'' &&
-          lookahead != '\\') ADVANCE(114);
+          lookahead != '\\') ADVANCE(91);
       END_STATE();
-    case 115:
+    case 92:
       ACCEPT_TOKEN(anon_sym_SQUOTE2);
       END_STATE();
-    case 116:
+    case 93:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 117:
+    case 94:
       ACCEPT_TOKEN(aux_sym_string_token2);
-      if (lookahead == '*') ADVANCE(119);
-      if (lookahead == '/') ADVANCE(128);
+      if (lookahead == '*') ADVANCE(96);
+      if (lookahead == '/') ADVANCE(105);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(121);
+          lookahead != '\\') ADVANCE(98);
       END_STATE();
-    case 118:
+    case 95:
       ACCEPT_TOKEN(aux_sym_string_token2);
-      if (lookahead == '*') ADVANCE(118);
-      if (lookahead == '/') ADVANCE(127);
+      if (lookahead == '*') ADVANCE(95);
+      if (lookahead == '/') ADVANCE(104);
       if (lookahead == '\n' ||
           lookahead == '"' ||
           lookahead == '\\') ADVANCE(10);
-      if (lookahead != 0) ADVANCE(119);
+      if (lookahead != 0) ADVANCE(96);
       END_STATE();
-    case 119:
+    case 96:
       ACCEPT_TOKEN(aux_sym_string_token2);
-      if (lookahead == '*') ADVANCE(118);
+      if (lookahead == '*') ADVANCE(95);
       if (lookahead == '\n' ||
           lookahead == '"' ||
           lookahead == '\\') ADVANCE(10);
-      if (lookahead != 0) ADVANCE(119);
+      if (lookahead != 0) ADVANCE(96);
       END_STATE();
-    case 120:
+    case 97:
       ACCEPT_TOKEN(aux_sym_string_token2);
-      if (lookahead == '/') ADVANCE(117);
+      if (lookahead == '/') ADVANCE(94);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(120);
+          lookahead == ' ') ADVANCE(97);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(121);
+          lookahead != '\\') ADVANCE(98);
       END_STATE();
-    case 121:
+    case 98:
       ACCEPT_TOKEN(aux_sym_string_token2);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(121);
+          lookahead != '\\') ADVANCE(98);
       END_STATE();
-    case 122:
+    case 99:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 123:
+    case 100:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 124:
+    case 101:
       ACCEPT_TOKEN(sym_regex);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(124);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(101);
       END_STATE();
-    case 125:
+    case 102:
       ACCEPT_TOKEN(sym_parameter);
       END_STATE();
-    case 126:
+    case 103:
       ACCEPT_TOKEN(sym_placeholder);
       END_STATE();
-    case 127:
+    case 104:
       ACCEPT_TOKEN(sym_comment);
       END_STATE();
-    case 128:
+    case 105:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead == '"' ||
-          lookahead == '\\') ADVANCE(130);
+          lookahead == '\\') ADVANCE(107);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(128);
+          lookahead != '\n') ADVANCE(105);
       END_STATE();
-    case 129:
+    case 106:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead == '\'' ||
-          lookahead == '\\') ADVANCE(130);
+          lookahead == '\\') ADVANCE(107);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(129);
+          lookahead != '\n') ADVANCE(106);
       END_STATE();
-    case 130:
+    case 107:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(130);
+          lookahead != '\n') ADVANCE(107);
+      END_STATE();
+    case 108:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '(') ADVANCE(6);
+      if (lookahead == '.') ADVANCE(29);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 109:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == '(') ADVANCE(6);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 110:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(114);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 111:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(115);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 112:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(108);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 113:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(109);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 114:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(112);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 115:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(113);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
+      END_STATE();
+    case 116:
+      ACCEPT_TOKEN(sym_identifier);
+      if (set_contains(sym_smart_class_character_set_2, 771, lookahead)) ADVANCE(116);
       END_STATE();
     default:
       return false;
@@ -2432,257 +2319,312 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
           lookahead == 'e') ADVANCE(16);
       END_STATE();
     case 4:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(17);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(17);
+          lookahead == 'i') ADVANCE(18);
       END_STATE();
     case 5:
       if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(18);
+          lookahead == 'a') ADVANCE(19);
       END_STATE();
     case 6:
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(19);
+          lookahead == 'i') ADVANCE(20);
       END_STATE();
     case 7:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(20);
+          lookahead == 'r') ADVANCE(21);
       END_STATE();
     case 8:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(21);
+          lookahead == 'e') ADVANCE(22);
       END_STATE();
     case 9:
       if (lookahead == 'K' ||
-          lookahead == 'k') ADVANCE(22);
+          lookahead == 'k') ADVANCE(23);
       END_STATE();
     case 10:
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(23);
+          lookahead == 'h') ADVANCE(24);
       if (lookahead == 'O' ||
-          lookahead == 'o') ADVANCE(24);
+          lookahead == 'o') ADVANCE(25);
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(25);
+          lookahead == 'r') ADVANCE(26);
       END_STATE();
     case 11:
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(26);
+          lookahead == 'n') ADVANCE(27);
       END_STATE();
     case 12:
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(27);
+          lookahead == 'h') ADVANCE(28);
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(28);
+          lookahead == 'i') ADVANCE(29);
       END_STATE();
     case 13:
       if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(29);
+          lookahead == 'd') ADVANCE(30);
       END_STATE();
     case 14:
       ACCEPT_TOKEN(aux_sym_alias_token1);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(30);
+          lookahead == 'c') ADVANCE(31);
       END_STATE();
     case 15:
       ACCEPT_TOKEN(aux_sym_order_clause_token2);
       END_STATE();
     case 16:
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(31);
+          lookahead == 's') ADVANCE(32);
       END_STATE();
     case 17:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(32);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(33);
       END_STATE();
     case 18:
-      if (lookahead == 'V' ||
-          lookahead == 'v') ADVANCE(33);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(34);
       END_STATE();
     case 19:
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(34);
+      if (lookahead == 'V' ||
+          lookahead == 'v') ADVANCE(35);
       END_STATE();
     case 20:
-      ACCEPT_TOKEN(aux_sym_binary_filter_token1);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(35);
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(36);
       END_STATE();
     case 21:
-      if (lookahead == 'L' ||
-          lookahead == 'l') ADVANCE(36);
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(37);
+      ACCEPT_TOKEN(aux_sym_binary_filter_token1);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(37);
       END_STATE();
     case 22:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(38);
+      if (lookahead == 'L' ||
+          lookahead == 'l') ADVANCE(38);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(39);
       END_STATE();
     case 23:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(39);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(40);
       END_STATE();
     case 24:
-      ACCEPT_TOKEN(aux_sym_verb_token2);
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(41);
       END_STATE();
     case 25:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(40);
+      ACCEPT_TOKEN(aux_sym_verb_token2);
       END_STATE();
     case 26:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(41);
-      END_STATE();
-    case 27:
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(42);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(43);
+      END_STATE();
+    case 27:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(44);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(45);
       END_STATE();
     case 28:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(43);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(46);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(aux_sym_binary_filter_token2);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(47);
       END_STATE();
     case 30:
-      ACCEPT_TOKEN(aux_sym_order_item_token1);
+      ACCEPT_TOKEN(aux_sym_binary_filter_token2);
       END_STATE();
     case 31:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(44);
+      ACCEPT_TOKEN(aux_sym_order_item_token1);
       END_STATE();
     case 32:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(45);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(48);
       END_STATE();
     case 33:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(46);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(49);
       END_STATE();
     case 34:
-      if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(47);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(50);
       END_STATE();
     case 35:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(51);
       END_STATE();
     case 36:
-      if (lookahead == 'A' ||
-          lookahead == 'a') ADVANCE(49);
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(52);
       END_STATE();
     case 37:
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(50);
-      END_STATE();
-    case 38:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(51);
-      END_STATE();
-    case 39:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(52);
-      END_STATE();
-    case 40:
       if (lookahead == 'E' ||
           lookahead == 'e') ADVANCE(53);
       END_STATE();
+    case 38:
+      if (lookahead == 'A' ||
+          lookahead == 'a') ADVANCE(54);
+      END_STATE();
+    case 39:
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(55);
+      END_STATE();
+    case 40:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(56);
+      END_STATE();
     case 41:
-      if (lookahead == 'Q' ||
-          lookahead == 'q') ADVANCE(54);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(57);
       END_STATE();
     case 42:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(55);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(58);
       END_STATE();
     case 43:
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(56);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(59);
       END_STATE();
     case 44:
-      ACCEPT_TOKEN(aux_sym_order_item_token2);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(60);
       END_STATE();
     case 45:
-      ACCEPT_TOKEN(aux_sym_query_token1);
+      if (lookahead == 'Q' ||
+          lookahead == 'q') ADVANCE(61);
       END_STATE();
     case 46:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(57);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(62);
       END_STATE();
     case 47:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(58);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(63);
       END_STATE();
     case 48:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(59);
+      ACCEPT_TOKEN(aux_sym_order_item_token2);
       END_STATE();
     case 49:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(60);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(64);
       END_STATE();
     case 50:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(61);
+      ACCEPT_TOKEN(aux_sym_query_token1);
       END_STATE();
     case 51:
-      ACCEPT_TOKEN(aux_sym_skip_clause_token1);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(65);
       END_STATE();
     case 52:
-      ACCEPT_TOKEN(aux_sym_traversal_token1);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(66);
       END_STATE();
     case 53:
-      ACCEPT_TOKEN(aux_sym_return_clause_token2);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(67);
       END_STATE();
     case 54:
-      if (lookahead == 'U' ||
-          lookahead == 'u') ADVANCE(62);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(68);
       END_STATE();
     case 55:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(63);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(69);
       END_STATE();
     case 56:
-      ACCEPT_TOKEN(aux_sym_with_clause_token1);
+      ACCEPT_TOKEN(aux_sym_skip_clause_token1);
       END_STATE();
     case 57:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(64);
+      ACCEPT_TOKEN(aux_sym_traversal_token1);
       END_STATE();
     case 58:
-      ACCEPT_TOKEN(aux_sym_limit_clause_token1);
+      ACCEPT_TOKEN(aux_sym_return_clause_token2);
       END_STATE();
     case 59:
-      ACCEPT_TOKEN(aux_sym_order_clause_token1);
+      ACCEPT_TOKEN(aux_sym_boolean_token1);
       END_STATE();
     case 60:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(65);
+      if (lookahead == 'F' ||
+          lookahead == 'f') ADVANCE(70);
       END_STATE();
     case 61:
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(66);
+      if (lookahead == 'U' ||
+          lookahead == 'u') ADVANCE(71);
       END_STATE();
     case 62:
       if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(67);
+          lookahead == 'e') ADVANCE(72);
       END_STATE();
     case 63:
-      ACCEPT_TOKEN(aux_sym_where_clause_token1);
+      ACCEPT_TOKEN(aux_sym_with_clause_token1);
       END_STATE();
     case 64:
-      ACCEPT_TOKEN(aux_sym_having_clause_token1);
+      ACCEPT_TOKEN(aux_sym_boolean_token2);
       END_STATE();
     case 65:
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(68);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(73);
       END_STATE();
     case 66:
-      ACCEPT_TOKEN(aux_sym_return_clause_token1);
+      ACCEPT_TOKEN(aux_sym_limit_clause_token1);
       END_STATE();
     case 67:
-      ACCEPT_TOKEN(aux_sym_query_token2);
+      ACCEPT_TOKEN(aux_sym_order_clause_token1);
       END_STATE();
     case 68:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(74);
+      END_STATE();
+    case 69:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(75);
+      END_STATE();
+    case 70:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(76);
+      END_STATE();
+    case 71:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(77);
+      END_STATE();
+    case 72:
+      ACCEPT_TOKEN(aux_sym_where_clause_token1);
+      END_STATE();
+    case 73:
+      ACCEPT_TOKEN(aux_sym_having_clause_token1);
+      END_STATE();
+    case 74:
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(78);
+      END_STATE();
+    case 75:
+      ACCEPT_TOKEN(aux_sym_return_clause_token1);
+      END_STATE();
+    case 76:
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(79);
+      END_STATE();
+    case 77:
+      ACCEPT_TOKEN(aux_sym_query_token2);
+      END_STATE();
+    case 78:
       ACCEPT_TOKEN(aux_sym_verb_token1);
+      END_STATE();
+    case 79:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(80);
+      END_STATE();
+    case 80:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(81);
+      END_STATE();
+    case 81:
+      ACCEPT_TOKEN(aux_sym_undefined_token1);
       END_STATE();
     default:
       return false;
@@ -2974,7 +2916,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_smart_class] = ACTIONS(1),
     [aux_sym_alias_token1] = ACTIONS(1),
     [aux_sym_traversal_token1] = ACTIONS(1),
-    [anon_sym_BANG] = ACTIONS(1),
+    [sym_negation] = ACTIONS(1),
     [aux_sym_verb_token1] = ACTIONS(1),
     [aux_sym_verb_token2] = ACTIONS(1),
     [anon_sym_LT_LT] = ACTIONS(1),
@@ -6174,10 +6116,10 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(391), 4,
-      sym_identifier,
       aux_sym_boolean_token1,
       aux_sym_boolean_token2,
       aux_sym_undefined_token1,
+      sym_identifier,
     ACTIONS(393), 12,
       anon_sym_LPAREN,
       sym_bracketed_name,
@@ -6969,12 +6911,12 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(465), 1,
       aux_sym_alias_token1,
-    ACTIONS(507), 1,
+    ACTIONS(469), 1,
       sym_identifier,
     ACTIONS(467), 2,
       anon_sym_LT_LT,
       anon_sym_GT_GT,
-    ACTIONS(509), 3,
+    ACTIONS(471), 3,
       anon_sym_STAR,
       anon_sym_LPAREN,
       sym_smart_class,
@@ -6987,7 +6929,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(17), 1,
       anon_sym_RPAREN,
-    ACTIONS(511), 1,
+    ACTIONS(507), 1,
       anon_sym_DOT,
     STATE(141), 1,
       aux_sym_property_repeat1,
@@ -7004,7 +6946,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(23), 1,
       anon_sym_RPAREN,
-    ACTIONS(511), 1,
+    ACTIONS(507), 1,
       anon_sym_DOT,
     STATE(144), 1,
       aux_sym_property_repeat1,
@@ -7019,7 +6961,7 @@ static const uint16_t ts_small_parse_table[] = {
   [4880] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(513), 1,
+    ACTIONS(509), 1,
       sym_identifier,
     STATE(161), 1,
       sym_time_unit,
@@ -7038,7 +6980,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(54), 1,
       anon_sym_RPAREN,
-    ACTIONS(515), 2,
+    ACTIONS(511), 2,
       anon_sym_DASH,
       anon_sym_PLUS,
     ACTIONS(52), 7,
@@ -7054,7 +6996,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(27), 1,
       anon_sym_RPAREN,
-    ACTIONS(517), 1,
+    ACTIONS(513), 1,
       anon_sym_DOT,
     STATE(144), 1,
       aux_sym_property_repeat1,
@@ -7075,9 +7017,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_SQUOTE,
     ACTIONS(13), 1,
       anon_sym_DQUOTE,
-    ACTIONS(520), 1,
+    ACTIONS(516), 1,
       ts_builtin_sym_end,
-    ACTIONS(522), 1,
+    ACTIONS(518), 1,
       anon_sym_SEMI,
     STATE(49), 1,
       sym_full_text_entity,
@@ -7091,10 +7033,10 @@ static const uint16_t ts_small_parse_table[] = {
   [4976] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(524), 2,
+    ACTIONS(520), 2,
       aux_sym_alias_token1,
       sym_identifier,
-    ACTIONS(526), 7,
+    ACTIONS(522), 7,
       anon_sym_STAR,
       anon_sym_LPAREN,
       anon_sym_PIPE,
@@ -7105,10 +7047,10 @@ static const uint16_t ts_small_parse_table[] = {
   [4993] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(528), 2,
+    ACTIONS(524), 2,
       aux_sym_alias_token1,
       sym_identifier,
-    ACTIONS(530), 7,
+    ACTIONS(526), 7,
       anon_sym_STAR,
       anon_sym_LPAREN,
       anon_sym_PIPE,
@@ -7121,9 +7063,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(318), 1,
       aux_sym_alias_token1,
-    ACTIONS(532), 1,
+    ACTIONS(528), 1,
       anon_sym_RPAREN,
-    ACTIONS(534), 1,
+    ACTIONS(530), 1,
       aux_sym_with_clause_token1,
     ACTIONS(316), 3,
       anon_sym_LPAREN,
@@ -7138,9 +7080,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(298), 1,
       aux_sym_alias_token1,
-    ACTIONS(537), 1,
+    ACTIONS(533), 1,
       anon_sym_RPAREN,
-    ACTIONS(539), 1,
+    ACTIONS(535), 1,
       aux_sym_with_clause_token1,
     ACTIONS(310), 3,
       anon_sym_LPAREN,
@@ -7183,9 +7125,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(298), 1,
       aux_sym_alias_token1,
-    ACTIONS(539), 1,
+    ACTIONS(535), 1,
       aux_sym_with_clause_token1,
-    ACTIONS(541), 1,
+    ACTIONS(537), 1,
       anon_sym_RPAREN,
     ACTIONS(314), 3,
       anon_sym_LPAREN,
@@ -7226,7 +7168,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(358), 1,
       anon_sym_RPAREN,
-    ACTIONS(543), 1,
+    ACTIONS(539), 1,
       aux_sym_binary_filter_token2,
     ACTIONS(356), 6,
       anon_sym_LPAREN,
@@ -7270,9 +7212,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_STAR,
     ACTIONS(252), 1,
       anon_sym_SLASH,
-    ACTIONS(545), 1,
+    ACTIONS(541), 1,
       anon_sym_RPAREN,
-    ACTIONS(547), 1,
+    ACTIONS(543), 1,
       anon_sym_COMMA,
     STATE(226), 1,
       aux_sym_arguments_repeat1,
@@ -7386,11 +7328,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5349] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(543), 1,
+    ACTIONS(539), 1,
       aux_sym_binary_filter_token2,
-    ACTIONS(549), 1,
+    ACTIONS(545), 1,
       anon_sym_RPAREN,
-    ACTIONS(551), 1,
+    ACTIONS(547), 1,
       aux_sym_binary_filter_token1,
     ACTIONS(360), 5,
       anon_sym_LPAREN,
@@ -7401,17 +7343,29 @@ static const uint16_t ts_small_parse_table[] = {
   [5369] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(553), 2,
+    ACTIONS(549), 2,
       anon_sym_DASH,
       anon_sym_PLUS,
     STATE(131), 2,
       sym_negative_number,
       sym__count,
-    ACTIONS(555), 3,
+    ACTIONS(551), 3,
       sym_number,
       sym_parameter,
       sym_placeholder,
   [5386] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(553), 2,
+      aux_sym_alias_token1,
+      sym_identifier,
+    ACTIONS(555), 5,
+      anon_sym_STAR,
+      anon_sym_LPAREN,
+      sym_smart_class,
+      anon_sym_LT_LT,
+      anon_sym_GT_GT,
+  [5401] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(557), 2,
@@ -7423,28 +7377,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_smart_class,
       anon_sym_LT_LT,
       anon_sym_GT_GT,
-  [5401] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(561), 2,
-      aux_sym_alias_token1,
-      sym_identifier,
-    ACTIONS(563), 5,
-      anon_sym_STAR,
-      anon_sym_LPAREN,
-      sym_smart_class,
-      anon_sym_LT_LT,
-      anon_sym_GT_GT,
   [5416] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(567), 1,
+    ACTIONS(563), 1,
       anon_sym_SQUOTE,
-    ACTIONS(569), 1,
+    ACTIONS(565), 1,
       anon_sym_DQUOTE,
     STATE(118), 1,
       sym_order_item,
-    ACTIONS(565), 2,
+    ACTIONS(561), 2,
       sym_bracketed_name,
       sym_identifier,
     STATE(109), 2,
@@ -7453,13 +7395,13 @@ static const uint16_t ts_small_parse_table[] = {
   [5437] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(567), 1,
+    ACTIONS(563), 1,
       anon_sym_SQUOTE,
-    ACTIONS(569), 1,
+    ACTIONS(565), 1,
       anon_sym_DQUOTE,
     STATE(122), 1,
       sym_order_item,
-    ACTIONS(565), 2,
+    ACTIONS(561), 2,
       sym_bracketed_name,
       sym_identifier,
     STATE(109), 2,
@@ -7477,16 +7419,16 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(274), 2,
       anon_sym_DASH,
       anon_sym_PLUS,
-    ACTIONS(571), 2,
+    ACTIONS(567), 2,
       anon_sym_RPAREN,
       anon_sym_COMMA,
   [5479] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(573), 2,
+    ACTIONS(569), 2,
       aux_sym_alias_token1,
       sym_identifier,
-    ACTIONS(575), 5,
+    ACTIONS(571), 5,
       anon_sym_STAR,
       anon_sym_LPAREN,
       sym_smart_class,
@@ -7497,11 +7439,11 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LPAREN,
-    ACTIONS(577), 1,
+    ACTIONS(573), 1,
       anon_sym_RPAREN,
-    ACTIONS(579), 1,
+    ACTIONS(575), 1,
       aux_sym_traversal_token1,
-    ACTIONS(581), 1,
+    ACTIONS(577), 1,
       anon_sym_RPAREN_QMARK,
     STATE(176), 3,
       sym_traversal,
@@ -7514,9 +7456,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RPAREN_QMARK,
     ACTIONS(385), 1,
       anon_sym_LPAREN,
-    ACTIONS(583), 1,
+    ACTIONS(579), 1,
       anon_sym_RPAREN,
-    ACTIONS(585), 1,
+    ACTIONS(581), 1,
       aux_sym_traversal_token1,
     STATE(176), 3,
       sym_traversal,
@@ -7525,26 +7467,26 @@ static const uint16_t ts_small_parse_table[] = {
   [5536] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(553), 2,
+    ACTIONS(549), 2,
       anon_sym_DASH,
       anon_sym_PLUS,
     STATE(132), 2,
       sym_negative_number,
       sym__count,
-    ACTIONS(588), 3,
+    ACTIONS(584), 3,
       sym_number,
       sym_parameter,
       sym_placeholder,
   [5553] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 1,
+    ACTIONS(586), 1,
       sym_identifier,
-    ACTIONS(592), 1,
+    ACTIONS(588), 1,
       anon_sym_LPAREN,
-    ACTIONS(594), 1,
-      anon_sym_BANG,
-    ACTIONS(596), 1,
+    ACTIONS(590), 1,
+      sym_negation,
+    ACTIONS(592), 1,
       aux_sym_verb_token1,
     STATE(128), 1,
       sym_relationship,
@@ -7554,13 +7496,13 @@ static const uint16_t ts_small_parse_table[] = {
   [5576] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 1,
+    ACTIONS(586), 1,
       sym_identifier,
-    ACTIONS(592), 1,
+    ACTIONS(588), 1,
       anon_sym_LPAREN,
-    ACTIONS(594), 1,
-      anon_sym_BANG,
-    ACTIONS(596), 1,
+    ACTIONS(590), 1,
+      sym_negation,
+    ACTIONS(592), 1,
       aux_sym_verb_token1,
     STATE(127), 1,
       sym_relationship,
@@ -7576,7 +7518,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_STAR,
     ACTIONS(252), 1,
       anon_sym_SLASH,
-    ACTIONS(598), 1,
+    ACTIONS(594), 1,
       anon_sym_RPAREN,
     ACTIONS(274), 2,
       anon_sym_DASH,
@@ -7595,7 +7537,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5633] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(600), 1,
+    ACTIONS(596), 1,
       anon_sym_RPAREN,
     ACTIONS(326), 5,
       anon_sym_LPAREN,
@@ -7606,7 +7548,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5647] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
+    ACTIONS(598), 1,
       anon_sym_DOT,
     STATE(186), 1,
       aux_sym_property_repeat1,
@@ -7619,7 +7561,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(193), 1,
       anon_sym_LPAREN,
-    ACTIONS(579), 1,
+    ACTIONS(575), 1,
       aux_sym_traversal_token1,
     STATE(175), 3,
       sym_traversal,
@@ -7628,7 +7570,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5677] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
+    ACTIONS(598), 1,
       anon_sym_DOT,
     STATE(183), 1,
       aux_sym_property_repeat1,
@@ -7639,7 +7581,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5692] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(604), 1,
+    ACTIONS(600), 1,
       anon_sym_DOT,
     STATE(186), 1,
       aux_sym_property_repeat1,
@@ -7650,7 +7592,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5707] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(607), 2,
+    ACTIONS(603), 2,
       anon_sym_DASH,
       anon_sym_PLUS,
     ACTIONS(52), 3,
@@ -7662,7 +7604,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(58), 1,
       anon_sym_RPAREN,
-    ACTIONS(609), 1,
+    ACTIONS(605), 1,
       sym_identifier,
     STATE(240), 1,
       sym_time_unit,
@@ -7672,11 +7614,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5737] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 1,
+    ACTIONS(586), 1,
       sym_identifier,
-    ACTIONS(592), 1,
+    ACTIONS(588), 1,
       anon_sym_LPAREN,
-    ACTIONS(596), 1,
+    ACTIONS(592), 1,
       aux_sym_verb_token1,
     STATE(134), 2,
       sym_verb,
@@ -7692,31 +7634,31 @@ static const uint16_t ts_small_parse_table[] = {
   [5764] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(613), 1,
+    ACTIONS(609), 1,
       anon_sym_STAR,
-    ACTIONS(611), 3,
+    ACTIONS(607), 3,
       sym_bracketed_name,
-      sym_identifier,
       sym_number,
+      sym_identifier,
   [5776] = 5,
-    ACTIONS(615), 1,
+    ACTIONS(611), 1,
       aux_sym_string_token1,
-    ACTIONS(617), 1,
+    ACTIONS(613), 1,
       anon_sym_SQUOTE2,
-    ACTIONS(619), 1,
+    ACTIONS(615), 1,
       sym_escape_sequence,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
     STATE(206), 1,
       aux_sym_string_repeat1,
   [5792] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(623), 1,
+    ACTIONS(619), 1,
       anon_sym_RPAREN,
     STATE(197), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(625), 2,
+    ACTIONS(621), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [5806] = 2,
@@ -7728,35 +7670,35 @@ static const uint16_t ts_small_parse_table[] = {
       aux_sym_binary_filter_token2,
       anon_sym_DOT,
   [5816] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(627), 1,
+    ACTIONS(623), 1,
       aux_sym_string_token2,
-    ACTIONS(630), 1,
+    ACTIONS(626), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(632), 1,
+    ACTIONS(628), 1,
       sym_escape_sequence,
     STATE(195), 1,
       aux_sym_string_repeat2,
   [5832] = 5,
-    ACTIONS(617), 1,
+    ACTIONS(613), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(635), 1,
+    ACTIONS(631), 1,
       aux_sym_string_token2,
-    ACTIONS(637), 1,
+    ACTIONS(633), 1,
       sym_escape_sequence,
     STATE(195), 1,
       aux_sym_string_repeat2,
   [5848] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(639), 1,
+    ACTIONS(635), 1,
       anon_sym_RPAREN,
     STATE(197), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(641), 2,
+    ACTIONS(637), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [5862] = 4,
@@ -7780,78 +7722,78 @@ static const uint16_t ts_small_parse_table[] = {
       sym_entity_name,
       sym_wildcard,
   [5890] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(644), 1,
+    ACTIONS(640), 1,
       aux_sym_string_token1,
-    ACTIONS(646), 1,
+    ACTIONS(642), 1,
       anon_sym_SQUOTE2,
-    ACTIONS(648), 1,
+    ACTIONS(644), 1,
       sym_escape_sequence,
     STATE(202), 1,
       aux_sym_string_repeat1,
   [5906] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(646), 1,
+    ACTIONS(642), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(650), 1,
+    ACTIONS(646), 1,
       aux_sym_string_token2,
-    ACTIONS(652), 1,
+    ACTIONS(648), 1,
       sym_escape_sequence,
     STATE(203), 1,
       aux_sym_string_repeat2,
   [5922] = 5,
-    ACTIONS(615), 1,
+    ACTIONS(611), 1,
       aux_sym_string_token1,
-    ACTIONS(619), 1,
+    ACTIONS(615), 1,
       sym_escape_sequence,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(654), 1,
+    ACTIONS(650), 1,
       anon_sym_SQUOTE2,
     STATE(206), 1,
       aux_sym_string_repeat1,
   [5938] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(635), 1,
+    ACTIONS(631), 1,
       aux_sym_string_token2,
-    ACTIONS(637), 1,
+    ACTIONS(633), 1,
       sym_escape_sequence,
-    ACTIONS(654), 1,
+    ACTIONS(650), 1,
       anon_sym_DQUOTE2,
     STATE(195), 1,
       aux_sym_string_repeat2,
   [5954] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(656), 1,
+    ACTIONS(652), 1,
       anon_sym_RPAREN,
     STATE(193), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(625), 2,
+    ACTIONS(621), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [5968] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(658), 1,
+    ACTIONS(654), 1,
       aux_sym_string_token1,
-    ACTIONS(660), 1,
+    ACTIONS(656), 1,
       anon_sym_SQUOTE2,
-    ACTIONS(662), 1,
+    ACTIONS(658), 1,
       sym_escape_sequence,
     STATE(192), 1,
       aux_sym_string_repeat1,
   [5984] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(664), 1,
+    ACTIONS(660), 1,
       aux_sym_string_token1,
-    ACTIONS(667), 1,
+    ACTIONS(663), 1,
       anon_sym_SQUOTE2,
-    ACTIONS(669), 1,
+    ACTIONS(665), 1,
       sym_escape_sequence,
     STATE(206), 1,
       aux_sym_string_repeat1,
@@ -7862,220 +7804,220 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_SQUOTE,
     ACTIONS(13), 1,
       anon_sym_DQUOTE,
-    ACTIONS(672), 1,
+    ACTIONS(668), 1,
       sym_identifier,
     STATE(125), 1,
       sym_string,
   [6016] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(660), 1,
+    ACTIONS(656), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(674), 1,
+    ACTIONS(670), 1,
       aux_sym_string_token2,
-    ACTIONS(676), 1,
+    ACTIONS(672), 1,
       sym_escape_sequence,
     STATE(196), 1,
       aux_sym_string_repeat2,
   [6032] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(678), 1,
+    ACTIONS(674), 1,
       anon_sym_RPAREN,
     STATE(210), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(625), 2,
+    ACTIONS(621), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [6046] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(680), 1,
+    ACTIONS(676), 1,
       anon_sym_RPAREN,
     STATE(197), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(625), 2,
+    ACTIONS(621), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [6060] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(682), 1,
+    ACTIONS(678), 1,
       aux_sym_string_token1,
-    ACTIONS(684), 1,
+    ACTIONS(680), 1,
       anon_sym_SQUOTE2,
-    ACTIONS(686), 1,
+    ACTIONS(682), 1,
       sym_escape_sequence,
     STATE(213), 1,
       aux_sym_string_repeat1,
   [6076] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(684), 1,
+    ACTIONS(680), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(688), 1,
+    ACTIONS(684), 1,
       aux_sym_string_token2,
-    ACTIONS(690), 1,
+    ACTIONS(686), 1,
       sym_escape_sequence,
     STATE(214), 1,
       aux_sym_string_repeat2,
   [6092] = 5,
-    ACTIONS(615), 1,
+    ACTIONS(611), 1,
       aux_sym_string_token1,
-    ACTIONS(619), 1,
+    ACTIONS(615), 1,
       sym_escape_sequence,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(692), 1,
+    ACTIONS(688), 1,
       anon_sym_SQUOTE2,
     STATE(206), 1,
       aux_sym_string_repeat1,
   [6108] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(635), 1,
+    ACTIONS(631), 1,
       aux_sym_string_token2,
-    ACTIONS(637), 1,
+    ACTIONS(633), 1,
       sym_escape_sequence,
-    ACTIONS(692), 1,
+    ACTIONS(688), 1,
       anon_sym_DQUOTE2,
     STATE(195), 1,
       aux_sym_string_repeat2,
   [6124] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(696), 1,
+    ACTIONS(692), 1,
       anon_sym_STAR,
-    ACTIONS(694), 3,
+    ACTIONS(690), 3,
       sym_bracketed_name,
-      sym_identifier,
       sym_number,
+      sym_identifier,
   [6136] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(698), 1,
+    ACTIONS(694), 1,
       anon_sym_RPAREN,
     STATE(217), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(625), 2,
+    ACTIONS(621), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [6150] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(700), 1,
+    ACTIONS(696), 1,
       anon_sym_RPAREN,
     STATE(197), 1,
       aux_sym_value_group_repeat1,
-    ACTIONS(625), 2,
+    ACTIONS(621), 2,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [6164] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(702), 1,
+    ACTIONS(698), 1,
       aux_sym_string_token1,
-    ACTIONS(704), 1,
+    ACTIONS(700), 1,
       anon_sym_SQUOTE2,
-    ACTIONS(706), 1,
+    ACTIONS(702), 1,
       sym_escape_sequence,
     STATE(220), 1,
       aux_sym_string_repeat1,
   [6180] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(704), 1,
+    ACTIONS(700), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(708), 1,
+    ACTIONS(704), 1,
       aux_sym_string_token2,
-    ACTIONS(710), 1,
+    ACTIONS(706), 1,
       sym_escape_sequence,
     STATE(221), 1,
       aux_sym_string_repeat2,
   [6196] = 5,
-    ACTIONS(615), 1,
+    ACTIONS(611), 1,
       aux_sym_string_token1,
-    ACTIONS(619), 1,
+    ACTIONS(615), 1,
       sym_escape_sequence,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(712), 1,
+    ACTIONS(708), 1,
       anon_sym_SQUOTE2,
     STATE(206), 1,
       aux_sym_string_repeat1,
   [6212] = 5,
-    ACTIONS(621), 1,
+    ACTIONS(617), 1,
       sym_comment,
-    ACTIONS(635), 1,
+    ACTIONS(631), 1,
       aux_sym_string_token2,
-    ACTIONS(637), 1,
+    ACTIONS(633), 1,
       sym_escape_sequence,
-    ACTIONS(712), 1,
+    ACTIONS(708), 1,
       anon_sym_DQUOTE2,
     STATE(195), 1,
       aux_sym_string_repeat2,
   [6228] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(712), 1,
+      anon_sym_STAR,
+    ACTIONS(710), 3,
+      sym_bracketed_name,
+      sym_number,
+      sym_identifier,
+  [6240] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(716), 1,
       anon_sym_STAR,
     ACTIONS(714), 3,
       sym_bracketed_name,
-      sym_identifier,
       sym_number,
-  [6240] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(720), 1,
-      anon_sym_STAR,
-    ACTIONS(718), 3,
-      sym_bracketed_name,
       sym_identifier,
-      sym_number,
   [6252] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(722), 1,
+    ACTIONS(718), 1,
       anon_sym_PIPE,
-    ACTIONS(725), 1,
+    ACTIONS(721), 1,
       anon_sym_RPAREN,
     STATE(224), 1,
       aux_sym_verb_group_repeat1,
   [6265] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(727), 1,
+    ACTIONS(723), 1,
       anon_sym_PIPE,
-    ACTIONS(729), 1,
+    ACTIONS(725), 1,
       anon_sym_RPAREN,
     STATE(247), 1,
       aux_sym_selector_group_repeat1,
   [6278] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(547), 1,
+    ACTIONS(543), 1,
       anon_sym_COMMA,
-    ACTIONS(731), 1,
+    ACTIONS(727), 1,
       anon_sym_RPAREN,
     STATE(237), 1,
       aux_sym_arguments_repeat1,
   [6291] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(733), 1,
+    ACTIONS(729), 1,
       anon_sym_PIPE,
-    ACTIONS(735), 1,
+    ACTIONS(731), 1,
       anon_sym_RPAREN,
     STATE(224), 1,
       aux_sym_verb_group_repeat1,
   [6304] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(737), 1,
+    ACTIONS(733), 1,
       anon_sym_RPAREN,
-    ACTIONS(739), 1,
+    ACTIONS(735), 1,
       aux_sym_binary_filter_token1,
-    ACTIONS(741), 1,
+    ACTIONS(737), 1,
       aux_sym_binary_filter_token2,
   [6317] = 2,
     ACTIONS(3), 1,
@@ -8101,11 +8043,11 @@ static const uint16_t ts_small_parse_table[] = {
   [6344] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(739), 1,
+    ACTIONS(735), 1,
       aux_sym_binary_filter_token1,
-    ACTIONS(741), 1,
+    ACTIONS(737), 1,
       aux_sym_binary_filter_token2,
-    ACTIONS(743), 1,
+    ACTIONS(739), 1,
       anon_sym_RPAREN,
   [6357] = 2,
     ACTIONS(3), 1,
@@ -8138,16 +8080,16 @@ static const uint16_t ts_small_parse_table[] = {
   [6393] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(571), 1,
+    ACTIONS(567), 1,
       anon_sym_RPAREN,
-    ACTIONS(745), 1,
+    ACTIONS(741), 1,
       anon_sym_COMMA,
     STATE(237), 1,
       aux_sym_arguments_repeat1,
   [6406] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(741), 1,
+    ACTIONS(737), 1,
       aux_sym_binary_filter_token2,
     ACTIONS(356), 2,
       anon_sym_RPAREN,
@@ -8169,11 +8111,11 @@ static const uint16_t ts_small_parse_table[] = {
   [6435] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(739), 1,
+    ACTIONS(735), 1,
       aux_sym_binary_filter_token1,
-    ACTIONS(741), 1,
+    ACTIONS(737), 1,
       aux_sym_binary_filter_token2,
-    ACTIONS(748), 1,
+    ACTIONS(744), 1,
       anon_sym_RPAREN,
   [6448] = 2,
     ACTIONS(3), 1,
@@ -8185,27 +8127,27 @@ static const uint16_t ts_small_parse_table[] = {
   [6457] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(733), 1,
+    ACTIONS(729), 1,
       anon_sym_PIPE,
-    ACTIONS(750), 1,
+    ACTIONS(746), 1,
       anon_sym_RPAREN,
     STATE(227), 1,
       aux_sym_verb_group_repeat1,
   [6470] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(727), 1,
+    ACTIONS(723), 1,
       anon_sym_PIPE,
-    ACTIONS(752), 1,
+    ACTIONS(748), 1,
       anon_sym_RPAREN,
     STATE(225), 1,
       aux_sym_selector_group_repeat1,
   [6483] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 1,
+    ACTIONS(586), 1,
       sym_identifier,
-    ACTIONS(596), 1,
+    ACTIONS(592), 1,
       aux_sym_verb_token1,
     STATE(243), 1,
       sym_verb,
@@ -8219,9 +8161,9 @@ static const uint16_t ts_small_parse_table[] = {
   [6505] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(754), 1,
+    ACTIONS(750), 1,
       anon_sym_PIPE,
-    ACTIONS(757), 1,
+    ACTIONS(753), 1,
       anon_sym_RPAREN,
     STATE(247), 1,
       aux_sym_selector_group_repeat1,
@@ -8235,111 +8177,111 @@ static const uint16_t ts_small_parse_table[] = {
   [6527] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 1,
+    ACTIONS(586), 1,
       sym_identifier,
-    ACTIONS(596), 1,
+    ACTIONS(592), 1,
       aux_sym_verb_token1,
     STATE(254), 1,
       sym_verb,
   [6540] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(639), 3,
+    ACTIONS(635), 3,
       anon_sym_RPAREN,
       aux_sym_binary_filter_token1,
       aux_sym_binary_filter_token2,
   [6549] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(757), 2,
+    ACTIONS(753), 2,
       anon_sym_PIPE,
       anon_sym_RPAREN,
   [6557] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(759), 1,
+    ACTIONS(755), 1,
       sym_identifier,
     STATE(13), 1,
       sym_time_unit,
   [6567] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(761), 1,
+    ACTIONS(757), 1,
       sym_identifier,
     STATE(162), 1,
       sym_time_unit,
   [6577] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(725), 2,
+    ACTIONS(721), 2,
       anon_sym_PIPE,
       anon_sym_RPAREN,
   [6585] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(763), 1,
+    ACTIONS(759), 1,
       sym_identifier,
     STATE(231), 1,
       sym_time_unit,
   [6595] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(765), 1,
+    ACTIONS(761), 1,
       sym_number,
   [6602] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(767), 1,
+    ACTIONS(763), 1,
       sym_identifier,
   [6609] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(769), 1,
+    ACTIONS(765), 1,
       sym_number,
   [6616] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(771), 1,
+    ACTIONS(767), 1,
       sym_number,
   [6623] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(773), 1,
+    ACTIONS(769), 1,
       sym_number,
   [6630] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(775), 1,
+    ACTIONS(771), 1,
       sym_number,
   [6637] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(777), 1,
+    ACTIONS(773), 1,
       ts_builtin_sym_end,
   [6644] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(779), 1,
+    ACTIONS(775), 1,
       aux_sym_order_clause_token2,
   [6651] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(781), 1,
+    ACTIONS(777), 1,
       anon_sym_QMARK,
   [6658] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(783), 1,
+    ACTIONS(779), 1,
       sym_number,
   [6665] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(785), 1,
+    ACTIONS(781), 1,
       aux_sym_verb_token2,
   [6672] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(787), 1,
+    ACTIONS(783), 1,
       sym_number,
 };
 
@@ -8629,8 +8571,8 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [25] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0),
   [27] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0),
   [29] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0), SHIFT_REPEAT(191),
-  [32] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 10),
-  [34] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_property_repeat1, 2, 0, 10),
+  [32] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 9),
+  [34] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_property_repeat1, 2, 0, 9),
   [36] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_undefined, 1, 0, 0),
   [38] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_undefined, 1, 0, 0),
   [40] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
@@ -8732,19 +8674,19 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
   [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parenthesized_expression, 3, 0, 0),
   [238] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_parenthesized_expression, 3, 0, 0),
-  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_binary_expression, 3, 0, 11),
-  [242] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_binary_expression, 3, 0, 11),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_binary_expression, 3, 0, 10),
+  [242] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_binary_expression, 3, 0, 10),
   [244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_call_expression, 2, 0, 9),
-  [248] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_call_expression, 2, 0, 9),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_call_expression, 2, 0, 8),
+  [248] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_call_expression, 2, 0, 8),
   [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
   [252] = {.entry = {.count = 1, .reusable = false}}, SHIFT(35),
   [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
   [256] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_arguments, 2, 0, 0),
   [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
   [260] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_arguments, 3, 0, 0),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_unary_expression, 2, 0, 8),
-  [264] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_unary_expression, 2, 0, 8),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_unary_expression, 2, 0, 7),
+  [264] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_unary_expression, 2, 0, 7),
   [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
   [268] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_arguments, 4, 0, 0),
   [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_return_item, 1, 0, 0),
@@ -8774,8 +8716,8 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity_name, 1, 0, 0),
   [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [330] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_selector, 2, 0, 0),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_comparison, 3, 0, 11),
-  [334] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_comparison, 3, 0, 11),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_comparison, 3, 0, 10),
+  [334] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_comparison, 3, 0, 10),
   [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_optional_traversal, 3, 0, 0),
   [338] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_optional_traversal, 3, 0, 0),
   [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_group, 3, 0, 0),
@@ -8786,8 +8728,8 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [350] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_selector_group, 4, 0, 0),
   [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_value_group, 3, 0, 0),
   [354] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_value_group, 3, 0, 0),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_binary_filter, 3, 0, 11),
-  [358] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_binary_filter, 3, 0, 11),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_binary_filter, 3, 0, 10),
+  [358] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_binary_filter, 3, 0, 10),
   [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_with_clause, 2, 0, 0),
   [362] = {.entry = {.count = 1, .reusable = false}}, SHIFT(23),
   [364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
@@ -8807,8 +8749,8 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
   [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
   [399] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_full_text, 1, 0, 0),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_traversal, 3, 0, 7),
-  [403] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_traversal, 3, 0, 7),
+  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_traversal, 3, 0, 6),
+  [403] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_traversal, 3, 0, 6),
   [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_optional_traversal, 5, 0, 0),
   [407] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_optional_traversal, 5, 0, 0),
   [409] = {.entry = {.count = 1, .reusable = false}}, SHIFT(182),
@@ -8836,12 +8778,12 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
   [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_skip_clause, 2, 0, 0),
   [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_limit_clause, 2, 0, 0),
-  [461] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_relationship, 3, 0, 6),
-  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_relationship, 3, 0, 6),
+  [461] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_relationship, 3, 0, 0),
+  [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_relationship, 3, 0, 0),
   [465] = {.entry = {.count = 1, .reusable = false}}, SHIFT(257),
   [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [469] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_relationship, 2, 0, 6),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_relationship, 2, 0, 6),
+  [469] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_relationship, 2, 0, 0),
+  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_relationship, 2, 0, 0),
   [473] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_relationship, 1, 0, 0),
   [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_relationship, 1, 0, 0),
   [477] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 4),
@@ -8856,141 +8798,139 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [498] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(94),
   [501] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(205),
   [504] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
-  [507] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_relationship, 2, 0, 0),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_relationship, 2, 0, 0),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [513] = {.entry = {.count = 1, .reusable = false}}, SHIFT(160),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [517] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [524] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 2, 0, 0),
-  [528] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 2, 0, 4),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 2, 0, 4),
-  [532] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_entity_repeat1, 2, 0, 0),
-  [534] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
-  [537] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_entity, 1, 0, 0),
-  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [541] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_entity, 2, 0, 0),
-  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [545] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [549] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_with_clause, 2, 0, 0),
-  [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [557] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb_group, 3, 0, 0),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb_group, 3, 0, 0),
-  [561] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_direction, 1, 0, 0),
-  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [573] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb_group, 4, 0, 0),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb_group, 4, 0, 0),
-  [577] = {.entry = {.count = 1, .reusable = false}}, SHIFT(264),
-  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [583] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_query_repeat1, 2, 0, 0),
-  [585] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_query_repeat1, 2, 0, 0), SHIFT_REPEAT(178),
-  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [590] = {.entry = {.count = 1, .reusable = false}}, SHIFT(136),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [596] = {.entry = {.count = 1, .reusable = false}}, SHIFT(266),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [600] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_entity_name, 1, 0, 0),
-  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [604] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0), SHIFT_REPEAT(215),
-  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [609] = {.entry = {.count = 1, .reusable = false}}, SHIFT(236),
-  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [615] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [621] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [627] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_string_repeat2, 2, 0, 0), SHIFT_REPEAT(195),
-  [630] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat2, 2, 0, 0),
-  [632] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat2, 2, 0, 0), SHIFT_REPEAT(195),
-  [635] = {.entry = {.count = 1, .reusable = false}}, SHIFT(195),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_value_group_repeat1, 2, 0, 0),
-  [641] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_value_group_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [644] = {.entry = {.count = 1, .reusable = false}}, SHIFT(202),
-  [646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [648] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [650] = {.entry = {.count = 1, .reusable = false}}, SHIFT(203),
-  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [654] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [658] = {.entry = {.count = 1, .reusable = false}}, SHIFT(192),
-  [660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [664] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [669] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
-  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [674] = {.entry = {.count = 1, .reusable = false}}, SHIFT(196),
-  [676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [682] = {.entry = {.count = 1, .reusable = false}}, SHIFT(213),
-  [684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [688] = {.entry = {.count = 1, .reusable = false}}, SHIFT(214),
-  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [696] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [702] = {.entry = {.count = 1, .reusable = false}}, SHIFT(220),
-  [704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [708] = {.entry = {.count = 1, .reusable = false}}, SHIFT(221),
-  [710] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [712] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [720] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [722] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_verb_group_repeat1, 2, 0, 0), SHIFT_REPEAT(249),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_verb_group_repeat1, 2, 0, 0),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [745] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(40),
-  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [750] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [754] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_group_repeat1, 2, 0, 0), SHIFT_REPEAT(199),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_group_repeat1, 2, 0, 0),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [777] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [509] = {.entry = {.count = 1, .reusable = false}}, SHIFT(160),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [513] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0), SHIFT_REPEAT(222),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [520] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 2, 0, 0),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 2, 0, 0),
+  [524] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 2, 0, 4),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 2, 0, 4),
+  [528] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_entity_repeat1, 2, 0, 0),
+  [530] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(24),
+  [533] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_entity, 1, 0, 0),
+  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [537] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_entity, 2, 0, 0),
+  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [545] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_with_clause, 2, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [553] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb_group, 3, 0, 0),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb_group, 3, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_direction, 1, 0, 0),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [569] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb_group, 4, 0, 0),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb_group, 4, 0, 0),
+  [573] = {.entry = {.count = 1, .reusable = false}}, SHIFT(264),
+  [575] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [579] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_query_repeat1, 2, 0, 0),
+  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_query_repeat1, 2, 0, 0), SHIFT_REPEAT(178),
+  [584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [586] = {.entry = {.count = 1, .reusable = false}}, SHIFT(136),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [592] = {.entry = {.count = 1, .reusable = false}}, SHIFT(266),
+  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [596] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_entity_name, 1, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [600] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_property_repeat1, 2, 0, 0), SHIFT_REPEAT(215),
+  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [605] = {.entry = {.count = 1, .reusable = false}}, SHIFT(236),
+  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [611] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
+  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [617] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [623] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_string_repeat2, 2, 0, 0), SHIFT_REPEAT(195),
+  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat2, 2, 0, 0),
+  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat2, 2, 0, 0), SHIFT_REPEAT(195),
+  [631] = {.entry = {.count = 1, .reusable = false}}, SHIFT(195),
+  [633] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_value_group_repeat1, 2, 0, 0),
+  [637] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_value_group_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [640] = {.entry = {.count = 1, .reusable = false}}, SHIFT(202),
+  [642] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [644] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [646] = {.entry = {.count = 1, .reusable = false}}, SHIFT(203),
+  [648] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [650] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [654] = {.entry = {.count = 1, .reusable = false}}, SHIFT(192),
+  [656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [660] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [665] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [670] = {.entry = {.count = 1, .reusable = false}}, SHIFT(196),
+  [672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [678] = {.entry = {.count = 1, .reusable = false}}, SHIFT(213),
+  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [684] = {.entry = {.count = 1, .reusable = false}}, SHIFT(214),
+  [686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [696] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [698] = {.entry = {.count = 1, .reusable = false}}, SHIFT(220),
+  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [704] = {.entry = {.count = 1, .reusable = false}}, SHIFT(221),
+  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [710] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [712] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [718] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_verb_group_repeat1, 2, 0, 0), SHIFT_REPEAT(249),
+  [721] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_verb_group_repeat1, 2, 0, 0),
+  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [729] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [737] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [739] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [741] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(40),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [746] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [750] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_group_repeat1, 2, 0, 0), SHIFT_REPEAT(199),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_group_repeat1, 2, 0, 0),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [773] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
 };
 
 #ifdef __cplusplus
