@@ -20,8 +20,12 @@
   "TREE"
   "ASC"
   "DESC"
-  "TO"
 ] @keyword.modifier
+
+; `TO` after a verb is filler.
+(verb
+  name: (identifier)
+  "TO" @keyword.modifier)
 
 [
   "AND"
@@ -67,13 +71,14 @@
 
 (time_unit) @keyword.modifier
 
-; ---- functions (the generic capture first: later patterns win in Neovim) ----
-(call_expression
-  function: (identifier) @function.call)
-
+; ---- functions (the two patterns exclude each other, so their order does not matter) ----
 ((call_expression
   function: (identifier) @function.builtin)
   (#match? @function.builtin "^([cC][oO][uU][nN][tT]|[mM][iI][nN]|[mM][aA][xX]|[aA][vV][gG]|[sS][uU][mM]|[cC][oO][nN][cC][aA][tT]|[mM][eE][rR][gG][eE]|[rR][oO][uU][nN][dD]|[aA][bB][sS]|[cC][eE][iI][lL]|[fF][lL][oO][oO][rR]|[sS][qQ][rR][tT]|[cC][oO][aA][lL][eE][sS][cC][eE])$"))
+
+((call_expression
+  function: (identifier) @function.call)
+  (#not-match? @function.call "^([cC][oO][uU][nN][tT]|[mM][iI][nN]|[mM][aA][xX]|[aA][vV][gG]|[sS][uU][mM]|[cC][oO][nN][cC][aA][tT]|[mM][eE][rR][gG][eE]|[rR][oO][uU][nN][dD]|[aA][bB][sS]|[cC][eE][iI][lL]|[fF][lL][oO][oO][rR]|[sS][qQ][rR][tT]|[cC][oO][aA][lL][eE][sS][cC][eE])$"))
 
 ; ---- literals ----
 (string) @string
@@ -96,7 +101,10 @@
 
 (placeholder) @string.special
 
-(comment) @comment @spell
+; Spell-check comments (Neovim); listed first so that @comment is the colour.
+(comment) @spell
+
+(comment) @comment
 
 ; ---- operators and punctuation ----
 (comparison_operator) @operator
