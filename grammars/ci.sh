@@ -5,6 +5,7 @@
 #   1. npm ci (vscode-tmgrammar-test and the Markdown/YAML host grammars, pinned by the lock)
 #   2. j1ql.tmLanguage.json is up to date with src/j1ql.tmLanguage.js
 #   3. vscode-tmgrammar-test over tests/ (J1QL, Markdown fences, YAML query: fields)
+#   3b. every shipped corpus query embedded in question YAML and in Markdown fences is J1QL
 #   4. tree-sitter-cli $TS_VERSION (installed from crates.io when missing or another version)
 #   5. `tree-sitter generate` leaves the committed src/ unchanged
 #   6. `tree-sitter test` (test/corpus/*.txt)
@@ -30,6 +31,9 @@ npm run --silent check
 section "TextMate grammar tests (vscode-tmgrammar-test)"
 # The Markdown host grammar names ~100 embedded languages we do not ship; drop those notices.
 npx --no-install vscode-tmgrammar-test "tests/**/*.test.*" 2> >(grep -v '^grammar not found for' >&2)
+
+section "injections: every shipped real query highlighted inside YAML query: fields and Markdown fences"
+node scripts/check-injections.js
 
 section "tree-sitter-cli $TS_VERSION"
 if ! command -v tree-sitter >/dev/null || [[ "$(tree-sitter --version)" != *" $TS_VERSION"* ]]; then
