@@ -54,11 +54,15 @@ module.exports = grammar({
 
   word: ($) => $.identifier,
 
+  // `FIND #Smart (` is either a class group `(A|B)` of the selector or an optional traversal
+  // `(THAT ...)?` after it: the token after `(` decides, so let the GLR parser look.
   conflicts: ($) => [[$.selector]],
 
   rules: {
+    /** A document: queries, optionally ended by `;`. */
     source_file: ($) => repeat(choice($.query, ';')),
 
+    /** One query: FIND (or a bare full-text string), traversals, then the closing clauses in any order. */
     query: ($) =>
       prec.right(
         seq(
@@ -82,6 +86,7 @@ module.exports = grammar({
 
     // ---- entities ----
 
+    /** An entity pattern: what to match, then WITH filters and an AS alias. */
     entity: ($) => prec.right(seq($.selector, repeat(choice($.with_clause, $.alias)))),
 
     /** The entity after FIND: a selector, or a full-text search string. */
@@ -93,11 +98,13 @@ module.exports = grammar({
         ),
       ),
 
+    /** A query without FIND: full-text search for a string. */
     full_text_entity: ($) =>
       prec.right(seq(alias($.full_text, $.selector), repeat(choice($.with_clause, $.alias)))),
 
     full_text: ($) => $.string,
 
+    /** Smart classes, then a class/type name, `*` or a `(A|B)` group. */
     selector: ($) =>
       choice(seq(repeat1($.smart_class), optional($._selector_core)), $._selector_core),
 
@@ -106,18 +113,24 @@ module.exports = grammar({
     /** A class (TitleCase) or a type (snake_case); the case tells them apart. */
     entity_name: ($) => $.identifier,
 
+    /** `*`: any entity (or, in a property, every property). */
     wildcard: (_) => '*',
 
+    /** `(Host|aws_instance|*)`. */
     selector_group: ($) => seq('(', sep1(choice($.entity_name, $.wildcard), '|'), ')'),
 
+    /** `#CriticalAsset`, `#Production`. */
     smart_class: (_) => /#[\p{L}_][\p{L}\p{N}_]*/,
 
+    /** `AS name` on an entity, a relationship or an optional traversal. */
     alias: ($) => seq(kw('as'), field('name', $.identifier)),
 
     // ---- traversals ----
 
+    /** `THAT relationship target`. */
     traversal: ($) => seq(kw('that'), $.relationship, field('target', $.entity)),
 
+    /** `[!] verb [<< | >>] [AS name]`. */
     relationship: ($) =>
       seq(
         optional($.negation),
@@ -128,16 +141,20 @@ module.exports = grammar({
     /** `!` before a verb: entities without such a relationship. */
     negation: (_) => '!',
 
+    /** `HAS`, `HAS TO` (filler TO), or `RELATES TO` (any relationship). */
     verb: ($) =>
       choice(
         seq(kw('relates'), kw('to')),
         seq(field('name', $.identifier), optional(kw('to'))),
       ),
 
+    /** `(ALLOWS|PERMITS)`. */
     verb_group: ($) => seq('(', sep1($.verb, '|'), ')'),
 
+    /** `>>` outgoing, `<<` incoming. */
     direction: (_) => choice('<<', '>>'),
 
+    /** `(THAT ... THAT ...)? [AS name]`. */
     optional_traversal: ($) =>
       prec.right(
         seq(
