@@ -2,6 +2,11 @@
 -- with status 1 when anything failed, `wait(ms, fn)` polls.
 local M = { failures = 0 }
 
+-- Messages from the plugin on their own lines (headless Neovim prints them without a newline).
+vim.notify = function(msg)
+  io.stdout:write('     (' .. tostring(msg):gsub('\n', ' ') .. ')\n')
+end
+
 function M.check(ok, what)
   io.stdout:write((ok and 'ok   ' or 'FAIL ') .. what .. '\n')
   if not ok then

@@ -20,8 +20,12 @@
   "TREE"
   "ASC"
   "DESC"
-  "TO"
 ] @keyword.modifier
+
+; `TO` after a verb is filler.
+(verb
+  name: (identifier)
+  "TO" @keyword.modifier)
 
 [
   "AND"
@@ -48,8 +52,7 @@
 (verb
   name: (identifier) @function.method)
 
-(relationship
-  negation: "!" @operator)
+(negation) @operator
 
 (direction) @operator
 
@@ -69,12 +72,94 @@
 (time_unit) @keyword.modifier
 
 ; ---- functions ----
+; The aggregate and scalar functions J1QL knows, in the spellings queries use (lower, UPPER,
+; Capitalised; `#any-of?` is exact and works in Neovim and the tree-sitter CLI alike). The two
+; patterns exclude each other, so their order does not matter.
 ((call_expression
   function: (identifier) @function.builtin)
-  (#match? @function.builtin "^([cC][oO][uU][nN][tT]|[mM][iI][nN]|[mM][aA][xX]|[aA][vV][gG]|[sS][uU][mM]|[cC][oO][nN][cC][aA][tT]|[mM][eE][rR][gG][eE]|[rR][oO][uU][nN][dD]|[aA][bB][sS]|[cC][eE][iI][lL]|[fF][lL][oO][oO][rR]|[sS][qQ][rR][tT]|[cC][oO][aA][lL][eE][sS][cC][eE])$"))
+  (#any-of? @function.builtin
+    "count"
+    "COUNT"
+    "Count"
+    "min"
+    "MIN"
+    "Min"
+    "max"
+    "MAX"
+    "Max"
+    "avg"
+    "AVG"
+    "Avg"
+    "sum"
+    "SUM"
+    "Sum"
+    "concat"
+    "CONCAT"
+    "Concat"
+    "merge"
+    "MERGE"
+    "Merge"
+    "round"
+    "ROUND"
+    "Round"
+    "abs"
+    "ABS"
+    "Abs"
+    "ceil"
+    "CEIL"
+    "Ceil"
+    "floor"
+    "FLOOR"
+    "Floor"
+    "sqrt"
+    "SQRT"
+    "Sqrt"
+    "coalesce"
+    "COALESCE"
+    "Coalesce"))
 
-(call_expression
+((call_expression
   function: (identifier) @function.call)
+  (#not-any-of? @function.call
+    "count"
+    "COUNT"
+    "Count"
+    "min"
+    "MIN"
+    "Min"
+    "max"
+    "MAX"
+    "Max"
+    "avg"
+    "AVG"
+    "Avg"
+    "sum"
+    "SUM"
+    "Sum"
+    "concat"
+    "CONCAT"
+    "Concat"
+    "merge"
+    "MERGE"
+    "Merge"
+    "round"
+    "ROUND"
+    "Round"
+    "abs"
+    "ABS"
+    "Abs"
+    "ceil"
+    "CEIL"
+    "Ceil"
+    "floor"
+    "FLOOR"
+    "Floor"
+    "sqrt"
+    "SQRT"
+    "Sqrt"
+    "coalesce"
+    "COALESCE"
+    "Coalesce"))
 
 ; ---- literals ----
 (string) @string
@@ -97,7 +182,10 @@
 
 (placeholder) @string.special
 
-(comment) @comment @spell
+; Spell-check comments (Neovim); listed first so that @comment is the colour.
+(comment) @spell
+
+(comment) @comment
 
 ; ---- operators and punctuation ----
 (comparison_operator) @operator
