@@ -40,6 +40,7 @@ const grammar = {
       patterns: [
         { include: '#comments' },
         { include: '#find-clause' },
+        { include: '#that-at-end-of-line' },
         { include: '#that-clause' },
         { include: '#tokens' },
       ],
@@ -85,6 +86,36 @@ const grammar = {
         6: { patterns: [{ include: '#verb-items' }] },
         7: { name: 'punctuation.parenthesis.end.j1ql' },
         8: { name: 'entity.name.function.verb.j1ql' },
+      },
+      ...selectorEnd(`to|${CLAUSE_WORDS}`, 'find|that|with|where|return|having|order|skip|limit', '<>'),
+      patterns: [
+        { include: '#comments' },
+        { match: r`(?i)\bto\b`, name: 'keyword.other.to.j1ql' },
+        { include: '#direction' },
+        { include: '#alias' },
+        { include: '#smart-class' },
+      ],
+    },
+    // THAT at the end of a line: the verb starts a following line. The region only waits for
+    // it (comments and blank lines aside); `verb-on-next-line` then reads verb and target.
+    'that-at-end-of-line': {
+      name: 'meta.traversal.j1ql',
+      begin: r`(?i)\b(that)\b(?=\s*(?://.*|/\*.*)?$)`,
+      beginCaptures: { 1: { name: 'keyword.control.that.j1ql' } },
+      end: r`(?=\S)`,
+      applyEndPatternLast: true,
+      patterns: [{ include: '#comments' }, { include: '#verb-on-next-line' }],
+    },
+    'verb-on-next-line': {
+      begin: r`^\s*(!)?\s*(?:\b(?i:(relates)\s+(to))\b|(\()([^()]*)(\))|(?!(?i:to|${CLAUSE_WORDS})\b)(${NAME}))`,
+      beginCaptures: {
+        1: { name: 'keyword.operator.negation.j1ql' },
+        2: { name: 'keyword.other.relates-to.j1ql' },
+        3: { name: 'keyword.other.relates-to.j1ql' },
+        4: { name: 'punctuation.parenthesis.begin.j1ql' },
+        5: { patterns: [{ include: '#verb-items' }] },
+        6: { name: 'punctuation.parenthesis.end.j1ql' },
+        7: { name: 'entity.name.function.verb.j1ql' },
       },
       ...selectorEnd(`to|${CLAUSE_WORDS}`, 'find|that|with|where|return|having|order|skip|limit', '<>'),
       patterns: [
