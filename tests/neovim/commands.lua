@@ -111,6 +111,28 @@ check(ok and vim.deep_equal(decoded, want), ':J1qlRun json equals `j1ql run` JSO
 check(vim.bo[vim.fn.bufnr('j1ql://result')].filetype == 'json', ':J1qlRun json buffer has filetype json')
 check(json[2] == '  "type": "table",', ':J1qlRun json is pretty-printed, type first: ' .. tostring(json[2]))
 
+-- A query with syntax errors is not run: the server's message, and no result buffer.
+local bad = line_of('FIND Host WITH = 3')
+vim.cmd('bwipe! j1ql://result')
+t.messages = {}
+vim.api.nvim_win_set_cursor(0, { bad, 0 })
+vim.cmd('J1qlRun')
+t.wait(5000, function() return #t.messages > 0 end)
+check(#t.messages == 1 and t.messages[1]:find('^J1qlRun: .*error') ~= nil,
+  ':J1qlRun on a broken query reports the error: ' .. tostring(t.messages[1]))
+check(vim.fn.bufnr('j1ql://result') == -1, ':J1qlRun on a broken query opens no result')
+check(vim.fn.exists(':J1qlRun') == 2 and pcall(vim.cmd, 'J1qlRun xml') and t.messages[2]
+  and t.messages[2]:find('unknown format') ~= nil, ':J1qlRun with an unknown format says so')
+
+-- Cells: whole numbers in full (JSON numbers are doubles in Lua), arrays joined, null empty.
+local render = require('j1ql.render')
+check(render.cell(1761091200000) == '1761091200000', 'cell: epoch milliseconds in full')
+check(render.cell(0.25) == '0.25' and render.cell(-3) == '-3', 'cell: fractions and negatives')
+check(render.cell({ 'a', 'b' }) == 'a, b' and render.cell(vim.NIL) == '' and render.cell(false) == 'false',
+  'cell: arrays, null, false')
+check(table.concat(render.json({ a = {}, b = vim.empty_dict(), type = 'x' }), '') == '{  "type": "x",  "a": [],  "b": {}}',
+  'json: type first, empty array and empty object kept apart')
+
 -- :J1qlNormalize expands every filter of the query under the cursor, as `j1ql normalize`.
 local norm = line_of('!= (')
 local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)

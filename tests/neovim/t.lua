@@ -1,9 +1,11 @@
 -- Shared by the headless checks: `check(ok, what)` prints ok/FAIL, `finish()` exits Neovim
 -- with status 1 when anything failed, `wait(ms, fn)` polls.
-local M = { failures = 0 }
+local M = { failures = 0, messages = {} }
 
--- Messages from the plugin on their own lines (headless Neovim prints them without a newline).
+-- Messages from the plugin: kept in M.messages, and printed on their own lines (headless
+-- Neovim prints them without a newline).
 vim.notify = function(msg)
+  M.messages[#M.messages + 1] = msg
   io.stdout:write('     (' .. tostring(msg):gsub('\n', ' ') .. ')\n')
 end
 
