@@ -10,6 +10,8 @@
 #   5. `tree-sitter generate` leaves the committed src/ unchanged
 #   6. `tree-sitter test` (test/corpus/*.txt)
 #   7. every shipped real query of the corpus parses without an ERROR or MISSING node
+#   8. on those queries, the TextMate grammar scopes exactly the class, type, verb, alias and
+#      smart-class names that the tree-sitter parser finds
 #
 # Environment: J1QL_CORPUS overrides the corpus path (default: ../shared/corpus/queries.jsonl
 # beside the repository); CARGO_TARGET_DIR is honoured by the cargo install (default
@@ -58,5 +60,8 @@ tree-sitter test
 
 section "corpus: every shipped real query parses without ERROR/MISSING"
 python3 scripts/parse-corpus.py
+
+section "corpus: TextMate and tree-sitter agree on classes, types, verbs, aliases, smart classes"
+node "$HERE/scripts/crosscheck-textmate.js"
 
 section "grammars: all checks passed"

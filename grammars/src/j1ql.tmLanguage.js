@@ -71,6 +71,7 @@ const grammar = {
         { include: '#comments' },
         { match: r`(?i)\bunique\b`, name: 'keyword.other.unique.j1ql' },
         { include: '#smart-class' },
+        { include: '#selector-group-multiline' },
       ],
     },
     // THAT [!] verb [TO] [<<|>>] [AS rel] [#Smart]* selector
@@ -94,6 +95,7 @@ const grammar = {
         { include: '#direction' },
         { include: '#alias' },
         { include: '#smart-class' },
+        { include: '#selector-group-multiline' },
       ],
     },
     // THAT at the end of a line: the verb starts a following line. The region only waits for
@@ -124,7 +126,17 @@ const grammar = {
         { include: '#direction' },
         { include: '#alias' },
         { include: '#smart-class' },
+        { include: '#selector-group-multiline' },
       ],
+    },
+    // `(` with no `)` on its line: a class/type group written over several lines. The region
+    // that expects the selector ends right after it (a clause word or punctuation follows).
+    'selector-group-multiline': {
+      begin: r`\((?!\s*(?i:that)\b)(?=[^()]*$)`,
+      beginCaptures: { 0: { name: 'punctuation.parenthesis.begin.j1ql' } },
+      end: r`\)`,
+      endCaptures: { 0: { name: 'punctuation.parenthesis.end.j1ql' } },
+      patterns: [{ include: '#selector-items' }],
     },
     'selector-items': {
       patterns: [
