@@ -11,7 +11,7 @@ use std::path::Path;
 use lsp_client::*;
 use serde_json::{json, Value};
 
-const CONFIG: &str = r#"data = ["data"]
+const CONFIG: &str = r#"data = ["./data"]
 now = "2025-01-01T00:00:00Z"
 [params]
 minAge = 40

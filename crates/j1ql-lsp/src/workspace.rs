@@ -177,7 +177,17 @@ impl Workspace {
         let Some(dir) = &self.dir else {
             return Vec::new();
         };
-        self.config.data.iter().map(|p| dir.join(p)).collect()
+        // Without `.` components, so that a changed file's path can be matched by prefix.
+        self.config
+            .data
+            .iter()
+            .map(|p| {
+                dir.join(p)
+                    .components()
+                    .filter(|c| !matches!(c, std::path::Component::CurDir))
+                    .collect()
+            })
+            .collect()
     }
 
     /// Whether a changed file at `path` is this workspace's config or data.
