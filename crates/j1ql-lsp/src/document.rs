@@ -164,28 +164,120 @@ impl Document {
         changes: &[TextDocumentContentChangeEvent],
         version: i32,
     ) -> Result<(), OutOfRange> {
+        let before = self.rope.clone();
         for change in changes {
             match change.range {
-                None => self.rope = Rope::from_str(&change.text),
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.text = change.text.clone();
+                    self.reanalyze();
+                }
                 Some(range) => {
-                    let start = self.offset(range.start)?;
-                    let end = self.offset(range.end)?;
-                    if end < start {
-                        return Err(OutOfRange(format!(
-                            "edit range ends before it starts: {range:?}"
-                        )));
-                    }
+                    let edit = self.offset(range.start).and_then(|start| {
+                        let end = self.offset(range.end)?;
+                        if end < start {
+                            return Err(OutOfRange(format!(
+                                "edit range ends before it starts: {range:?}"
+                            )));
+                        }
+                        Ok((start, end))
+                    });
+                    let (start, end) = match edit {
+                        Ok(e) => e,
+                        Err(e) => {
+                            // The document stays as it was before the notification.
+                            self.rope = before;
+                            self.text = self.rope.to_string();
+                            self.reanalyze();
+                            return Err(e);
+                        }
+                    };
                     let start_char = self.rope.byte_to_char(start);
                     let end_char = self.rope.byte_to_char(end);
                     self.rope.remove(start_char..end_char);
                     self.rope.insert(start_char, &change.text);
+                    self.text.replace_range(start..end, &change.text);
+                    self.reanalyze_edit(start, end, change.text.len());
                 }
             }
         }
-        self.text = self.rope.to_string();
         self.version = version;
-        self.reanalyze();
         Ok(())
+    }
+
+    /// Re-chunks after one edit (`old_end - start` bytes at `start` replaced by `new_len`
+    /// bytes holding the text now at `start`): the chunks before the edit are kept, the scan
+    /// for chunk starts resumes one chunk before it and stops as soon as it meets an old chunk
+    /// start after the edit, whose chunks are then kept, moved. Only the chunks in between are
+    /// looked up or analysed, so an edit costs O(edit), not O(document).
+    fn reanalyze_edit(&mut self, start: usize, old_end: usize, new_len: usize) {
+        if self.chunks.is_empty() {
+            self.reanalyze();
+            return;
+        }
+        let old = std::mem::take(&mut self.chunks);
+        let delta = new_len as isize - (old_end - start) as isize;
+        let new_end = start + new_len;
+        // The chunk holding the edit, and the one before it (its comment lines may change).
+        let a = old.partition_point(|c| c.start <= start).saturating_sub(1);
+        let resume = a.saturating_sub(1);
+        let from = old[resume].start;
+        let mut matched: Option<usize> = None;
+        let middle_starts = scan_starts(&self.text, from, |p| {
+            if p < new_end {
+                return false;
+            }
+            let at = (p as isize - delta) as usize;
+            if at < old_end {
+                return false;
+            }
+            match old.binary_search_by_key(&at, |c| c.start) {
+                Ok(j) => {
+                    matched = Some(j);
+                    true
+                }
+                Err(_) => false,
+            }
+        });
+        let suffix_from = matched.unwrap_or(old.len());
+        // Analyses of the replaced chunks, by text (a chunk moved unchanged is reused).
+        let cache: HashMap<&str, &Arc<ChunkData>> = old[resume..suffix_from]
+            .iter()
+            .map(|c| (c.data.text.as_str(), &c.data))
+            .collect();
+        let middle_end = matched
+            .map(|j| (old[j].start as isize + delta) as usize)
+            .unwrap_or(self.text.len());
+        let mut chunks: Vec<Chunk> = Vec::with_capacity(old.len() + 4);
+        chunks.extend_from_slice(&old[..resume]);
+        let mut line = old[resume].line;
+        for (i, &s) in middle_starts.iter().enumerate() {
+            let e = middle_starts.get(i + 1).copied().unwrap_or(middle_end);
+            let text = &self.text[s..e];
+            let data = match cache.get(text) {
+                Some(d) => Arc::clone(d),
+                None => Arc::new(ChunkData::new(text.to_string(), &self.env, self.encoding)),
+            };
+            let lines = data.lines;
+            chunks.push(Chunk {
+                start: s,
+                line,
+                data,
+            });
+            line += lines;
+        }
+        if let Some(j) = matched {
+            let shift_line = line as i64 - old[j].line as i64;
+            for c in &old[j..] {
+                chunks.push(Chunk {
+                    start: (c.start as isize + delta) as usize,
+                    line: (c.line as i64 + shift_line) as u32,
+                    data: Arc::clone(&c.data),
+                });
+            }
+        }
+        drop(cache);
+        self.chunks = chunks;
     }
 
     /// The text and format settings, for work off the lock.
@@ -408,12 +500,18 @@ pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
 /// `// j1ql-ignore` comment stays with its query. Every query starts with FIND, so parsing the
 /// chunks one by one gives the queries the whole document gives.
 pub fn chunk_starts(text: &str) -> Vec<usize> {
+    scan_starts(text, 0, |_| false)
+}
+
+/// [`chunk_starts`] from `from` (a chunk start: outside block comments, at a line start), until
+/// `stop` says yes to a start (that one is not included).
+fn scan_starts(text: &str, from: usize, mut stop: impl FnMut(usize) -> bool) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let mut starts = vec![0];
+    let mut starts = vec![from];
     let mut in_block = false;
     // Start of the run of comment-only lines directly above the current line.
     let mut comment_run: Option<usize> = None;
-    let mut i = 0;
+    let mut i = from;
     while i < bytes.len() {
         let line_start = i;
         let line_end = memchr_newline(bytes, i);
@@ -433,6 +531,9 @@ pub fn chunk_starts(text: &str) -> Vec<usize> {
             {
                 let start = comment_run.unwrap_or(line_start);
                 if start > *starts.last().unwrap_or(&0) {
+                    if stop(start) {
+                        return starts;
+                    }
                     starts.push(start);
                 }
             }
@@ -535,6 +636,73 @@ mod tests {
         .unwrap();
         assert_eq!(d.text, "FIND Host\nFIND Person\n");
         assert!(Arc::ptr_eq(&first, &d.chunks[0].data));
+    }
+
+    /// After every edit, the incrementally maintained chunks are those of a fresh document:
+    /// same starts, lines and texts.
+    #[test]
+    fn incremental_rechunking_matches_a_fresh_analysis() {
+        let base = "FIND Host\n// c\nFIND User WITH a = 1\n  AND b = 2\n/* FIND no */\nFIND x\n\
+                    // j1ql-ignore\nFIND Hots\nFIND User AS u RETURN u.name\n";
+        let mut d = doc(base, Encoding::Utf16);
+        let inserts = [
+            "/* ",
+            " */",
+            "FIND Device\n",
+            "\n",
+            "// note\n",
+            "x",
+            "FIND",
+            "'",
+            "\nFIND y\n",
+        ];
+        let mut seed: u64 = 7;
+        for step in 0..300 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = d.text.len();
+            let mut a = (seed >> 33) as usize % (len + 1);
+            while !d.text.is_char_boundary(a) {
+                a -= 1;
+            }
+            let del = if step % 3 == 0 {
+                (seed >> 20) as usize % 6
+            } else {
+                0
+            };
+            let mut b = (a + del).min(len);
+            while !d.text.is_char_boundary(b) {
+                b -= 1;
+            }
+            let text = if step % 4 == 3 {
+                ""
+            } else {
+                inserts[(seed >> 40) as usize % inserts.len()]
+            };
+            let (pa, pb) = (d.position(a), d.position(b));
+            d.apply_changes(
+                &[TextDocumentContentChangeEvent {
+                    range: Some(Range::new(pa, pb)),
+                    range_length: None,
+                    text: text.into(),
+                }],
+                step,
+            )
+            .unwrap();
+            let fresh = doc(&d.text, Encoding::Utf16);
+            let got: Vec<(usize, u32, &str)> = d
+                .chunks
+                .iter()
+                .map(|c| (c.start, c.line, c.data.text.as_str()))
+                .collect();
+            let want: Vec<(usize, u32, &str)> = fresh
+                .chunks
+                .iter()
+                .map(|c| (c.start, c.line, c.data.text.as_str()))
+                .collect();
+            assert_eq!(got, want, "step {step}: {:?}", d.text);
+        }
     }
 
     #[test]
