@@ -27,7 +27,10 @@ enum Frame {
 }
 
 /// Reads the next frame: `Content-Length` headers, a blank line, the body.
-async fn read_frame<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> std::io::Result<Frame> {
+async fn read_frame<R: AsyncRead + Unpin>(
+    input: &mut BufReader<R>,
+    check: bool,
+) -> std::io::Result<Frame> {
     let mut length: Option<Result<usize, String>> = None;
     let mut saw_header = false;
     loop {
@@ -62,6 +65,11 @@ async fn read_frame<R: AsyncRead + Unpin>(input: &mut BufReader<R>) -> std::io::
     };
     let mut body = vec![0; length];
     input.read_exact(&mut body).await?;
+    if !check {
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(&body);
+        return Ok(Frame::Message(frame));
+    }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return Ok(Frame::Bad(error(-32700, &format!("Parse error: {e}")))),
@@ -102,7 +110,7 @@ where
 {
     let mut input = BufReader::new(client);
     loop {
-        match read_frame(&mut input).await {
+        match read_frame(&mut input, true).await {
             Ok(Frame::Message(frame)) => {
                 if server.write_all(&frame).await.is_err() || server.flush().await.is_err() {
                     return;
@@ -122,7 +130,8 @@ where
 /// frame tells [`write_output`] to stop.
 pub async fn split_output<R: AsyncRead + Unpin>(server: R, out: mpsc::UnboundedSender<Vec<u8>>) {
     let mut input = BufReader::new(server);
-    while let Ok(Frame::Message(frame)) = read_frame(&mut input).await {
+    // The server's own output: framed, not checked.
+    while let Ok(Frame::Message(frame)) = read_frame(&mut input, false).await {
         if out.send(frame).is_err() {
             return;
         }
@@ -153,7 +162,7 @@ mod tests {
         let mut reader = BufReader::new(input);
         let mut out = Vec::new();
         loop {
-            match read_frame(&mut reader).await.unwrap() {
+            match read_frame(&mut reader, true).await.unwrap() {
                 Frame::Message(f) => {
                     let text = String::from_utf8(f).unwrap();
                     let body = text.split("\r\n\r\n").nth(1).unwrap();
