@@ -13,6 +13,13 @@ fn initialize_advertises_capabilities_and_utf16() {
     assert_eq!(caps["positionEncoding"], "utf-16");
     assert_eq!(caps["textDocumentSync"]["change"], 2);
     assert_eq!(result["serverInfo"]["name"], "j1ql-lsp");
+    assert_eq!(caps["semanticTokensProvider"]["range"], true);
+    assert_eq!(caps["semanticTokensProvider"]["full"], true);
+    assert_eq!(
+        caps["signatureHelpProvider"]["triggerCharacters"],
+        json!(["(", ","])
+    );
+    assert_eq!(caps["inlayHintProvider"], true);
     client.shutdown();
 }
 
