@@ -383,6 +383,9 @@ pub(crate) struct Builder {
     pub(crate) rel_by_subgraph_key: FxMap<(u32, Sym), u32>,
     pub(crate) rel_ids: FxMap<Sym, RelId>,
     pub(crate) pending: Vec<PendingRel>,
+    /// (file, relationships read from it): the file being read and its count so far (counting
+    /// `pending` from its end was quadratic for JSON-lines files of relationships).
+    pending_per_file: (u32, usize),
     pub(crate) files: Vec<String>,
     pub(crate) rules: Vec<MappingRule>,
     pub(crate) report: LoadReport,
@@ -416,6 +419,7 @@ impl Builder {
             rel_by_subgraph_key: FxMap::default(),
             rel_ids: FxMap::default(),
             pending: Vec::new(),
+            pending_per_file: (u32::MAX, 0),
             files: Vec::new(),
             rules: Vec::new(),
             report: LoadReport::default(),
@@ -786,6 +790,7 @@ impl Builder {
             }
         }
         let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
+        self.pending_per_file = (ctx.file_index, self.file_rel_count(ctx.file_index) + 1);
         self.pending.push(PendingRel {
             file: ctx.file_index,
             index: index as u32,
@@ -937,12 +942,12 @@ impl Builder {
         }
     }
 
+    /// How many relationships of file `file` were read so far (the next one's index).
     fn file_rel_count(&self, file: u32) -> usize {
-        self.pending
-            .iter()
-            .rev()
-            .take_while(|p| p.file == file)
-            .count()
+        match self.pending_per_file {
+            (f, n) if f == file => n,
+            _ => 0,
+        }
     }
 
     fn add_payload(

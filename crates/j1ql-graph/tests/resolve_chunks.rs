@@ -75,3 +75,34 @@ fn every_relationship_across_chunks_is_inserted_or_reported() {
     let last = one.relationships().last().unwrap();
     assert_eq!(one.relationship_by_id(last.id_str()), Some(last.id()));
 }
+
+#[test]
+fn relationship_indexes_count_per_file_in_json_lines() {
+    let mut loader = Loader::new(LoadOptions {
+        timestamp_ms: Some(0),
+        ..LoadOptions::default()
+    });
+    let lines = [
+        r#"{"_key": "a", "_type": "t", "_class": "C"}"#,
+        r#"{"_class": "HAS", "_fromEntityKey": "a", "_toEntityKey": "a"}"#,
+        r#"{"_key": "b", "_type": "t", "_class": "C"}"#,
+        r#"{"_class": "USES", "_fromEntityKey": "a", "_toEntityKey": "b"}"#,
+        r#"{"_class": "HAS", "_fromEntityKey": "a", "_toEntityKey": "nope"}"#,
+    ]
+    .join("\n");
+    loader.add_bytes("one.jsonl", lines.as_bytes()).unwrap();
+    let second = r#"{"_class": "HAS", "_fromEntityKey": "x", "_toEntityKey": "a"}"#;
+    loader.add_bytes("two.jsonl", second.as_bytes()).unwrap();
+    let g = loader.finish().unwrap();
+    assert_eq!(g.relationship_count(), 2);
+    let skipped: Vec<(&str, usize, Option<usize>)> = g
+        .report()
+        .skipped_relationships
+        .iter()
+        .map(|s| (s.file.as_str(), s.index, s.line))
+        .collect();
+    assert_eq!(
+        skipped,
+        [("one.jsonl", 2, Some(5)), ("two.jsonl", 0, Some(1))]
+    );
+}
