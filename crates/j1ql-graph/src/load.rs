@@ -807,25 +807,10 @@ impl Builder {
         Ok(())
     }
 
-    /// Inserts a relationship or updates the one with the same subgraph and key.
+    /// Inserts a relationship or updates the one with the same subgraph and key. `generated`:
+    /// the first-attempt generated `_id` (text and hash) when computed ahead.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn insert_relationship(
-        &mut self,
-        subgraph: u32,
-        key: Sym,
-        ty: Sym,
-        class: Sym,
-        id: Option<Sym>,
-        from: EntityId,
-        to: EntityId,
-        props: Props,
-    ) -> u32 {
-        self.insert_relationship_with(subgraph, key, ty, class, id, from, to, props, None)
-    }
-
-    /// [`Builder::insert_relationship`] with the first-attempt generated `_id` computed ahead.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn insert_relationship_with(
         &mut self,
         subgraph: u32,
         key: Sym,

@@ -89,7 +89,7 @@ impl Builder {
                         }
                     }
                 };
-                self.insert_relationship_with(
+                self.insert_relationship(
                     rel.subgraph,
                     key,
                     ty,
