@@ -143,72 +143,32 @@ pub struct Graph {
 impl Graph {
     /// Builds every index from the stores (called once by the loader). `by_id` and `rel_by_id`
     /// come from the loader, which maintained them while loading.
-    pub(crate) fn index(&mut self, by_id: FxMap<Sym, EntityId>, rel_by_id: FxMap<Sym, u32>) {
+    pub(crate) fn index(&mut self, by_id: FxMap<Sym, EntityId>, rel_by_id: FxMap<Sym, RelId>) {
         let n = self.entities.len();
-        let entities = &self.entities;
-        let relationships = &self.relationships;
-        let (out_adj, in_adj) = std::thread::scope(|scope| {
-            let out = scope.spawn(|| {
-                let edges = relationships
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| {
-                        let edge = Edge {
-                            rel: RelId(i as u32),
-                            verb: r.class,
-                            other: r.to,
-                        };
-                        (r.from, edge)
-                    })
-                    .collect();
-                Adjacency::build(n, edges)
+        let (entities, relationships) = (&self.entities, &self.relationships);
+        let class_sets = &self.class_sets;
+        // Two halves of about equal work: outgoing adjacency and the relationship indexes on
+        // a second thread, incoming adjacency and the entity indexes on this one.
+        let ((out_adj, rels_by_class, rels_by_type), (in_adj, by_class, by_type, by_key)) =
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| {
+                    let out = Adjacency::build(n, edges(relationships, true));
+                    let (by_class, by_type) = relationship_indexes(relationships);
+                    (out, by_class, by_type)
+                });
+                let inc = Adjacency::build(n, edges(relationships, false));
+                let (by_class, by_type, by_key) = entity_indexes(entities, class_sets);
+                let other = match other.join() {
+                    Ok(v) => v,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                };
+                (other, (inc, by_class, by_type, by_key))
             });
-            let edges = relationships
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let edge = Edge {
-                        rel: RelId(i as u32),
-                        verb: r.class,
-                        other: r.from,
-                    };
-                    (r.to, edge)
-                })
-                .collect();
-            let inc = Adjacency::build(n, edges);
-            (out.join().unwrap_or_default(), inc)
-        });
-        let mut by_class: FxMap<Sym, Vec<EntityId>> = FxMap::default();
-        let mut by_type: FxMap<Sym, Vec<EntityId>> = FxMap::default();
-        let mut by_key = Vec::with_capacity(n);
-        let mut class_lists: Vec<Vec<EntityId>> = vec![Vec::new(); self.class_sets.len()];
-        for (i, e) in entities.iter().enumerate() {
-            let id = EntityId(i as u32);
-            class_lists[e.classes as usize].push(id);
-            by_type.entry(e.ty).or_default().push(id);
-            by_key.push((e.key, id));
-        }
-        for (set, ids) in class_lists.into_iter().enumerate() {
-            for &c in self.class_sets[set].iter() {
-                by_class.entry(c).or_default().extend_from_slice(&ids);
-            }
-        }
-        for list in by_class.values_mut() {
-            list.sort_unstable();
-        }
-        by_key.sort_unstable_by_key(|&(k, id)| (k, id));
-        let mut rels_by_class: FxMap<Sym, Vec<RelId>> = FxMap::default();
-        let mut rels_by_type: FxMap<Sym, Vec<RelId>> = FxMap::default();
-        for (i, r) in self.relationships.iter().enumerate() {
-            let rid = RelId(i as u32);
-            rels_by_class.entry(r.class).or_default().push(rid);
-            rels_by_type.entry(r.ty).or_default().push(rid);
-        }
         self.by_class = by_class;
         self.by_type = by_type;
         self.by_id = by_id;
         self.by_key = by_key;
-        self.rel_by_id = rel_by_id.into_iter().map(|(k, v)| (k, RelId(v))).collect();
+        self.rel_by_id = rel_by_id;
         self.rels_by_class = rels_by_class;
         self.rels_by_type = rels_by_type;
         self.out_adj = out_adj;
@@ -505,6 +465,70 @@ impl Graph {
     }
 }
 
+/// Every relationship as an adjacency entry of its source (`outgoing`) or of its target.
+fn edges(relationships: &[RelRec], outgoing: bool) -> Vec<(EntityId, Edge)> {
+    relationships
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (this, other) = if outgoing {
+                (r.from, r.to)
+            } else {
+                (r.to, r.from)
+            };
+            let edge = Edge {
+                rel: RelId(i as u32),
+                verb: r.class,
+                other,
+            };
+            (this, edge)
+        })
+        .collect()
+}
+
+type ByClass = FxMap<Sym, Vec<EntityId>>;
+
+/// Entities by `_class` and by `_type` (load order), and `(_key, entity)` sorted.
+fn entity_indexes(
+    entities: &[EntityRec],
+    class_sets: &[Box<[Sym]>],
+) -> (ByClass, ByClass, Vec<(Sym, EntityId)>) {
+    let mut by_class: ByClass = FxMap::default();
+    let mut by_type: ByClass = FxMap::default();
+    let mut by_key = Vec::with_capacity(entities.len());
+    let mut class_lists: Vec<Vec<EntityId>> = vec![Vec::new(); class_sets.len()];
+    for (i, e) in entities.iter().enumerate() {
+        let id = EntityId(i as u32);
+        class_lists[e.classes as usize].push(id);
+        by_type.entry(e.ty).or_default().push(id);
+        by_key.push((e.key, id));
+    }
+    for (set, ids) in class_lists.into_iter().enumerate() {
+        for &c in class_sets[set].iter() {
+            by_class.entry(c).or_default().extend_from_slice(&ids);
+        }
+    }
+    for list in by_class.values_mut() {
+        list.sort_unstable();
+    }
+    by_key.sort_unstable_by_key(|&(k, id)| (k, id));
+    (by_class, by_type, by_key)
+}
+
+type RelsBy = FxMap<Sym, Vec<RelId>>;
+
+/// Relationships by `_class` (verb) and by `_type`, in load order.
+fn relationship_indexes(relationships: &[RelRec]) -> (RelsBy, RelsBy) {
+    let mut by_class: RelsBy = FxMap::default();
+    let mut by_type: RelsBy = FxMap::default();
+    for (i, r) in relationships.iter().enumerate() {
+        let rid = RelId(i as u32);
+        by_class.entry(r.class).or_default().push(rid);
+        by_type.entry(r.ty).or_default().push(rid);
+    }
+    (by_class, by_type)
+}
+
 fn with_defaults<'g>(
     graph: &'g Graph,
     props: &'g [(Sym, PropValue)],
@@ -526,6 +550,66 @@ fn verb_range(edges: &[Edge], verb: Sym) -> &[Edge] {
     &edges[start..end]
 }
 
+/// The methods entity and relationship views share: their records start alike (`id`, `key`,
+/// `ty`, `subgraph`, `props`), and each view has `graph`, `id` and `rec()`.
+macro_rules! shared_view_methods {
+    ($id:ty) => {
+        /// Its index.
+        pub fn id(&self) -> $id {
+            self.id
+        }
+
+        /// `_id`.
+        pub fn id_str(&self) -> &'g str {
+            self.graph.str(self.rec().id)
+        }
+
+        /// `_key`.
+        pub fn key(&self) -> &'g str {
+            self.graph.str(self.rec().key)
+        }
+
+        /// `_type`.
+        pub fn type_name(&self) -> &'g str {
+            self.graph.str(self.rec().ty)
+        }
+
+        /// `_source`.
+        pub fn source(&self) -> &'g str {
+            self.graph.str(self.subgraph().source)
+        }
+
+        /// `_scope`.
+        pub fn scope(&self) -> &'g str {
+            self.graph.str(self.subgraph().scope)
+        }
+
+        /// Stored properties `(name, value)` (sorted by interned name, not alphabetically),
+        /// then the metadata defaults (`_createdOn`, `_beginOn`, `_version`, `_deleted`) it
+        /// does not store itself.
+        pub fn properties(&self) -> impl Iterator<Item = (&'g str, &'g PropValue)> + 'g {
+            with_defaults(self.graph, &self.rec().props)
+        }
+
+        fn subgraph(&self) -> Subgraph {
+            self.graph.subgraphs[self.rec().subgraph as usize]
+        }
+
+        /// `_id`, `_key`, `_type`, `_source` or `_scope` (what every item has), by name.
+        fn shared_meta(&self, key: &str) -> Option<Sym> {
+            let rec = self.rec();
+            match key {
+                "_id" => Some(rec.id),
+                "_key" => Some(rec.key),
+                "_type" => Some(rec.ty),
+                "_source" => Some(self.subgraph().source),
+                "_scope" => Some(self.subgraph().scope),
+                _ => None,
+            }
+        }
+    };
+}
+
 /// A borrowed view of one entity.
 #[derive(Debug, Clone, Copy)]
 pub struct Entity<'g> {
@@ -538,29 +622,11 @@ impl<'g> Entity<'g> {
         &self.graph.entities[self.id.index()]
     }
 
-    /// Its index.
-    pub fn id(&self) -> EntityId {
-        self.id
-    }
+    shared_view_methods!(EntityId);
 
     /// The graph it belongs to.
     pub fn graph(&self) -> &'g Graph {
         self.graph
-    }
-
-    /// `_id`.
-    pub fn id_str(&self) -> &'g str {
-        self.graph.str(self.rec().id)
-    }
-
-    /// `_key`.
-    pub fn key(&self) -> &'g str {
-        self.graph.str(self.rec().key)
-    }
-
-    /// `_type`.
-    pub fn type_name(&self) -> &'g str {
-        self.graph.str(self.rec().ty)
     }
 
     /// `_type` as a [`Sym`].
@@ -584,18 +650,6 @@ impl<'g> Entity<'g> {
         self.classes().any(|c| c == class)
     }
 
-    /// `_source`.
-    pub fn source(&self) -> &'g str {
-        self.graph
-            .str(self.graph.subgraphs[self.rec().subgraph as usize].source)
-    }
-
-    /// `_scope`.
-    pub fn scope(&self) -> &'g str {
-        self.graph
-            .str(self.graph.subgraphs[self.rec().subgraph as usize].scope)
-    }
-
     /// A stored property (see [`Graph::property`]).
     pub fn property(&self, key: &str) -> Option<&'g PropValue> {
         self.graph.property(self.id, key)
@@ -605,19 +659,14 @@ impl<'g> Entity<'g> {
     /// (an array when the entity has several classes) are built on the fly, everything else is
     /// borrowed.
     pub fn get(&self, key: &str) -> Option<Cow<'g, PropValue>> {
-        let rec = self.rec();
-        let sg = self.graph.subgraphs[rec.subgraph as usize];
-        let s = |sym| Some(Cow::Owned(PropValue::String(sym)));
+        if let Some(sym) = self.shared_meta(key) {
+            return Some(Cow::Owned(PropValue::String(sym)));
+        }
         match key {
-            "_id" => s(rec.id),
-            "_key" => s(rec.key),
-            "_type" => s(rec.ty),
-            "_source" => s(sg.source),
-            "_scope" => s(sg.scope),
             "_class" => {
                 let classes = self.class_syms();
                 if classes.len() == 1 {
-                    s(classes[0])
+                    Some(Cow::Owned(PropValue::String(classes[0])))
                 } else {
                     Some(Cow::Owned(PropValue::Array(Box::new(
                         classes.iter().map(|c| PropValue::String(*c)).collect(),
@@ -626,13 +675,6 @@ impl<'g> Entity<'g> {
             }
             _ => self.property(key).map(Cow::Borrowed),
         }
-    }
-
-    /// Stored properties `(name, value)` (sorted by interned name, not alphabetically), then
-    /// the metadata defaults (`_createdOn`, `_beginOn`, `_version`, `_deleted`) it does not
-    /// store itself.
-    pub fn properties(&self) -> impl Iterator<Item = (&'g str, &'g PropValue)> + 'g {
-        with_defaults(self.graph, &self.rec().props)
     }
 
     /// Stored properties with interned names.
@@ -686,25 +728,7 @@ impl<'g> Relationship<'g> {
         &self.graph.relationships[self.id.index()]
     }
 
-    /// Its index.
-    pub fn id(&self) -> RelId {
-        self.id
-    }
-
-    /// `_id`.
-    pub fn id_str(&self) -> &'g str {
-        self.graph.str(self.rec().id)
-    }
-
-    /// `_key`.
-    pub fn key(&self) -> &'g str {
-        self.graph.str(self.rec().key)
-    }
-
-    /// `_type`.
-    pub fn type_name(&self) -> &'g str {
-        self.graph.str(self.rec().ty)
-    }
+    shared_view_methods!(RelId);
 
     /// `_class`: the verb, upper case.
     pub fn class(&self) -> &'g str {
@@ -714,18 +738,6 @@ impl<'g> Relationship<'g> {
     /// The verb as a [`Sym`].
     pub fn verb(&self) -> Sym {
         self.rec().class
-    }
-
-    /// `_source`.
-    pub fn source(&self) -> &'g str {
-        self.graph
-            .str(self.graph.subgraphs[self.rec().subgraph as usize].source)
-    }
-
-    /// `_scope`.
-    pub fn scope(&self) -> &'g str {
-        self.graph
-            .str(self.graph.subgraphs[self.rec().subgraph as usize].scope)
     }
 
     /// The source entity.
@@ -747,26 +759,18 @@ impl<'g> Relationship<'g> {
     /// `_fromEntityKey`/`_toEntityKey` of the resolved endpoints too).
     pub fn get(&self, key: &str) -> Option<Cow<'g, PropValue>> {
         let rec = self.rec();
-        let sg = self.graph.subgraphs[rec.subgraph as usize];
+        if let Some(sym) = self.shared_meta(key) {
+            return Some(Cow::Owned(PropValue::String(sym)));
+        }
         let s = |sym| Some(Cow::Owned(PropValue::String(sym)));
         match key {
-            "_id" => s(rec.id),
-            "_key" => s(rec.key),
-            "_type" => s(rec.ty),
             "_class" => s(rec.class),
-            "_source" => s(sg.source),
-            "_scope" => s(sg.scope),
             "_fromEntityId" => s(self.graph.entities[rec.from.index()].id),
             "_toEntityId" => s(self.graph.entities[rec.to.index()].id),
             "_fromEntityKey" => s(self.graph.entities[rec.from.index()].key),
             "_toEntityKey" => s(self.graph.entities[rec.to.index()].key),
             _ => self.property(key).map(Cow::Borrowed),
         }
-    }
-
-    /// Stored properties, then the metadata defaults it does not store itself.
-    pub fn properties(&self) -> impl Iterator<Item = (&'g str, &'g PropValue)> + 'g {
-        with_defaults(self.graph, &self.rec().props)
     }
 
     /// The relationship as JSON: metadata and properties in one object.

@@ -78,14 +78,7 @@ impl Interner {
     /// The string of `sym`.
     #[inline]
     pub fn resolve(&self, sym: Sym) -> &str {
-        let (start, end) = self.spans[sym.0 as usize];
-        if start & OVERFLOW_BIT != 0 && end == u32::MAX {
-            return &self.overflow[(start & !OVERFLOW_BIT) as usize];
-        }
-        let slice = &self.bytes[start as usize..end as usize];
-        // SAFETY: the arena only ever receives whole `str`s and spans cover exactly one of
-        // them, so every span is valid UTF-8.
-        unsafe { std::str::from_utf8_unchecked(slice) }
+        str_at(&self.bytes, &self.spans, &self.overflow, sym.0)
     }
 
     /// The `Sym` of `s`, if it was interned.
@@ -100,15 +93,18 @@ impl Interner {
     /// Interns `s`.
     #[inline]
     pub fn intern(&mut self, s: &str) -> Sym {
-        let hash = hash_str(s);
-        if let Some(&i) = self.table.find(hash, |&i| {
-            let (start, end) = self.spans[i as usize];
-            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
-                &*self.overflow[(start & !OVERFLOW_BIT) as usize] == s
-            } else {
-                &self.bytes[start as usize..end as usize] == s.as_bytes()
-            }
-        }) {
+        self.intern_hashed(s, hash_str(s))
+    }
+
+    /// Interns `s` whose [`hash_str`] is `hash` (computed ahead, on another thread).
+    #[inline]
+    pub(crate) fn intern_hashed(&mut self, s: &str, hash: u64) -> Sym {
+        debug_assert_eq!(hash, hash_str(s));
+        let (bytes, spans, overflow) = (&self.bytes, &self.spans, &self.overflow);
+        if let Some(&i) = self
+            .table
+            .find(hash, |&i| str_at(bytes, spans, overflow, i) == s)
+        {
             return Sym(i);
         }
         let index = self.spans.len() as u32;
@@ -122,19 +118,9 @@ impl Interner {
             self.overflow.push(s.into());
             self.spans.push((slot | OVERFLOW_BIT, u32::MAX));
         }
-        let spans = &self.spans;
-        let bytes = &self.bytes;
-        let overflow = &self.overflow;
+        let (bytes, spans, overflow) = (&self.bytes, &self.spans, &self.overflow);
         self.table.insert_unique(hash, index, |&i| {
-            let (start, end) = spans[i as usize];
-            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
-                hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
-            } else {
-                // SAFETY: spans always cover whole strs.
-                hash_str(unsafe {
-                    std::str::from_utf8_unchecked(&bytes[start as usize..end as usize])
-                })
-            }
+            hash_str(str_at(bytes, spans, overflow, i))
         });
         Sym(index)
     }
@@ -142,20 +128,9 @@ impl Interner {
     /// Makes room for `additional` more strings.
     pub fn reserve(&mut self, additional: usize) {
         self.spans.reserve(additional);
-        let spans = &self.spans;
-        let bytes = &self.bytes;
-        let overflow = &self.overflow;
-        self.table.reserve(additional, |&i| {
-            let (start, end) = spans[i as usize];
-            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
-                hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
-            } else {
-                // SAFETY: spans always cover whole strs.
-                hash_str(unsafe {
-                    std::str::from_utf8_unchecked(&bytes[start as usize..end as usize])
-                })
-            }
-        });
+        let (bytes, spans, overflow) = (&self.bytes, &self.spans, &self.overflow);
+        self.table
+            .reserve(additional, |&i| hash_str(str_at(bytes, spans, overflow, i)));
     }
 
     /// Releases the arena's spare capacity (cheap: no rehash).
@@ -166,23 +141,24 @@ impl Interner {
 
     /// Releases spare capacity.
     pub fn shrink_to_fit(&mut self) {
-        self.bytes.shrink_to_fit();
-        self.spans.shrink_to_fit();
-        let spans = &self.spans;
-        let bytes = &self.bytes;
-        let overflow = &self.overflow;
-        self.table.shrink_to_fit(|&i| {
-            let (start, end) = spans[i as usize];
-            if start & OVERFLOW_BIT != 0 && end == u32::MAX {
-                hash_str(&overflow[(start & !OVERFLOW_BIT) as usize])
-            } else {
-                // SAFETY: spans always cover whole strs.
-                hash_str(unsafe {
-                    std::str::from_utf8_unchecked(&bytes[start as usize..end as usize])
-                })
-            }
-        });
+        self.shrink_arena();
+        let (bytes, spans, overflow) = (&self.bytes, &self.spans, &self.overflow);
+        self.table
+            .shrink_to_fit(|&i| hash_str(str_at(bytes, spans, overflow, i)));
     }
+}
+
+/// The string at index `i` of a table's parts (split so that the hash table can be borrowed
+/// mutably at the same time).
+#[inline]
+fn str_at<'a>(bytes: &'a [u8], spans: &[(u32, u32)], overflow: &'a [Box<str>], i: u32) -> &'a str {
+    let (start, end) = spans[i as usize];
+    if start & OVERFLOW_BIT != 0 && end == u32::MAX {
+        return &overflow[(start & !OVERFLOW_BIT) as usize];
+    }
+    // SAFETY: the arena only ever receives whole `str`s and spans cover exactly one of them, so
+    // every span is valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(&bytes[start as usize..end as usize]) }
 }
 
 pub(crate) use rustc_hash::{FxHashMap as FxMap, FxHashSet as FxSet};

@@ -35,6 +35,7 @@ mod load;
 pub mod mapper;
 mod observe;
 mod raw;
+mod resolve;
 mod value;
 
 pub use graph::{Edge, Entity, EntityId, Graph, RelId, Relationship};

@@ -10,11 +10,12 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use serde::Serialize;
 
-use crate::graph::{find_prop, EntityId, EntityRec, Graph, Props, RelRec, Subgraph};
+use crate::graph::{find_prop, EntityId, EntityRec, Graph, Props, RelId, RelRec, Subgraph};
 use crate::ids;
-use crate::intern::{FxMap, Interner, Sym};
+use crate::intern::{hash_str, FxMap, Interner, Sym};
 use crate::mapper::{self, MappingRule};
 use crate::raw::{self, Raw};
+use crate::resolve::GeneratedId;
 use crate::value::PropValue;
 
 /// How to load.
@@ -282,25 +283,53 @@ fn parse_file(name: &str, bytes: Box<[u8]>, lines: bool) -> Result<Parsed, LoadE
 
 /// A relationship endpoint as written.
 #[derive(Debug, Clone, Copy, Default)]
-struct EndpointSpec {
-    id: Option<Sym>,
-    key: Option<Sym>,
-    source: Option<Sym>,
-    scope: Option<Sym>,
+pub(crate) struct EndpointSpec {
+    pub(crate) id: Option<Sym>,
+    pub(crate) key: Option<Sym>,
+    pub(crate) source: Option<Sym>,
+    pub(crate) scope: Option<Sym>,
 }
 
-struct PendingRel {
-    file: u32,
-    index: u32,
-    line: u32,
-    id: Option<Sym>,
-    key: Option<Sym>,
-    ty: Option<Sym>,
-    class: Sym,
-    subgraph: u32,
-    from: EndpointSpec,
-    to: EndpointSpec,
-    props: Props,
+/// A relationship read from a file, resolved once every entity is in.
+pub(crate) struct PendingRel {
+    pub(crate) file: u32,
+    pub(crate) index: u32,
+    pub(crate) line: u32,
+    pub(crate) id: Option<Sym>,
+    pub(crate) key: Option<Sym>,
+    pub(crate) ty: Option<Sym>,
+    pub(crate) class: Sym,
+    pub(crate) subgraph: u32,
+    pub(crate) from: EndpointSpec,
+    pub(crate) to: EndpointSpec,
+    pub(crate) props: Props,
+}
+
+/// The first part of a generated relationship `_id` (entities' is empty).
+pub(crate) const RELATIONSHIP_SALT: &str = "relationship";
+
+/// An upserted item's properties: the new ones, keeping the old `_createdOn` (entities, when
+/// `keep_created`) and counting `_version` up from the old one, unless the new item gives them.
+fn upserted_props(
+    names: &Names,
+    old: &[(Sym, PropValue)],
+    new: Props,
+    keep_created: bool,
+) -> Props {
+    let old_version = find_prop(old, names.version)
+        .and_then(PropValue::as_f64)
+        .unwrap_or(1.0);
+    let mut props = new.into_vec();
+    if keep_created && find_prop(&props, names.created_on).is_none() {
+        if let Some(created) = find_prop(old, names.created_on) {
+            props.push((names.created_on, created.clone()));
+        }
+    }
+    if find_prop(&props, names.version).is_none() {
+        props.push((names.version, PropValue::Number(old_version + 1.0)));
+    }
+    props.sort_by_key(|(k, _)| *k);
+    props.into_boxed_slice()
 }
 
 /// Well-known names, interned once.
@@ -346,14 +375,17 @@ pub(crate) struct Builder {
     pub(crate) entities: Vec<EntityRec>,
     pub(crate) relationships: Vec<RelRec>,
     pub(crate) subgraphs: Vec<Subgraph>,
-    subgraph_index: FxMap<(Sym, Sym), u32>,
+    pub(crate) subgraph_index: FxMap<(Sym, Sym), u32>,
     pub(crate) class_sets: Vec<Box<[Sym]>>,
     class_set_index: FxMap<Box<[Sym]>, u32>,
     pub(crate) by_subgraph_key: FxMap<(u32, Sym), EntityId>,
     pub(crate) by_id: FxMap<Sym, EntityId>,
-    rel_by_subgraph_key: FxMap<(u32, Sym), u32>,
-    rel_ids: FxMap<Sym, u32>,
-    pending: Vec<PendingRel>,
+    pub(crate) rel_by_subgraph_key: FxMap<(u32, Sym), u32>,
+    pub(crate) rel_ids: FxMap<Sym, RelId>,
+    pub(crate) pending: Vec<PendingRel>,
+    /// (file, relationships read from it): the file being read and its count so far (counting
+    /// `pending` from its end was quadratic for JSON-lines files of relationships).
+    pending_per_file: (u32, usize),
     pub(crate) files: Vec<String>,
     pub(crate) rules: Vec<MappingRule>,
     pub(crate) report: LoadReport,
@@ -387,6 +419,7 @@ impl Builder {
             rel_by_subgraph_key: FxMap::default(),
             rel_ids: FxMap::default(),
             pending: Vec::new(),
+            pending_per_file: (u32::MAX, 0),
             files: Vec::new(),
             rules: Vec::new(),
             report: LoadReport::default(),
@@ -577,26 +610,10 @@ impl Builder {
         if let Some(&existing) = self.by_subgraph_key.get(&(subgraph, key)) {
             self.report.duplicates += 1;
             self.report.duplicate_entities += 1;
-            let names = self.names;
-            let old = &self.entities[existing.index()];
-            let old_created = find_prop(&old.props, names.created_on).cloned();
-            let old_version = find_prop(&old.props, names.version)
-                .and_then(PropValue::as_f64)
-                .unwrap_or(1.0);
-            let mut props = props.into_vec();
-            if let Some(created) = old_created {
-                if find_prop(&props, names.created_on).is_none() {
-                    props.push((names.created_on, created));
-                }
-            }
-            if find_prop(&props, names.version).is_none() {
-                props.push((names.version, PropValue::Number(old_version + 1.0)));
-            }
-            props.sort_by_key(|(k, _)| *k);
             let rec = &mut self.entities[existing.index()];
+            rec.props = upserted_props(&self.names, &rec.props, props, true);
             rec.ty = ty;
             rec.classes = classes;
-            rec.props = props.into_boxed_slice();
             if let Some(id) = id {
                 if id != rec.id && !self.by_id.contains_key(&id) {
                     let old_id = rec.id;
@@ -619,7 +636,7 @@ impl Builder {
                 }
                 id
             }
-            None => self.fresh_id(subgraph, key, ""),
+            None => self.fresh_id(subgraph, key, "", None),
         };
         self.by_id.insert(id, eid);
         self.by_subgraph_key.insert((subgraph, key), eid);
@@ -635,30 +652,39 @@ impl Builder {
     }
 
     /// A generated `_id` not used yet (entities when `salt` is empty, relationships otherwise).
-    fn fresh_id(&mut self, subgraph: u32, key: Sym, salt: &str) -> Sym {
+    /// `first`: the first attempt's text and hash, when computed ahead.
+    fn fresh_id(&mut self, subgraph: u32, key: Sym, salt: &str, first: Option<GeneratedId>) -> Sym {
         let sg = self.subgraphs[subgraph as usize];
         let mut attempt = 0u32;
         loop {
-            let text = {
-                let st = &self.strings;
-                let n = if attempt > 0 {
-                    attempt.to_string()
-                } else {
-                    String::new()
-                };
-                let parts = [
-                    salt,
-                    st.resolve(sg.source),
-                    st.resolve(sg.scope),
-                    st.resolve(key),
-                    &n,
-                ];
-                ids::generated_id_bytes(&parts[..if attempt > 0 { 5 } else { 4 }])
+            let (text, hash) = match first {
+                Some(first) if attempt == 0 => first,
+                _ => {
+                    let st = &self.strings;
+                    let n = if attempt > 0 {
+                        attempt.to_string()
+                    } else {
+                        String::new()
+                    };
+                    let parts = [
+                        salt,
+                        st.resolve(sg.source),
+                        st.resolve(sg.scope),
+                        st.resolve(key),
+                        &n,
+                    ];
+                    let text = ids::generated_id_bytes(&parts[..if attempt > 0 { 5 } else { 4 }]);
+                    // SAFETY: generated ids are ASCII.
+                    (
+                        text,
+                        hash_str(unsafe { std::str::from_utf8_unchecked(&text) }),
+                    )
+                }
             };
             // SAFETY: generated ids are ASCII.
             let sym = self
                 .strings
-                .intern(unsafe { std::str::from_utf8_unchecked(&text) });
+                .intern_hashed(unsafe { std::str::from_utf8_unchecked(&text) }, hash);
             let taken = if salt.is_empty() {
                 self.by_id.contains_key(&sym)
             } else {
@@ -764,6 +790,7 @@ impl Builder {
             }
         }
         let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
+        self.pending_per_file = (ctx.file_index, self.file_rel_count(ctx.file_index) + 1);
         self.pending.push(PendingRel {
             file: ctx.file_index,
             index: index as u32,
@@ -780,85 +807,8 @@ impl Builder {
         Ok(())
     }
 
-    /// Resolves every pending relationship (after all entities are in).
-    fn resolve_relationships(&mut self) {
-        let pending = std::mem::take(&mut self.pending);
-        // `_key` -> entities, for endpoints that name only a source or only a scope, and for
-        // messages; built on first use.
-        let mut by_key: Option<Vec<(Sym, EntityId)>> = None;
-        self.relationships.reserve(pending.len());
-        self.rel_by_subgraph_key.reserve(pending.len());
-        self.rel_ids.reserve(pending.len());
-        let mut scratch = String::new();
-        // Default `_type`s by (from type, verb, to type): few distinct triples.
-        let mut types: FxMap<(Sym, Sym, Sym), Sym> = FxMap::default();
-        for rel in pending {
-            let from = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.from, "_from");
-            let to = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.to, "_to");
-            let (from, to) = match (from, to) {
-                (Ok(f), Ok(t)) => (f, t),
-                (Err((endpoint, reason)), _) | (_, Err((endpoint, reason))) => {
-                    self.report.skipped_relationships.push(SkippedRelationship {
-                        file: self.files[rel.file as usize].clone(),
-                        index: rel.index as usize,
-                        line: (rel.line > 0).then_some(rel.line as usize),
-                        key: rel.key.map(|k| self.strings.resolve(k).to_string()),
-                        endpoint,
-                        reason,
-                    });
-                    continue;
-                }
-            };
-            let key = match rel.key {
-                Some(k) => k,
-                None => {
-                    ids::relationship_key_into(
-                        &mut scratch,
-                        self.strings.resolve(self.entities[from.index()].key),
-                        self.strings.resolve(rel.class),
-                        self.strings.resolve(self.entities[to.index()].key),
-                    );
-                    self.strings.intern(&scratch)
-                }
-            };
-            let ty = match rel.ty {
-                Some(t) => t,
-                None => {
-                    let triple = (
-                        self.entities[from.index()].ty,
-                        rel.class,
-                        self.entities[to.index()].ty,
-                    );
-                    match types.get(&triple) {
-                        Some(&t) => t,
-                        None => {
-                            ids::relationship_type_into(
-                                &mut scratch,
-                                self.strings.resolve(triple.0),
-                                self.strings.resolve(triple.1),
-                                self.strings.resolve(triple.2),
-                            );
-                            let t = self.strings.intern(&scratch);
-                            types.insert(triple, t);
-                            t
-                        }
-                    }
-                }
-            };
-            self.insert_relationship(
-                rel.subgraph,
-                key,
-                ty,
-                rel.class,
-                rel.id,
-                from,
-                to,
-                rel.props,
-            );
-        }
-    }
-
-    /// Inserts a relationship or updates the one with the same subgraph and key.
+    /// Inserts a relationship or updates the one with the same subgraph and key. `generated`:
+    /// the first-attempt generated `_id` (text and hash) when computed ahead.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn insert_relationship(
         &mut self,
@@ -870,33 +820,25 @@ impl Builder {
         from: EntityId,
         to: EntityId,
         props: Props,
+        generated: Option<GeneratedId>,
     ) -> u32 {
         if let Some(&existing) = self.rel_by_subgraph_key.get(&(subgraph, key)) {
             self.report.duplicates += 1;
             self.report.duplicate_relationships += 1;
-            let names = self.names;
             let rec = &mut self.relationships[existing as usize];
-            let old_version = find_prop(&rec.props, names.version)
-                .and_then(PropValue::as_f64)
-                .unwrap_or(1.0);
-            let mut props = props.into_vec();
-            if find_prop(&props, names.version).is_none() {
-                props.push((names.version, PropValue::Number(old_version + 1.0)));
-                props.sort_by_key(|(k, _)| *k);
-            }
+            rec.props = upserted_props(&self.names, &rec.props, props, false);
             rec.ty = ty;
             rec.class = class;
             rec.from = from;
             rec.to = to;
-            rec.props = props.into_boxed_slice();
             return existing;
         }
         let id = match id {
             Some(id) if !self.rel_ids.contains_key(&id) => id,
-            _ => self.fresh_id(subgraph, key, "relationship"),
+            _ => self.fresh_id(subgraph, key, RELATIONSHIP_SALT, generated),
         };
         let index = self.relationships.len() as u32;
-        self.rel_ids.insert(id, index);
+        self.rel_ids.insert(id, RelId(index));
         self.rel_by_subgraph_key.insert((subgraph, key), index);
         self.relationships.push(RelRec {
             id,
@@ -909,127 +851,6 @@ impl Builder {
             props,
         });
         index
-    }
-
-    fn resolve_endpoint(
-        &self,
-        by_key: &mut Option<Vec<(Sym, EntityId)>>,
-        own: u32,
-        spec: &EndpointSpec,
-        end: &str,
-    ) -> Result<EntityId, (String, String)> {
-        // The common cases first, without the key index: `_id`, a bare key in the own
-        // subgraph, a key with both source and scope.
-        if let Some(id) = spec.id {
-            if let Some(&e) = self.by_id.get(&id) {
-                return Ok(e);
-            }
-        } else if let Some(key) = spec.key {
-            let subgraph = match (spec.source, spec.scope) {
-                (None, None) => Some(own),
-                (Some(source), Some(scope)) => self.subgraph_index.get(&(source, scope)).copied(),
-                _ => None,
-            };
-            if let Some(&e) = subgraph.and_then(|sg| self.by_subgraph_key.get(&(sg, key))) {
-                return Ok(e);
-            }
-        }
-        let by_key: &[(Sym, EntityId)] = by_key.get_or_insert_with(|| {
-            let mut v: Vec<(Sym, EntityId)> = self
-                .entities
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (e.key, EntityId(i as u32)))
-                .collect();
-            v.sort_unstable_by_key(|&(k, id)| (k, id));
-            v
-        });
-        let s = |sym: Sym| self.strings.resolve(sym);
-        if let Some(id) = spec.id {
-            return match self.by_id.get(&id) {
-                Some(&e) => Ok(e),
-                None => Err((
-                    s(id).to_string(),
-                    format!("`{end}EntityId` {:?}: no entity has this `_id`", s(id)),
-                )),
-            };
-        }
-        let Some(key) = spec.key else {
-            return Err((
-                String::new(),
-                format!("no `{end}EntityId` or `{end}EntityKey`"),
-            ));
-        };
-        let start = by_key.partition_point(|&(k, _)| k < key);
-        let end_i = by_key.partition_point(|&(k, _)| k <= key);
-        let with_key = &by_key[start..end_i];
-        if spec.source.is_none() && spec.scope.is_none() {
-            if let Some(&e) = self.by_subgraph_key.get(&(own, key)) {
-                return Ok(e);
-            }
-            let sg = self.subgraphs[own as usize];
-            let elsewhere = if with_key.is_empty() {
-                String::new()
-            } else {
-                let e = &self.entities[with_key[0].1.index()];
-                let other = self.subgraphs[e.subgraph as usize];
-                format!(
-                    " (an entity with this key exists in subgraph {}:{}; give \
-                     `{end}EntitySource` and `{end}EntityScope` to name it)",
-                    s(other.source),
-                    s(other.scope)
-                )
-            };
-            return Err((
-                s(key).to_string(),
-                format!(
-                    "`{end}EntityKey` {:?}: no entity with this key in the relationship's own \
-                     subgraph {}:{} (a bare key resolves only there){elsewhere}",
-                    s(key),
-                    s(sg.source),
-                    s(sg.scope)
-                ),
-            ));
-        }
-        let matches: Vec<EntityId> = with_key
-            .iter()
-            .map(|&(_, e)| e)
-            .filter(|e| {
-                let sg = self.subgraphs[self.entities[e.index()].subgraph as usize];
-                spec.source.is_none_or(|x| x == sg.source)
-                    && spec.scope.is_none_or(|x| x == sg.scope)
-            })
-            .collect();
-        let wanted = || {
-            format!(
-                "source {} scope {}",
-                spec.source
-                    .map_or("(any)".to_string(), |x| format!("{:?}", s(x))),
-                spec.scope
-                    .map_or("(any)".to_string(), |x| format!("{:?}", s(x)))
-            )
-        };
-        match matches.as_slice() {
-            [e] => Ok(*e),
-            [] => Err((
-                s(key).to_string(),
-                format!(
-                    "`{end}EntityKey` {:?}: no entity with this key in {}",
-                    s(key),
-                    wanted()
-                ),
-            )),
-            many => Err((
-                s(key).to_string(),
-                format!(
-                    "`{end}EntityKey` {:?}: ambiguous, {} entities with this key in {}; \
-                     give both `{end}EntitySource` and `{end}EntityScope`",
-                    s(key),
-                    many.len(),
-                    wanted()
-                ),
-            )),
-        }
     }
 
     /// Adds one document of a file: a payload object, an array of payloads/items, or an item.
@@ -1106,12 +927,12 @@ impl Builder {
         }
     }
 
+    /// How many relationships of file `file` were read so far (the next one's index).
     fn file_rel_count(&self, file: u32) -> usize {
-        self.pending
-            .iter()
-            .rev()
-            .take_while(|p| p.file == file)
-            .count()
+        match self.pending_per_file {
+            (f, n) if f == file => n,
+            _ => 0,
+        }
     }
 
     fn add_payload(
@@ -1490,7 +1311,11 @@ impl Loader {
         } = self;
         let timing = std::env::var_os("J1QL_GRAPH_TIMING").is_some();
         let t = std::time::Instant::now();
-        builder.resolve_relationships();
+        let threads = match options.threads {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        };
+        builder.resolve_relationships(threads);
         if timing {
             eprintln!("resolve: {:?}", t.elapsed());
         }

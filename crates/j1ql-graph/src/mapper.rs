@@ -943,8 +943,17 @@ impl Mapper<'_> {
         };
         let before = self.b.relationships.len();
         let props = self.rules[r].rel_props.clone();
-        self.b
-            .insert_relationship(self.mapper_subgraph, key, ty, verb, None, from, to, props);
+        self.b.insert_relationship(
+            self.mapper_subgraph,
+            key,
+            ty,
+            verb,
+            None,
+            from,
+            to,
+            props,
+            None,
+        );
         if self.b.relationships.len() > before {
             self.b.report.mapper_relationships += 1;
         }
