@@ -89,7 +89,7 @@ pub fn explain(
     let (access, n) = plan.start.access(graph);
     let _ = writeln!(
         out,
-        "#0 start {} ({access}: {n} candidates){}; walked from {}{}",
+        "#0 start: {} ({access}: {n} candidates){}; walked from {}{}",
         plan.start.label(),
         chain_info(0),
         walk.stats.starts,
