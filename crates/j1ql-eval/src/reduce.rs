@@ -154,8 +154,8 @@ impl Strategy {
                 false,
                 "the walk streams the starting entities and stops after the page",
             )
-        } else if most_selective == 0 || chain[most_selective].estimate * 2 >= chain[0].estimate {
-            (false, "the start is (about) the most selective step")
+        } else if most_selective == 0 {
+            (false, "the start is the most selective step")
         } else {
             (
                 true,
