@@ -400,8 +400,10 @@ pub fn reduce(
         }
         members[k] = found;
     }
-    // Backward prune beyond the most selective slot: drop entities with no successor.
-    for k in (m + 1..chain.len() - 1).rev() {
+    // Backward prune, from the end to the start: drop entities with no successor left (the
+    // slots after the most selective one were only reached from it, and pruning those can
+    // strand entities before it), so every set holds only entities on a complete chain.
+    for k in (0..chain.len() - 1).rev() {
         let (verbs, direction) = traversal(plan, &chain[k + 1]);
         let (before, after) = sets.split_at_mut(k + 1);
         let (set, next) = (&mut before[k], &after[0]);
