@@ -14,6 +14,7 @@ use crate::filter::{Filter, Lookup};
 use crate::functions::{aggregate_value, eval_expr};
 use crate::json;
 use crate::paths::{enumerate, Budget, Plan, Row};
+use crate::reduce::PlanChoice;
 use crate::resolve::ValueContext;
 
 /// Everything an evaluation needs besides the query and the graph.
@@ -25,6 +26,8 @@ pub struct EvalOptions {
     pub smart_classes: SmartClasses,
     /// Work and size limits.
     pub budget: Budget,
+    /// Where the walk is planned from (tests force each choice to compare the results).
+    pub plan: PlanChoice,
 }
 
 /// A result in JupiterOne's shapes (GUIDE §4).
@@ -87,9 +90,25 @@ pub fn evaluate(
     options: &EvalOptions,
 ) -> Result<QueryResult, EvalError> {
     let cx = &options.values;
-    let plan = Plan::compile(query, graph, cx, &options.smart_classes)?;
+    let plan = Plan::compile(query, graph, cx, &options.smart_classes, options.plan)?;
     let bindings = Bindings::of(query);
-    let mut rows = enumerate(&plan, graph, options.budget)?;
+    let walk = enumerate(&plan, graph, options.budget)?;
+    let eval = Evaluation {
+        query,
+        graph,
+        bindings: &bindings,
+        cx,
+    };
+    if let (Some(count), ir::Return::Columns(columns)) = (walk.count, &query.returns) {
+        // Every column is `count(start)` and every WHERE conjunct was pushed down: the walk
+        // counted the starting entities with a path instead of keeping rows.
+        let record: Map<String, Value> = columns
+            .iter()
+            .map(|c| (c.name.clone(), Value::from(count)))
+            .collect();
+        return eval.finish_table(vec![record], &[], columns);
+    }
+    let mut rows = walk.rows;
     if let Some(w) = &query.where_filter {
         let filter = Filter::compile(w, cx)?;
         rows.retain(|row| {
@@ -103,12 +122,6 @@ pub fn evaluate(
             )
         });
     }
-    let eval = Evaluation {
-        query,
-        graph,
-        bindings: &bindings,
-        cx,
-    };
     match &query.returns {
         ir::Return::Default => {
             let rows = eval.order_and_page(rows, None);
@@ -283,7 +296,7 @@ impl Evaluation<'_> {
         if groups.is_empty() && keys.is_empty() {
             groups.push((Vec::new(), Vec::new()));
         }
-        let mut table: Vec<Map<String, Value>> = groups
+        let table: Vec<Map<String, Value>> = groups
             .iter()
             .map(|(_, members)| {
                 let mut record = Map::new();
@@ -295,6 +308,19 @@ impl Evaluation<'_> {
                 record
             })
             .collect();
+        let first_rows: Vec<Option<&Row>> =
+            groups.iter().map(|(_, m)| m.first().copied()).collect();
+        self.finish_table(table, &first_rows, columns)
+    }
+
+    /// HAVING, ORDER BY and paging of an aggregate table (`first_rows`: the first row of each
+    /// group, for ORDER BY on fields; missing when the rows were only counted).
+    fn finish_table(
+        &self,
+        mut table: Vec<Map<String, Value>>,
+        first_rows: &[Option<&Row>],
+        columns: &[ir::Column],
+    ) -> Result<QueryResult, EvalError> {
         if let Some(having) = &self.query.having {
             let filter = Filter::compile(having, self.cx)?;
             table.retain(|record| {
@@ -306,11 +332,9 @@ impl Evaluation<'_> {
             });
         }
         if !self.query.order_by.is_empty() {
-            let first_rows: Vec<Option<&Row>> =
-                groups.iter().map(|(_, m)| m.first().copied()).collect();
             let mut keyed: Vec<(Vec<Value>, Map<String, Value>)> = table
                 .into_iter()
-                .zip(first_rows)
+                .zip(first_rows.iter().copied().chain(std::iter::repeat(None)))
                 .map(|(record, first)| {
                     let key = self
                         .query

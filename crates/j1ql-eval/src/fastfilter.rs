@@ -177,6 +177,32 @@ impl FFilter {
         }
     }
 
+    /// The one entity slot the filter reads, when it reads nothing else (no relationship,
+    /// no second slot): such a conjunct can filter that slot's entities on their own.
+    pub fn only_entity_slot(&self) -> Option<usize> {
+        fn walk(f: &FFilter, found: &mut Option<usize>) -> bool {
+            let mut one = |src: &Src| match src {
+                Src::Entity(s) if found.is_none_or(|f| f == *s) => {
+                    *found = Some(*s);
+                    true
+                }
+                _ => false,
+            };
+            match f {
+                FFilter::And(v) | FFilter::Or(v) => v.iter().all(|f| walk(f, found)),
+                FFilter::Cmp { src, value, .. } => {
+                    one(src)
+                        && match value {
+                            FOperand::Prop(s, _) => one(s),
+                            FOperand::Const(..) => true,
+                        }
+                }
+            }
+        }
+        let mut found = None;
+        walk(self, &mut found).then_some(found).flatten()
+    }
+
     /// Whether the filter holds for entity `this` (WITH) in the row `slots` (WHERE).
     #[inline]
     pub fn eval(&self, graph: &Graph, this: EntityId, slots: Slots<'_>) -> bool {

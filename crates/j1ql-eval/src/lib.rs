@@ -14,11 +14,13 @@ mod functions;
 mod json;
 mod paths;
 mod pattern;
+mod reduce;
 mod resolve;
 
 pub use error::EvalError;
 pub use evaluate::{compare_json, evaluate, EvalOptions, QueryResult};
 pub use paths::Budget;
+pub use reduce::PlanChoice;
 pub use resolve::ValueContext;
 pub mod demo;
 pub mod run;

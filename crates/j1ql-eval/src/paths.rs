@@ -19,6 +19,7 @@ use crate::bindings::{Binding, Bindings};
 use crate::error::EvalError;
 use crate::fastfilter::{FFilter, Slots};
 use crate::pattern::Pattern;
+use crate::reduce::{reduce, Bitset, PlanChoice, Strategy};
 use crate::resolve::ValueContext;
 
 /// Marks an unbound slot.
@@ -74,6 +75,8 @@ pub struct Plan {
     pub where_pushed: bool,
     /// What the result needs from the paths.
     pub mode: Mode,
+    /// Estimates per slot and where the walk is planned from.
+    pub strategy: Strategy,
 }
 
 /// What the result needs from the paths.
@@ -97,6 +100,7 @@ impl Plan {
         graph: &Graph,
         cx: &ValueContext,
         smart: &SmartClasses,
+        choice: PlanChoice,
     ) -> Result<Plan, EvalError> {
         let mut slots = 1;
         let mut optional_slots = 0;
@@ -121,12 +125,14 @@ impl Plan {
             start_checks: Vec::new(),
             where_pushed: query.where_filter.is_none(),
             mode: Mode::Paths,
+            strategy: Strategy::default(),
         };
         let bindings = Bindings::of(query);
         if let Some(w) = &query.where_filter {
             plan.where_pushed = plan.push_down(w, graph, cx, &bindings)?;
         }
         plan.mode = plan.choose_mode(query, &bindings);
+        plan.strategy = Strategy::choose(&plan, graph, choice);
         Ok(plan)
     }
 
@@ -332,21 +338,70 @@ struct Walker<'a> {
     leading: usize,
     /// One path per starting entity is enough.
     roots_only: bool,
+    /// Count the complete paths instead of keeping them.
+    count_only: bool,
+    counted: usize,
+    /// Per slot, the entities the semi-join reduction left (tested instead of the pattern).
+    sets: Option<&'a [Option<Bitset>]>,
     out: Vec<Row>,
+}
+
+/// What a walk produced.
+#[derive(Debug, Default)]
+pub struct Walk {
+    /// The complete paths (empty when only counted).
+    pub rows: Vec<Row>,
+    /// In [`Mode::RootsOnly`] without a page: the number of starting entities with a path
+    /// (the rows are not kept).
+    pub count: Option<usize>,
+    /// How the walk went, for `--explain`.
+    pub stats: WalkStats,
+}
+
+/// Actual cardinalities of a walk.
+#[derive(Debug, Default, Clone)]
+pub struct WalkStats {
+    /// Starting entities the walk started from.
+    pub starts: usize,
+    /// Set size per chain slot after the semi-join reduction (empty when it did not run).
+    pub reduced: Vec<usize>,
+    /// Relationship visits and entity checks.
+    pub work: u64,
 }
 
 /// Starting entities at least this many are walked on two threads.
 const PARALLEL_MIN: usize = 32_768;
 
 /// Every complete path from the starting entities (or, in [`Mode::RootsOnly`], one path per
-/// starting entity that has one).
-pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Vec<Row>, EvalError> {
+/// starting entity that has one; counted, not kept, when there is no page to fill).
+pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, EvalError> {
+    let count_only = plan.mode == Mode::RootsOnly { max_roots: None };
+    let reduced = if plan.strategy.reduce {
+        Some(reduce(plan, &plan.strategy, graph, budget)?)
+    } else {
+        None
+    };
+    let mut stats = WalkStats {
+        reduced: reduced
+            .as_ref()
+            .map(|r| r.sizes.clone())
+            .unwrap_or_default(),
+        work: reduced.as_ref().map_or(0, |r| r.work),
+        ..WalkStats::default()
+    };
+    let budget = Budget {
+        max_work: budget.max_work.saturating_sub(stats.work),
+        ..budget
+    };
     let new_walker = || Walker {
         graph,
         budget,
         work: 0,
         leading: plan.leading_optionals,
         roots_only: matches!(plan.mode, Mode::RootsOnly { .. }),
+        count_only,
+        counted: 0,
+        sets: reduced.as_ref().map(|r| r.sets.as_slice()),
         out: Vec::new(),
     };
     if let Mode::RootsOnly {
@@ -357,23 +412,51 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Vec<Row>,
         let mut walker = new_walker();
         let mut row = plan.new_row();
         let mut failure = None;
+        let mut each = |start| {
+            stats.starts += 1;
+            match walker.start(plan, &mut row, start) {
+                Ok(()) => walker.out.len() < max,
+                Err(e) => {
+                    failure = Some(e);
+                    false
+                }
+            }
+        };
         if max > 0 {
-            plan.start.for_each_candidate(graph, |start| {
-                match walker.start(plan, &mut row, start) {
-                    Ok(()) => walker.out.len() < max,
-                    Err(e) => {
-                        failure = Some(e);
-                        false
+            match &reduced {
+                Some(r) => {
+                    for &start in &r.starts {
+                        if !each(start) {
+                            break;
+                        }
                     }
                 }
-            });
+                None => plan.start.for_each_candidate(graph, each),
+            }
         }
+        stats.work += walker.work;
         return match failure {
             Some(e) => Err(e),
-            None => Ok(walker.out),
+            None => Ok(Walk {
+                rows: walker.out,
+                count: None,
+                stats,
+            }),
         };
     }
-    let starts = plan.start.candidates(graph);
+    let starts = match &reduced {
+        Some(r) => r.starts.clone(),
+        None => plan.start.candidates(graph),
+    };
+    stats.starts = starts.len();
+    let finish = |mut stats: WalkStats, walker: Walker<'_>| {
+        stats.work += walker.work;
+        Walk {
+            count: count_only.then_some(walker.counted),
+            rows: walker.out,
+            stats,
+        }
+    };
     let run = |starts: &[EntityId]| -> Result<Walker<'_>, EvalError> {
         let mut walker = new_walker();
         let mut row = plan.new_row();
@@ -383,7 +466,7 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Vec<Row>,
         Ok(walker)
     };
     if starts.len() < PARALLEL_MIN {
-        return run(&starts).map(|w| w.out);
+        return run(&starts).map(|w| finish(stats, w));
     }
     let (a, b) = starts.split_at(starts.len() / 2);
     let (first, second) = std::thread::scope(|scope| {
@@ -410,7 +493,9 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Vec<Row>,
         });
     }
     first.out.extend(second.out);
-    Ok(first.out)
+    first.counted += second.counted;
+    first.work = work;
+    Ok(finish(stats, first))
 }
 
 impl Plan {
@@ -493,7 +578,11 @@ impl Walker<'_> {
                     limit: self.budget.max_rows as u64,
                 });
             }
-            self.out.push(row.clone());
+            if self.count_only {
+                self.counted += 1;
+            } else {
+                self.out.push(row.clone());
+            }
             return Ok(self.roots_only);
         };
         let graph = self.graph;
@@ -545,7 +634,11 @@ impl Walker<'_> {
                         let list = lists(outgoing, i);
                         self.charge(list.len() as u64)?;
                         for edge in list {
-                            if !target.matches(graph, edge.other) {
+                            let admitted = match self.sets.and_then(|s| s[slot].as_ref()) {
+                                Some(set) => set.contains(edge.other),
+                                None => target.matches(graph, edge.other),
+                            };
+                            if !admitted {
                                 continue;
                             }
                             row.entities[slot] = edge.other.0;
@@ -598,6 +691,9 @@ impl Walker<'_> {
                     work: self.work,
                     leading: usize::MAX,
                     roots_only: false,
+                    count_only: false,
+                    counted: 0,
+                    sets: None,
                     out: Vec::new(),
                 };
                 let mut base = row.clone();

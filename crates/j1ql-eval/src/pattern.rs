@@ -119,7 +119,7 @@ impl Pattern {
 
     /// Whether `id`, known to have one of the pattern's classes or types, matches.
     #[inline]
-    fn matches_rest(&self, graph: &Graph, id: EntityId) -> bool {
+    pub(crate) fn matches_rest(&self, graph: &Graph, id: EntityId) -> bool {
         if !self.smart.iter().all(|f| f.eval(graph, id, Slots::EMPTY)) {
             return false;
         }
