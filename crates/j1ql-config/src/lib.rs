@@ -215,6 +215,17 @@ impl Config {
         Ok(config)
     }
 
+    /// A config from an already parsed TOML table, with the checks of [`Config::from_toml`]:
+    /// the language server merges editor settings over the file as tables and reads the
+    /// result with this.
+    pub fn from_table(table: toml::Table) -> Result<Config, String> {
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
     fn validate(&self) -> Result<(), String> {
         if self.format.line_width < 20 {
             return Err("`format.line-width` must be at least 20".to_string());
@@ -332,6 +343,16 @@ S014 = "off"
         assert!(Config::from_toml("[fmt]\n").is_err());
         assert!(Config::from_toml("[format]\nkeyword-case = \"title\"\n").is_err());
         assert!(Config::from_toml("[format]\nline-width = 3\n").is_err());
+    }
+
+    #[test]
+    fn from_a_table() {
+        let table: toml::Table = toml::from_str("[format]\nindent = 4\n").unwrap();
+        assert_eq!(Config::from_table(table).unwrap().format.indent, 4);
+        let bad: toml::Table = toml::from_str("[format]\nindent = 0\n").unwrap();
+        assert!(Config::from_table(bad).unwrap_err().contains("indent"));
+        let unknown: toml::Table = toml::from_str("colour = 1\n").unwrap();
+        assert!(Config::from_table(unknown).is_err());
     }
 
     #[test]

@@ -349,11 +349,13 @@ impl Document {
         self.chunks = chunks;
     }
 
-    /// The chunk holding `offset` (at a boundary: the chunk ending there, so that completion at
-    /// the end of a query sees it).
+    /// The chunk holding `offset`. At a boundary (a line start, since chunks start at line
+    /// starts) it is the chunk starting there: a position at column 0 of a query's first line
+    /// belongs to that query, not to the one before it (whose text ends with the line break
+    /// before). A position on a blank line between queries stays with the query above it.
     pub fn chunk_at(&self, offset: usize) -> Option<&Chunk> {
-        let i = self.chunks.partition_point(|c| c.start < offset);
-        // chunks[i-1].start < offset <= chunks[i].start
+        let i = self.chunks.partition_point(|c| c.start <= offset);
+        // chunks[i-1].start <= offset < chunks[i].start
         if i == 0 {
             self.chunks.first()
         } else {
@@ -596,6 +598,32 @@ mod tests {
             "FIND Host\n// j1ql-ignore\nFIND User WITH a = 1\n  AND b = 2\n/* FIND no */\nfind x";
         let starts = chunk_starts(text);
         assert_eq!(starts, vec![0, 10, text.find("find x").unwrap()]);
+    }
+
+    #[test]
+    fn a_query_start_belongs_to_that_query() {
+        let text = "FIND Host\n\nFIND User\n  // note\nFIND DataStore";
+        let d = doc(text, Encoding::Utf16);
+        let start = |i: usize| d.chunks[i].start;
+        assert_eq!(d.chunks.len(), 3);
+        // Column 0 of `FIND User` (line 2): the second chunk, not the first.
+        let at = d.offset(Position::new(2, 0)).unwrap();
+        assert_eq!(at, text.find("FIND User").unwrap());
+        assert_eq!(d.chunk_at(at).unwrap().start, start(1));
+        // The comment line above `FIND DataStore` starts its chunk.
+        let at = d.offset(Position::new(3, 0)).unwrap();
+        assert_eq!(d.chunk_at(at).unwrap().start, start(2));
+        // The blank line between queries stays with the query above, the end of the text with
+        // the last chunk, the inside of a query with its chunk.
+        assert_eq!(
+            d.chunk_at(d.offset(Position::new(1, 0)).unwrap())
+                .unwrap()
+                .start,
+            0
+        );
+        assert_eq!(d.chunk_at(text.len()).unwrap().start, start(2));
+        assert_eq!(d.chunk_at(3).unwrap().start, 0);
+        assert_eq!(d.chunk_at(at - 1).unwrap().start, start(1));
     }
 
     #[test]

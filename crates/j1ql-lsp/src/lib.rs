@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod features;
 pub mod server;
+pub mod settings;
 pub mod stdio;
 pub mod workspace;
 

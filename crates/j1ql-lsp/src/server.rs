@@ -15,6 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::diagnostics::DocLinks;
 use crate::document::{Document, Encoding, OutOfRange};
 use crate::features;
+use crate::settings::Settings;
 use crate::workspace::{Env, Workspace};
 
 /// What the server knows.
@@ -32,6 +33,9 @@ pub struct World {
     pub roots: Vec<PathBuf>,
     /// Loaded workspaces, by the folder of their `j1ql.toml` (`None`: no config).
     pub workspaces: HashMap<Option<PathBuf>, Arc<Workspace>>,
+    /// Editor settings merged over every `j1ql.toml` (`initializationOptions.config`,
+    /// `workspace/didChangeConfiguration`).
+    pub settings: Arc<Settings>,
     /// Whether the client registers file watchers for us (`workspace/didChangeWatchedFiles`
     /// with `dynamicRegistration`).
     pub watch_files: bool,
@@ -129,18 +133,32 @@ impl Backend {
     fn env(&self, uri: &Uri) -> Arc<Env> {
         let path = uri.to_file_path().map(|p| p.into_owned());
         let dir = crate::workspace::config_dir(path.as_deref());
-        let cached = self.world().workspaces.get(&dir).cloned();
+        let (cached, settings) = {
+            let world = self.world();
+            (
+                world.workspaces.get(&dir).cloned(),
+                Arc::clone(&world.settings),
+            )
+        };
         let workspace = match cached {
             Some(w) => w,
             None => {
-                let loaded = catch_unwind(AssertUnwindSafe(|| Workspace::load(dir.as_deref())))
-                    .unwrap_or_else(|p| {
-                        let mut w = Workspace::builtin();
-                        w.problem = Some(format!("internal error: {}", panic_message(&p)));
-                        w
-                    });
+                let loaded = catch_unwind(AssertUnwindSafe(|| {
+                    Workspace::load(dir.as_deref(), &settings)
+                }))
+                .unwrap_or_else(|p| {
+                    let mut w = Workspace::builtin();
+                    w.problem = Some(format!("internal error: {}", panic_message(&p)));
+                    w
+                });
                 let w = Arc::new(loaded);
-                Arc::clone(self.world().workspaces.entry(dir).or_insert(w))
+                let mut world = self.world();
+                // Settings that changed meanwhile make this load stale: use it, keep none.
+                if Arc::ptr_eq(&world.settings, &settings) {
+                    Arc::clone(world.workspaces.entry(dir).or_insert(w))
+                } else {
+                    w
+                }
             }
         };
         Env::for_file(workspace, path.as_deref())
@@ -160,6 +178,23 @@ impl Backend {
                 })
             });
         }
+        self.refresh(&changed).await;
+    }
+
+    /// New editor settings: every workspace is reloaded with them, every open document
+    /// re-analysed and its diagnostics re-published.
+    async fn apply_settings(&self, settings: Settings) {
+        {
+            let mut world = self.world();
+            world.settings = Arc::new(settings);
+            world.workspaces.clear();
+        }
+        self.refresh(&[]).await;
+    }
+
+    /// Re-analyses the open documents whose workspace was reloaded or depends on a `changed`
+    /// file, and re-publishes their diagnostics.
+    async fn refresh(&self, changed: &[PathBuf]) {
         let uris: Vec<Uri> = self.world().docs.keys().cloned().collect();
         for uri in uris {
             let env = self.env(&uri);
@@ -243,8 +278,10 @@ impl LanguageServer for Backend {
             roots.push(root.into_owned());
         }
         let options = params.initialization_options.unwrap_or(Value::Null);
+        let settings = Settings::from_json(options.get("config"), crate::settings::root(&roots));
         {
             let mut world = self.world();
+            world.settings = Arc::new(settings);
             world.encoding = encoding;
             world.watch_files = watch_files;
             if let Some(ms) = options.get("diagnosticsDelayMs").and_then(Value::as_u64) {
@@ -388,6 +425,24 @@ impl LanguageServer for Backend {
             .collect();
         if !changed.is_empty() {
             self.reload(changed).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match crate::settings::changed_config(&params.settings) {
+            Some(config) => {
+                let root = self.world().roots.first().cloned();
+                let settings = Settings::from_json(config, root.as_deref());
+                self.apply_settings(settings).await;
+            }
+            None => {
+                self.client
+                    .log_message(
+                        MessageType::INFO,
+                        "didChangeConfiguration without `j1ql.config` or `config`: ignored",
+                    )
+                    .await;
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 //! The workspace a document belongs to: the nearest `j1ql.toml` (found from the document
 //! upward) and what it names — fixture data (`data = [...]`), `[params]`, `[smart-classes]`,
 //! `now`, `[lint]`, `[format]`. Analysis, completion, hover and `j1ql.runQuery` all read it
-//! from here, so a configured parameter or smart class is known everywhere at once.
+//! from here, so a configured parameter or smart class is known everywhere at once. Editor
+//! settings ([`Settings`]) are merged over the file, key by key; they also make a workspace of
+//! their own for documents no `j1ql.toml` governs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -15,13 +17,18 @@ use j1ql_semantics::catalog::{Catalog, Observations};
 use j1ql_semantics::smart_classes::SmartClasses;
 use j1ql_semantics::Context;
 
+use crate::settings::Settings;
+
 /// One workspace: a `j1ql.toml` and its data, or the defaults (builtin data model, demo
 /// account) when no `j1ql.toml` governs the document.
 pub struct Workspace {
     /// The folder of the `j1ql.toml` (`None`: no config).
     pub dir: Option<PathBuf>,
-    /// The settings (defaults when there is no file or it does not parse).
+    /// The settings: the file with the editor settings merged over it (defaults when there is
+    /// neither, or the file does not parse).
     pub config: Config,
+    /// Whether editor settings are part of [`Workspace::config`].
+    pub from_settings: bool,
     /// Why the config or its data could not be used (shown as a diagnostic).
     pub problem: Option<String>,
     /// The data model, extended by what the data contains.
@@ -100,6 +107,7 @@ impl Workspace {
         Workspace {
             dir: None,
             config: Config::default(),
+            from_settings: false,
             problem: None,
             catalog: Catalog::builtin().clone(),
             smart: SmartClasses::default(),
@@ -111,20 +119,44 @@ impl Workspace {
         }
     }
 
-    /// Loads the workspace of the `j1ql.toml` in `dir` (or the defaults). Never fails: a
-    /// config or data problem is kept in [`Workspace::problem`].
-    pub fn load(dir: Option<&Path>) -> Workspace {
+    /// Loads the workspace of the `j1ql.toml` in `dir` (or the defaults), with the editor
+    /// `settings` merged over it. Never fails: a config or data problem is kept in
+    /// [`Workspace::problem`]. Settings that do not fit are reported and left out (the file
+    /// alone is used); a file that does not parse gives the defaults.
+    pub fn load(dir: Option<&Path>, settings: &Settings) -> Workspace {
         let mut ws = Workspace::builtin();
-        let Some(dir) = dir else { return ws };
-        ws.dir = Some(dir.to_path_buf());
-        let path = dir.join(j1ql_config::FILE_NAME);
-        match Config::load(&path) {
-            Ok(c) => ws.config = c,
-            Err(e) => {
-                ws.problem = Some(e.to_string());
-                return ws;
+        if dir.is_none() && settings.is_empty() {
+            return ws;
+        }
+        ws.dir = dir.map(Path::to_path_buf);
+        let file = dir.map(|d| d.join(j1ql_config::FILE_NAME));
+        let mut base = toml::Table::new();
+        if let Some(path) = &file {
+            match Config::load(path) {
+                Ok(c) => ws.config = c,
+                Err(e) => {
+                    ws.problem = Some(e.to_string());
+                    return ws;
+                }
+            }
+            // It parsed as a config, so it reads as a table.
+            base = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|t| toml::from_str(&t).ok())
+                .unwrap_or_default();
+        }
+        if let Some(problem) = &settings.problem {
+            ws.problem = Some(problem.clone());
+        } else if !settings.config.is_empty() {
+            match Config::from_table(settings.over(base)) {
+                Ok(c) => {
+                    ws.config = c;
+                    ws.from_settings = true;
+                }
+                Err(e) => ws.problem = Some(format!("editor settings (j1ql.config): {e}")),
             }
         }
+        let origin = ws.origin();
         for (name, definition) in &ws.config.smart_classes {
             ws.smart.define(name.clone(), definition.clone());
         }
@@ -138,7 +170,7 @@ impl Workspace {
             Some(text) => match j1ql_semantics::dates::parse_iso_date(text) {
                 Ok(ms) => Some(ms),
                 Err(e) => {
-                    ws.problem = Some(format!("{}: now `{text}`: {e}", path.display()));
+                    ws.problem = Some(format!("{origin}: now `{text}`: {e}"));
                     None
                 }
             },
@@ -164,7 +196,7 @@ impl Workspace {
                     ws.known_tags = Some(tags(&graph));
                     ws.data = Some(graph);
                 }
-                Err(e) => ws.problem = Some(format!("{}: data: {e}", path.display())),
+                Err(e) => ws.problem = Some(format!("{origin}: data: {e}")),
             }
         } else if let Some(ms) = now {
             ws.now_ms = ms;
@@ -172,18 +204,32 @@ impl Workspace {
         ws
     }
 
-    /// The fixture paths of `data = [...]`, absolute.
+    /// Where the settings come from: the `j1ql.toml`, the editor settings, or both.
+    pub fn origin(&self) -> String {
+        match (&self.dir, self.from_settings) {
+            (Some(dir), false) => dir.join(j1ql_config::FILE_NAME).display().to_string(),
+            (Some(dir), true) => format!(
+                "{} + editor settings",
+                dir.join(j1ql_config::FILE_NAME).display()
+            ),
+            (None, _) => "editor settings".into(),
+        }
+    }
+
+    /// The fixture paths of `data = [...]`, absolute: relative to the `j1ql.toml` (paths of
+    /// the editor settings arrive resolved against the workspace folder), or, without a file,
+    /// to the server's working directory.
     pub fn data_paths(&self) -> Vec<PathBuf> {
-        let Some(dir) = &self.dir else {
-            return Vec::new();
-        };
         // Without `.` components, so that a changed file's path can be matched by prefix.
         self.config
             .data
             .iter()
             .map(|p| {
-                dir.join(p)
-                    .components()
+                let p = match &self.dir {
+                    Some(dir) => dir.join(p),
+                    None => std::path::absolute(p).unwrap_or_else(|_| p.clone()),
+                };
+                p.components()
                     .filter(|c| !matches!(c, std::path::Component::CurDir))
                     .collect()
             })
@@ -192,8 +238,9 @@ impl Workspace {
 
     /// Whether a changed file at `path` is this workspace's config or data.
     pub fn depends_on(&self, path: &Path) -> bool {
-        let Some(dir) = &self.dir else { return false };
-        path == dir.join(j1ql_config::FILE_NAME)
+        self.dir
+            .as_ref()
+            .is_some_and(|dir| path == dir.join(j1ql_config::FILE_NAME))
             || self.data_paths().iter().any(|d| path.starts_with(d))
     }
 
@@ -206,12 +253,11 @@ impl Workspace {
         }
     }
 
-    /// Whether parameters must be configured: the workspace runs queries (it names `data` or
-    /// `[params]`), so a parameter without a value would make `j1ql.runQuery` fail.
+    /// Whether parameters must be configured: the workspace runs queries (its `j1ql.toml` or
+    /// the editor settings name `data` or `[params]`), so a parameter without a value would
+    /// make `j1ql.runQuery` fail.
     pub fn checks_params(&self) -> bool {
-        self.dir.is_some()
-            && self.problem.is_none()
-            && (!self.config.data.is_empty() || !self.config.params.is_empty())
+        self.problem.is_none() && (!self.config.data.is_empty() || !self.config.params.is_empty())
     }
 
     /// The graph queries run on: the data, or the demo account.
@@ -226,11 +272,11 @@ impl Workspace {
         }
     }
 
-    /// Where queries run: the config file, or `demo`.
+    /// Where queries run: the config file (and/or the editor settings), or `demo`.
     pub fn source(&self) -> String {
-        match (&self.dir, &self.data) {
-            (Some(dir), Some(_)) => dir.join(j1ql_config::FILE_NAME).display().to_string(),
-            _ => "demo".into(),
+        match &self.data {
+            Some(_) => self.origin(),
+            None => "demo".into(),
         }
     }
 
