@@ -432,7 +432,7 @@ impl LanguageServer for Backend {
         match crate::settings::changed_config(&params.settings) {
             Some(config) => {
                 let root = self.world().roots.first().cloned();
-                let settings = Settings::from_json(config, root.as_deref());
+                let settings = Settings::from_json(Some(config), root.as_deref());
                 self.apply_settings(settings).await;
             }
             None => {

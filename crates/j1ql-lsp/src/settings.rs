@@ -65,12 +65,14 @@ impl Settings {
 
 /// The settings object of a `workspace/didChangeConfiguration`: `settings.j1ql.config` (the
 /// `j1ql` section, as VS Code-style clients send it) or `settings.config` (the shape of
-/// `initializationOptions`). `None`: the notification holds no j1ql settings.
-pub fn changed_config(settings: &Value) -> Option<Option<&Value>> {
-    if let Some(section) = settings.get("j1ql").filter(|s| s.is_object()) {
-        return Some(section.get("config"));
-    }
-    settings.get("config").map(Some)
+/// `initializationOptions`); `null` clears the settings. `None`: the notification holds
+/// neither (a `j1ql` section of raw editor settings without `config` is not this shape, and
+/// leaves the settings as they are).
+pub fn changed_config(settings: &Value) -> Option<&Value> {
+    settings
+        .get("j1ql")
+        .and_then(|section| section.get("config"))
+        .or_else(|| settings.get("config"))
 }
 
 /// The first workspace folder: what relative `data` paths of the settings resolve against.
@@ -151,9 +153,11 @@ mod tests {
         assert!(bad.problem.unwrap().contains("must be an object"));
         let c = json!({"params": {}});
         let s = json!({"j1ql": {"config": c}});
-        assert_eq!(changed_config(&s), Some(Some(&c)));
-        assert_eq!(changed_config(&json!({"config": c})), Some(Some(&c)));
-        assert_eq!(changed_config(&json!({"j1ql": {}})), Some(None));
+        assert_eq!(changed_config(&s), Some(&c));
+        assert_eq!(changed_config(&json!({"config": c})), Some(&c));
+        assert_eq!(changed_config(&json!({"j1ql": {"params": {}}})), None);
         assert_eq!(changed_config(&json!({"other": 1})), None);
+        let cleared = json!({"j1ql": {"config": null}});
+        assert!(Settings::from_json(changed_config(&cleared), None).is_empty());
     }
 }
