@@ -1,7 +1,6 @@
 //! Loading fixtures: files and folders, payload shapes, entities with ownership, relationships
 //! with endpoint resolution, then the mapper and the indexes.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,7 +13,7 @@ use crate::graph::{find_prop, EntityId, EntityRec, Graph, Props, RelId, RelRec, 
 use crate::ids;
 use crate::intern::{hash_str, FxMap, Interner, Sym};
 use crate::mapper::{self, MappingRule};
-use crate::raw::{self, Raw};
+use crate::raw::{self, RStr, Raw};
 use crate::resolve::GeneratedId;
 use crate::value::PropValue;
 
@@ -454,7 +453,7 @@ impl Builder {
             Raw::Null => PropValue::Null,
             Raw::Bool(b) => PropValue::Bool(*b),
             Raw::Num(n) => PropValue::Number(*n),
-            Raw::Str(s) => PropValue::String(self.strings.intern(s)),
+            Raw::Str(s) => PropValue::String(self.strings.intern_hashed(s, s.hash)),
             Raw::Arr(items) => {
                 PropValue::Array(Box::new(items.iter().map(|i| self.value(i)).collect()))
             }
@@ -465,8 +464,15 @@ impl Builder {
         }
     }
 
-    /// Adds `name = raw` to `props`, flattening nested objects into dotted names.
-    fn flatten_into(&mut self, props: &mut Vec<(Sym, PropValue)>, name: &str, raw: &Raw<'_>) {
+    /// Adds `name = raw` to `props`, flattening nested objects into dotted names. `hash`: the
+    /// [`hash_str`] of `name` when known (computed when the file was parsed).
+    fn flatten_into(
+        &mut self,
+        props: &mut Vec<(Sym, PropValue)>,
+        name: &str,
+        hash: Option<u64>,
+        raw: &Raw<'_>,
+    ) {
         match raw {
             Raw::Obj(fields) => {
                 for (k, v) in fields {
@@ -474,11 +480,14 @@ impl Builder {
                     full.push_str(name);
                     full.push('.');
                     full.push_str(k);
-                    self.flatten_into(props, &full, v);
+                    self.flatten_into(props, &full, None, v);
                 }
             }
             _ => {
-                let key = self.strings.intern(name);
+                let key = match hash {
+                    Some(hash) => self.strings.intern_hashed(name, hash),
+                    None => self.strings.intern(name),
+                };
                 let value = self.value(raw);
                 props.push((key, value));
             }
@@ -500,7 +509,7 @@ impl Builder {
         raw: &Raw<'_>,
     ) -> Result<Sym, LoadError> {
         match raw {
-            Raw::Str(s) => Ok(self.strings.intern(s)),
+            Raw::Str(s) => Ok(self.strings.intern_hashed(s, s.hash)),
             other => Err(ctx.error(format!("`{name}` must be a string, not {}", other.kind()))),
         }
     }
@@ -508,7 +517,7 @@ impl Builder {
     fn add_entity(
         &mut self,
         ctx: &ItemCtx<'_>,
-        fields: &[(Cow<'_, str>, Raw<'_>)],
+        fields: &[(RStr<'_>, Raw<'_>)],
     ) -> Result<(), LoadError> {
         let (mut key, mut ty, mut id, mut source, mut scope) = (None, None, None, None, None);
         let mut classes: Vec<Sym> = std::mem::take(&mut self.class_scratch);
@@ -537,11 +546,13 @@ impl Builder {
                     has_class = true;
                     classes.clear();
                     match value {
-                        Raw::Str(s) => classes.push(self.strings.intern(s)),
+                        Raw::Str(s) => classes.push(self.strings.intern_hashed(s, s.hash)),
                         Raw::Arr(items) if !items.is_empty() => {
                             for item in items {
                                 match item {
-                                    Raw::Str(s) => classes.push(self.strings.intern(s)),
+                                    Raw::Str(s) => {
+                                        classes.push(self.strings.intern_hashed(s, s.hash))
+                                    }
                                     other => {
                                         return Err(ctx.error(format!(
                                             "`_class` must be a string or an array of strings, \
@@ -564,7 +575,7 @@ impl Builder {
                         }
                     }
                 }
-                _ => self.flatten_into(&mut props, name, value),
+                _ => self.flatten_into(&mut props, name, Some(name.hash), value),
             }
         }
         let Some(key) = key else {
@@ -701,7 +712,7 @@ impl Builder {
         &mut self,
         ctx: &ItemCtx<'_>,
         index: usize,
-        fields: &[(Cow<'_, str>, Raw<'_>)],
+        fields: &[(RStr<'_>, Raw<'_>)],
     ) -> Result<(), LoadError> {
         let (mut key, mut ty, mut id, mut source, mut scope, mut class) =
             (None, None, None, None, None, None);
@@ -753,7 +764,7 @@ impl Builder {
                             class = Some(if s.bytes().any(|b| b.is_ascii_lowercase()) {
                                 self.strings.intern(&s.to_ascii_uppercase())
                             } else {
-                                self.strings.intern(s)
+                                self.strings.intern_hashed(s, s.hash)
                             })
                         }
                         Raw::Arr(items) if items.len() == 1 && items[0].as_str().is_some() => {
@@ -770,7 +781,7 @@ impl Builder {
                     continue;
                 }
                 _ => {
-                    self.flatten_into(&mut props, name, value);
+                    self.flatten_into(&mut props, name, Some(name.hash), value);
                     continue;
                 }
             };
@@ -951,14 +962,14 @@ impl Builder {
         let mut scope = file.scope;
         if let Some(v) = doc.get("source") {
             match v {
-                Raw::Str(s) => source = self.strings.intern(s),
+                Raw::Str(s) => source = self.strings.intern_hashed(s, s.hash),
                 Raw::Null => {}
                 _ => return Err(field_err("source", "a string")),
             }
         }
         if let Some(v) = doc.get("scope") {
             match v {
-                Raw::Str(s) => scope = self.strings.intern(s),
+                Raw::Str(s) => scope = self.strings.intern_hashed(s, s.hash),
                 Raw::Null => {}
                 _ => return Err(field_err("scope", "a string")),
             }

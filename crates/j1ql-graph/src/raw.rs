@@ -6,15 +6,57 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::intern::hash_str;
+
+/// A string of the tree with its [`hash_str`], computed when the file is parsed (on a reading
+/// thread), so that the thread building the graph interns it without hashing it again.
+#[derive(Debug, Clone)]
+pub(crate) struct RStr<'a> {
+    text: Cow<'a, str>,
+    pub(crate) hash: u64,
+}
+
+impl<'a> RStr<'a> {
+    pub(crate) fn new(text: Cow<'a, str>) -> RStr<'a> {
+        let hash = hash_str(&text);
+        RStr { text, hash }
+    }
+}
+
+impl std::ops::Deref for RStr<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl PartialEq for RStr<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl PartialEq<str> for RStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.text == *other
+    }
+}
+
+impl PartialEq<&str> for RStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.text == **other
+    }
+}
+
 /// A JSON value whose strings borrow from the input when they can.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Raw<'a> {
     Null,
     Bool(bool),
     Num(f64),
-    Str(Cow<'a, str>),
+    Str(RStr<'a>),
     Arr(Vec<Raw<'a>>),
-    Obj(Vec<(Cow<'a, str>, Raw<'a>)>),
+    Obj(Vec<(RStr<'a>, Raw<'a>)>),
 }
 
 impl<'a> Raw<'a> {
@@ -27,7 +69,7 @@ impl<'a> Raw<'a> {
 
     pub(crate) fn get(&self, key: &str) -> Option<&Raw<'a>> {
         match self {
-            Raw::Obj(fields) => fields.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            Raw::Obj(fields) => fields.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -65,18 +107,18 @@ impl<'a> Raw<'a> {
             serde_json::Value::Null => Raw::Null,
             serde_json::Value::Bool(b) => Raw::Bool(*b),
             serde_json::Value::Number(n) => Raw::Num(n.as_f64().unwrap_or(0.0)),
-            serde_json::Value::String(s) => Raw::Str(Cow::Owned(s.clone())),
+            serde_json::Value::String(s) => Raw::Str(RStr::new(Cow::Owned(s.clone()))),
             serde_json::Value::Array(a) => Raw::Arr(a.iter().map(Raw::from_json).collect()),
             serde_json::Value::Object(m) => Raw::Obj(
                 m.iter()
-                    .map(|(k, v)| (Cow::Owned(k.clone()), Raw::from_json(v)))
+                    .map(|(k, v)| (RStr::new(Cow::Owned(k.clone())), Raw::from_json(v)))
                     .collect(),
             ),
         }
     }
 }
 
-struct CowStr<'a>(Cow<'a, str>);
+struct CowStr<'a>(RStr<'a>);
 
 impl<'de> Deserialize<'de> for CowStr<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -87,13 +129,13 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Borrowed(v)))
+                Ok(CowStr(RStr::new(Cow::Borrowed(v))))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v.to_string())))
+                Ok(CowStr(RStr::new(Cow::Owned(v.to_string()))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(CowStr(Cow::Owned(v)))
+                Ok(CowStr(RStr::new(Cow::Owned(v))))
             }
         }
         d.deserialize_str(V)
@@ -127,13 +169,13 @@ impl<'de> Deserialize<'de> for Raw<'de> {
                 Ok(Raw::Num(v))
             }
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Raw::Str(Cow::Borrowed(v)))
+                Ok(Raw::Str(RStr::new(Cow::Borrowed(v))))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Raw::Str(Cow::Owned(v.to_string())))
+                Ok(Raw::Str(RStr::new(Cow::Owned(v.to_string()))))
             }
             fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Raw::Str(Cow::Owned(v)))
+                Ok(Raw::Str(RStr::new(Cow::Owned(v))))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
@@ -182,5 +224,26 @@ mod tests {
         // Bad bytes inside a string: the error still says where.
         let err = parse(b"{\n\"a\": \"\xff\"}").unwrap_err();
         assert_eq!((err.line(), err.column()), (2, 7));
+    }
+
+    #[test]
+    fn strings_carry_their_hash() {
+        let doc = parse(b"{\"k\\u00e9\": \"v\", \"n\": [\"w\"]}").unwrap();
+        let Raw::Obj(fields) = &doc else {
+            panic!("not an object: {doc:?}")
+        };
+        assert_eq!(&*fields[0].0, "k\u{e9}");
+        assert_eq!(fields[0].0.hash, hash_str("k\u{e9}"));
+        let Raw::Str(v) = &fields[0].1 else {
+            panic!("not a string: {:?}", fields[0].1)
+        };
+        assert_eq!(v.hash, hash_str("v"));
+        let Some(Raw::Arr(items)) = doc.get("n") else {
+            panic!("no array")
+        };
+        let Raw::Str(w) = &items[0] else {
+            panic!("not a string")
+        };
+        assert_eq!((&**w, w.hash), ("w", hash_str("w")));
     }
 }
