@@ -145,7 +145,12 @@ def main():
     for name, j, k, d, res, same in rows:
         best = min(k, d)
         shown = ", ".join(str(r if len(r) > 1 else r[0]) for r in res)
-        print(f"| {name} | {j:.1f} | {k:.1f} | {d:.1f} | {j / best:.2f} | {shown} | {'yes' if same else 'NO'} |")
+        # Small figures keep three significant digits, so sub-millisecond medians (counts
+        # answered from the value groups) and their ratios do not print as 0.0.
+        ms = lambda x: f"{x:.1f}" if x >= 10 else f"{x:.3g}"
+        ratio = j / best
+        ratio = f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
+        print(f"| {name} | {ms(j)} | {ms(k)} | {ms(d)} | {ratio} | {shown} | {'yes' if same else 'NO'} |")
     print()
     print(f"| load | ms |")
     print(f"|---|---:|")

@@ -109,7 +109,9 @@ pub fn evaluate(
         return eval.finish_table(vec![record], &[], columns);
     }
     let mut rows = walk.rows;
-    if let Some(w) = &query.where_filter {
+    // When every WHERE conjunct was pushed down, the walk already checked each of them on
+    // every path it kept (same semantics, `FFilter`), so the row filter would only repeat them.
+    if let Some(w) = query.where_filter.as_ref().filter(|_| !plan.where_pushed) {
         let filter = Filter::compile(w, cx)?;
         rows.retain(|row| {
             filter.eval(

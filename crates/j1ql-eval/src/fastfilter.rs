@@ -203,6 +203,35 @@ impl FFilter {
         walk(self, &mut found).then_some(found).flatten()
     }
 
+    /// The one stored property the filter reads when it only compares that property of the
+    /// entity being matched with constants (`public = true`, `a > 1 OR a = 'x'`): such a
+    /// filter gives the same answer for every entity holding the same value, so it can be
+    /// decided once per value group (see [`crate::indexed`]).
+    pub fn single_key(&self) -> Option<Sym> {
+        fn walk(f: &FFilter, found: &mut Option<Sym>) -> bool {
+            match f {
+                FFilter::And(v) | FFilter::Or(v) => {
+                    !v.is_empty() && v.iter().all(|f| walk(f, found))
+                }
+                FFilter::Cmp {
+                    src: Src::This,
+                    key,
+                    value: FOperand::Const(..),
+                    ..
+                } if !key.meta => match key.sym {
+                    Some(s) if found.is_none_or(|f| f == s) => {
+                        *found = Some(s);
+                        true
+                    }
+                    _ => false,
+                },
+                FFilter::Cmp { .. } => false,
+            }
+        }
+        let mut found = None;
+        walk(self, &mut found).then_some(found).flatten()
+    }
+
     /// Whether the filter holds for entity `this` (WITH) in the row `slots` (WHERE).
     #[inline]
     pub fn eval(&self, graph: &Graph, this: EntityId, slots: Slots<'_>) -> bool {

@@ -11,6 +11,7 @@ mod evaluate;
 mod fastfilter;
 mod filter;
 mod functions;
+mod indexed;
 mod json;
 mod paths;
 mod pattern;

@@ -381,6 +381,19 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
     } else {
         None
     };
+    if count_only && reduced.is_none() && plan.steps.is_empty() && plan.start_checks.is_empty() {
+        // `FIND type WITH key = value RETURN count(type)`: the value groups give the count.
+        if let Some(n) = plan.start.indexed_count(graph) {
+            return Ok(Walk {
+                rows: Vec::new(),
+                count: Some(n),
+                stats: WalkStats {
+                    starts: n,
+                    ..WalkStats::default()
+                },
+            });
+        }
+    }
     let mut stats = WalkStats {
         reduced: reduced
             .as_ref()

@@ -9,6 +9,7 @@ use j1ql_semantics::smart_classes::SmartClasses;
 
 use crate::error::EvalError;
 use crate::fastfilter::{FFilter, Slots};
+use crate::indexed::{self, Chosen};
 use crate::resolve::ValueContext;
 
 /// A compiled entity pattern.
@@ -191,9 +192,37 @@ impl Pattern {
         })
     }
 
+    /// The value-group index for this pattern, when it applies: a type/class selector (no
+    /// `*`, smart class or full text) and a WITH filter that reads one stored property, or an
+    /// `AND` with such a conjunct (see [`crate::indexed`]).
+    pub(crate) fn indexed(&self, graph: &Graph) -> Option<Chosen> {
+        if self.any || !self.smart.is_empty() || !self.full_text.is_empty() {
+            return None;
+        }
+        let filter = self.filter.as_ref()?;
+        indexed::choose(
+            graph,
+            &indexed::selectors(&self.classes, &self.types),
+            filter,
+        )
+    }
+
+    /// The number of matching entities when the index answers it without listing them.
+    pub fn indexed_count(&self, graph: &Graph) -> Option<usize> {
+        self.indexed(graph).filter(|c| c.exact)?.count()
+    }
+
     /// Calls `f` with every matching entity in graph order until it returns `false` (streams:
     /// nothing is materialised).
     pub fn for_each_candidate(&self, graph: &Graph, mut f: impl FnMut(EntityId) -> bool) {
+        if let Some(chosen) = self.indexed(graph) {
+            for id in chosen.ids() {
+                if (chosen.exact || self.matches_rest(graph, id)) && !f(id) {
+                    return;
+                }
+            }
+            return;
+        }
         match self.index_candidates(graph) {
             None => {
                 for id in (0..graph.entity_count() as u32).map(EntityId) {
@@ -216,16 +245,24 @@ impl Pattern {
     /// candidate lists are filtered on two threads.
     pub fn candidates(&self, graph: &Graph) -> Vec<EntityId> {
         let owned: Vec<EntityId>;
-        let ids: &[EntityId] = match self.index_candidates(graph) {
-            None => {
-                owned = (0..graph.entity_count() as u32).map(EntityId).collect();
-                &owned
-            }
-            Some(Cow::Borrowed(ids)) => ids,
-            Some(Cow::Owned(ids)) => {
+        let chosen = self.indexed(graph);
+        let ids: &[EntityId] = match chosen.as_ref().map(|c| (c.exact, c.ids())) {
+            Some((true, ids)) => return ids,
+            Some((false, ids)) => {
                 owned = ids;
                 &owned
             }
+            None => match self.index_candidates(graph) {
+                None => {
+                    owned = (0..graph.entity_count() as u32).map(EntityId).collect();
+                    &owned
+                }
+                Some(Cow::Borrowed(ids)) => ids,
+                Some(Cow::Owned(ids)) => {
+                    owned = ids;
+                    &owned
+                }
+            },
         };
         if self.is_plain() {
             return ids.to_vec();

@@ -11,6 +11,8 @@
 //! slots by bitset membership. Every complete path's entities are in the sets, so the walk
 //! yields exactly the same paths, in the same order, as the unreduced walk.
 
+use std::borrow::Cow;
+
 use j1ql_graph::{Edge, EntityId, Graph, Sym};
 use j1ql_semantics::ir::Direction;
 
@@ -353,7 +355,13 @@ pub fn reduce(
                 members[m].push(id);
             }
         };
-        match pattern.index_candidates(graph) {
+        // The value groups, when they apply, leave only the members of the kept groups to
+        // test (the pattern is still tested on each, so the set is the same).
+        let grouped = pattern.indexed(graph).map(|c| c.ids());
+        match grouped
+            .map(Cow::Owned)
+            .or_else(|| pattern.index_candidates(graph))
+        {
             Some(ids) => {
                 charge(ids.len())?;
                 ids.iter().for_each(|&id| add(id));

@@ -138,6 +138,8 @@ pub struct Graph {
     /// `_createdOn`, `_beginOn`, `_version`, `_deleted` for items that do not store their own,
     /// sorted by key.
     pub(crate) meta_defaults: Vec<(Sym, PropValue)>,
+    /// Lazily built value groups per (type or class, property) (`crate::values`).
+    pub(crate) value_indexes: crate::values::ValueIndexes,
 }
 
 impl Graph {

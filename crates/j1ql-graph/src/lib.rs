@@ -37,6 +37,7 @@ mod observe;
 mod raw;
 mod resolve;
 mod value;
+mod values;
 
 pub use graph::{Edge, Entity, EntityId, Graph, RelId, Relationship};
 pub use ids::{generated_id, relationship_key, relationship_type, stable_hash};
@@ -46,3 +47,4 @@ pub use load::{
 };
 pub use mapper::{Direction, MappingRule, MappingValue, PropertyMapping, SourceFilter};
 pub use value::{number_to_json, PropValue, ValueRef};
+pub use values::{Selector, ValueGroups, ValueIndexes, MAX_GROUPS};
