@@ -6,17 +6,9 @@
 // the YAML key or Markdown paragraph after it is not. Exits 1 and prints the failing queries.
 // Usage: node scripts/check-injections.js [CORPUS]   (default as scripts/parse-corpus.py)
 'use strict';
-const fs = require('fs');
-const path = require('path');
 const vsctm = require('vscode-textmate');
-const oniguruma = require('vscode-oniguruma');
 
-const root = path.join(__dirname, '..');
-const corpus =
-  process.argv[2] ||
-  process.env.J1QL_CORPUS ||
-  path.join(root, '..', '..', 'shared', 'corpus', 'queries.jsonl');
-const SHIPPED = new Set(['question-yaml', 'json', 'dashboard-json']);
+const { shippedQueries, registry } = require('./common');
 
 const files = {
   'source.j1ql': 'j1ql.tmLanguage.json',
@@ -25,23 +17,6 @@ const files = {
   'text.html.markdown': 'node_modules/tm-grammars/grammars/markdown.json',
   'source.yaml': 'node_modules/tm-grammars/grammars/yaml.json',
 };
-
-async function registry() {
-  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm')).buffer;
-  await oniguruma.loadWASM(wasm);
-  return new vsctm.Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (p) => new oniguruma.OnigScanner(p),
-      createOnigString: (s) => new oniguruma.OnigString(s),
-    }),
-    loadGrammar: async (name) =>
-      files[name]
-        ? vsctm.parseRawGrammar(fs.readFileSync(path.join(root, files[name]), 'utf8'), files[name])
-        : null,
-    getInjections: (name) =>
-      ({ 'text.html.markdown': ['markdown.j1ql.codeblock'], 'source.yaml': ['yaml.j1ql.query'] })[name],
-  });
-}
 
 /** Tokenizes `lines`; returns per line the list of [text, scopes]. */
 function tokenize(grammar, lines) {
@@ -77,17 +52,11 @@ function check(tokens, first, last, after) {
 }
 
 async function main() {
-  if (!fs.existsSync(corpus)) {
-    console.error(`error: the corpus is missing: expected ${corpus} (or set J1QL_CORPUS)`);
-    process.exit(2);
-  }
-  const rows = fs
-    .readFileSync(corpus, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l))
-    .filter((r) => SHIPPED.has(r.source_kind));
-  const reg = await registry();
+  const rows = shippedQueries(process.argv[2]);
+  const reg = await registry(files, {
+    'text.html.markdown': ['markdown.j1ql.codeblock'],
+    'source.yaml': ['yaml.j1ql.query'],
+  });
   const failures = [];
   let checked = 0;
 

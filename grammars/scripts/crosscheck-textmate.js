@@ -11,14 +11,8 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const vsctm = require('vscode-textmate');
-const oniguruma = require('vscode-oniguruma');
 
-const root = path.join(__dirname, '..');
-const corpus =
-  process.argv[2] ||
-  process.env.J1QL_CORPUS ||
-  path.join(root, '..', '..', 'shared', 'corpus', 'queries.jsonl');
-const SHIPPED = new Set(['question-yaml', 'json', 'dashboard-json']);
+const { shippedQueries, registry } = require('./common');
 
 /** tree-sitter capture name -> TextMate scope that must mark the same token. */
 const KINDS = {
@@ -59,16 +53,7 @@ function treeSitterNames(files, tmp) {
 }
 
 async function main() {
-  if (!fs.existsSync(corpus)) {
-    console.error(`error: the corpus is missing: expected ${corpus} (or set J1QL_CORPUS)`);
-    process.exit(2);
-  }
-  const rows = fs
-    .readFileSync(corpus, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l))
-    .filter((r) => SHIPPED.has(r.source_kind));
+  const rows = shippedQueries(process.argv[2]);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'j1ql-crosscheck-'));
   const files = rows.map((r, i) => {
     const f = path.join(tmp, `q${String(i).padStart(5, '0')}.j1ql`);
@@ -78,17 +63,7 @@ async function main() {
   const expected = treeSitterNames(files, tmp);
   fs.rmSync(tmp, { recursive: true, force: true });
 
-  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm')).buffer;
-  await oniguruma.loadWASM(wasm);
-  const registry = new vsctm.Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (p) => new oniguruma.OnigScanner(p),
-      createOnigString: (s) => new oniguruma.OnigString(s),
-    }),
-    loadGrammar: async () =>
-      vsctm.parseRawGrammar(fs.readFileSync(path.join(root, 'j1ql.tmLanguage.json'), 'utf8'), 'j1ql.tmLanguage.json'),
-  });
-  const grammar = await registry.loadGrammar('source.j1ql');
+  const grammar = await (await registry({ 'source.j1ql': 'j1ql.tmLanguage.json' })).loadGrammar('source.j1ql');
 
   let failed = 0;
   let names = 0;
