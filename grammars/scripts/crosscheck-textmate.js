@@ -12,7 +12,7 @@ const path = require('path');
 const { execFileSync } = require('child_process');
 const vsctm = require('vscode-textmate');
 
-const { shippedQueries, registry } = require('./common');
+const { root, shippedQueries, registry } = require('./common');
 
 /** tree-sitter capture name -> TextMate scope that must mark the same token. */
 const KINDS = {
