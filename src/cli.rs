@@ -187,6 +187,10 @@ pub enum Command {
         /// Seed: the same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// At least this many relationships in all (the shapes make about 1.6 per entity; more
+        /// are added as instance-to-instance CONNECTS and user-to-role ASSIGNED).
+        #[arg(long, value_name = "N")]
+        relationships: Option<usize>,
         /// Folder to write the files to (created if needed).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,

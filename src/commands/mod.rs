@@ -46,8 +46,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Gen {
             entities,
             seed,
+            relationships,
             out,
-        } => gen::run(entities, seed, &out),
+        } => gen::run(entities, relationships, seed, &out),
         Command::Run {
             query,
             timings,

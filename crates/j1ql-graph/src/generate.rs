@@ -7,6 +7,12 @@
 //! [`UNIT`] entities; people live in the `api` / `hr` subgraph and identity-provider users in
 //! `integration-managed` / `okta` (per-item `_source` / `_scope` overrides), so relationships
 //! exercise every endpoint form: bare keys, key + source + scope, and `_id`.
+//!
+//! [`GenerateOptions::relationships`] asks for more relationships than the shapes make on their
+//! own (a denser account, e.g. 1 M entities with 2 M relationships): each file then gets extra
+//! `aws_instance CONNECTS aws_instance` and `okta_user ASSIGNED aws_iam_role` relationships,
+//! drawn from a random stream of their own, so the rest of the data is the same bytes as
+//! without the option.
 
 use std::fmt::Write as _;
 use std::io;
@@ -133,13 +139,45 @@ impl Unit {
     }
 }
 
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenerateOptions {
+    /// Entities in all (rounded to whole kinds per file).
+    pub entities: usize,
+    /// The same seed gives the same bytes.
+    pub seed: u64,
+    /// At least this many relationships in all (about 1.6 per entity come by themselves; more
+    /// are added evenly over the files when this asks for more). `None`: the shapes' own.
+    pub relationships: Option<usize>,
+}
+
+impl GenerateOptions {
+    /// `entities` entities for `seed`, with the shapes' own relationships.
+    pub fn new(entities: usize, seed: u64) -> GenerateOptions {
+        GenerateOptions {
+            entities,
+            seed,
+            relationships: None,
+        }
+    }
+}
+
 /// Generates `entities` entities (rounded to whole kinds per file) for `seed`, calling `sink`
 /// with each file in order.
 pub fn generate_each(
     entities: usize,
     seed: u64,
+    sink: impl FnMut(GeneratedFile) -> io::Result<()>,
+) -> io::Result<GenerateStats> {
+    generate_with(GenerateOptions::new(entities, seed), sink)
+}
+
+/// Like [`generate_each`], with every option.
+pub fn generate_with(
+    options: GenerateOptions,
     mut sink: impl FnMut(GeneratedFile) -> io::Result<()>,
 ) -> io::Result<GenerateStats> {
+    let GenerateOptions { entities, seed, .. } = options;
     let mut rng = Rng(seed ^ 0x6a09_e667_f3bc_c908);
     let mut stats = GenerateStats::default();
     let mut remaining = entities;
@@ -147,7 +185,13 @@ pub fn generate_each(
     while remaining > 0 {
         let size = remaining.min(UNIT);
         remaining -= size;
-        let file = unit(&mut rng, n, size);
+        // This file's share of the requested relationships (the last files take the rest).
+        let wanted = options.relationships.map(|total| {
+            let done_entities = entities - remaining;
+            ((total as u128 * done_entities as u128 / entities as u128) as usize)
+                .saturating_sub(stats.relationships)
+        });
+        let file = unit(&mut rng, n, size, wanted, seed);
         stats.files += 1;
         stats.entities += file.entities;
         stats.relationships += file.relationships;
@@ -170,13 +214,17 @@ pub fn generate(entities: usize, seed: u64) -> Vec<GeneratedFile> {
 
 /// Writes the files into `dir` (created if needed), one at a time.
 pub fn write_dir(entities: usize, seed: u64, dir: &Path) -> io::Result<GenerateStats> {
-    std::fs::create_dir_all(dir)?;
-    generate_each(entities, seed, |f| {
-        std::fs::write(dir.join(&f.name), f.text)
-    })
+    write_dir_with(GenerateOptions::new(entities, seed), dir)
 }
 
-fn unit(rng: &mut Rng, n: usize, size: usize) -> GeneratedFile {
+/// Like [`write_dir`], with every option.
+pub fn write_dir_with(options: GenerateOptions, dir: &Path) -> io::Result<GenerateStats> {
+    std::fs::create_dir_all(dir)?;
+    generate_with(options, |f| std::fs::write(dir.join(&f.name), f.text))
+}
+
+/// One file: `size` entities of every kind, with at least `wanted` relationships when given.
+fn unit(rng: &mut Rng, n: usize, size: usize, wanted: Option<usize>, seed: u64) -> GeneratedFile {
     let mut u = Unit {
         n,
         entities: String::with_capacity(size * 260),
@@ -424,6 +472,33 @@ fn unit(rng: &mut Rng, n: usize, size: usize) -> GeneratedFile {
             &format!("finding-{n}-{i}"),
             "",
         );
+    }
+    if let Some(wanted) = wanted {
+        // A stream of its own, so that the data above is the same with or without extras.
+        let mut extra = Rng(seed ^ 0xbb67_ae85_84ca_a73b ^ (n as u64).wrapping_mul(0x9e37_79b9));
+        let mut i = 0;
+        while u.rcount < wanted {
+            if i % 2 == 0 && instances > 1 {
+                let (a, b) = (extra.below(instances), extra.below(instances));
+                u.rel(
+                    "CONNECTS",
+                    &format!("i-{n}-{a}"),
+                    "",
+                    &format!("i-{n}-{b}"),
+                    "",
+                );
+            } else {
+                let (o, r) = (extra.below(okta), extra.below(roles));
+                u.rel(
+                    "ASSIGNED",
+                    &format!("okta-{n}-{o}"),
+                    ", \"_fromEntitySource\": \"integration-managed\", \"_fromEntityScope\": \"okta\"",
+                    &format!("role-{n}-{r}"),
+                    "",
+                );
+            }
+            i += 1;
+        }
     }
     let mut text = String::with_capacity(u.entities.len() + u.relationships.len() + 128);
     let _ = write!(
