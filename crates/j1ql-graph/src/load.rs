@@ -225,6 +225,8 @@ fn json_message(e: &serde_json::Error) -> String {
 struct Parsed {
     // Declared first so that it is dropped before `bytes`.
     docs: Vec<(usize, Raw<'static>)>,
+    /// How many distinct strings the documents hold ([`raw::number_strings`]).
+    strings: u32,
     #[allow(dead_code)]
     bytes: Box<[u8]>,
 }
@@ -277,7 +279,12 @@ fn parse_file(name: &str, bytes: Box<[u8]>, lines: bool) -> Result<Parsed, LoadE
             }
         }
     }
-    Ok(Parsed { docs, bytes })
+    let strings = raw::number_strings(&docs);
+    Ok(Parsed {
+        docs,
+        strings,
+        bytes,
+    })
 }
 
 /// A relationship endpoint as written.
@@ -391,7 +398,13 @@ pub(crate) struct Builder {
     pub(crate) meta_defaults: Vec<(Sym, PropValue)>,
     /// Reused by `add_entity`.
     class_scratch: Vec<Sym>,
+    /// The `Sym` of each distinct string of the file being built, by [`RStr::local`]
+    /// (`NO_SYM` until interned).
+    local_syms: Vec<Sym>,
 }
+
+/// [`Builder::local_syms`] of a string not interned yet.
+const NO_SYM: Sym = Sym(u32::MAX);
 
 impl Builder {
     fn new(timestamp_ms: i64) -> Builder {
@@ -424,7 +437,26 @@ impl Builder {
             report: LoadReport::default(),
             meta_defaults,
             class_scratch: Vec::new(),
+            local_syms: Vec::new(),
         }
+    }
+
+    /// Interns a string of the file being built: its first occurrence in the file goes to the
+    /// string table, repeats are found by its number in the file. Same `Sym`s, in the same
+    /// order, as interning every occurrence.
+    #[inline]
+    fn intern_raw(&mut self, s: &RStr<'_>) -> Sym {
+        let local = s.local() as usize;
+        if let Some(&sym) = self.local_syms.get(local) {
+            if sym != NO_SYM {
+                return sym;
+            }
+        }
+        let sym = self.strings.intern_hashed(s, s.hash);
+        if let Some(slot) = self.local_syms.get_mut(local) {
+            *slot = sym;
+        }
+        sym
     }
 
     pub(crate) fn subgraph(&mut self, source: Sym, scope: Sym) -> u32 {
@@ -453,7 +485,7 @@ impl Builder {
             Raw::Null => PropValue::Null,
             Raw::Bool(b) => PropValue::Bool(*b),
             Raw::Num(n) => PropValue::Number(*n),
-            Raw::Str(s) => PropValue::String(self.strings.intern_hashed(s, s.hash)),
+            Raw::Str(s) => PropValue::String(self.intern_raw(s)),
             Raw::Arr(items) => {
                 PropValue::Array(Box::new(items.iter().map(|i| self.value(i)).collect()))
             }
@@ -464,13 +496,13 @@ impl Builder {
         }
     }
 
-    /// Adds `name = raw` to `props`, flattening nested objects into dotted names. `hash`: the
-    /// [`hash_str`] of `name` when known (computed when the file was parsed).
+    /// Adds `name = raw` to `props`, flattening nested objects into dotted names. `parsed`:
+    /// `name` as read from the file (`None` for a flattened name made here).
     fn flatten_into(
         &mut self,
         props: &mut Vec<(Sym, PropValue)>,
         name: &str,
-        hash: Option<u64>,
+        parsed: Option<&RStr<'_>>,
         raw: &Raw<'_>,
     ) {
         match raw {
@@ -484,8 +516,8 @@ impl Builder {
                 }
             }
             _ => {
-                let key = match hash {
-                    Some(hash) => self.strings.intern_hashed(name, hash),
+                let key = match parsed {
+                    Some(parsed) => self.intern_raw(parsed),
                     None => self.strings.intern(name),
                 };
                 let value = self.value(raw);
@@ -509,7 +541,7 @@ impl Builder {
         raw: &Raw<'_>,
     ) -> Result<Sym, LoadError> {
         match raw {
-            Raw::Str(s) => Ok(self.strings.intern_hashed(s, s.hash)),
+            Raw::Str(s) => Ok(self.intern_raw(s)),
             other => Err(ctx.error(format!("`{name}` must be a string, not {}", other.kind()))),
         }
     }
@@ -546,12 +578,12 @@ impl Builder {
                     has_class = true;
                     classes.clear();
                     match value {
-                        Raw::Str(s) => classes.push(self.strings.intern_hashed(s, s.hash)),
+                        Raw::Str(s) => classes.push(self.intern_raw(s)),
                         Raw::Arr(items) if !items.is_empty() => {
                             for item in items {
                                 match item {
                                     Raw::Str(s) => {
-                                        classes.push(self.strings.intern_hashed(s, s.hash))
+                                        classes.push(self.intern_raw(s))
                                     }
                                     other => {
                                         return Err(ctx.error(format!(
@@ -575,7 +607,7 @@ impl Builder {
                         }
                     }
                 }
-                _ => self.flatten_into(&mut props, name, Some(name.hash), value),
+                _ => self.flatten_into(&mut props, name, Some(name), value),
             }
         }
         let Some(key) = key else {
@@ -764,7 +796,7 @@ impl Builder {
                             class = Some(if s.bytes().any(|b| b.is_ascii_lowercase()) {
                                 self.strings.intern(&s.to_ascii_uppercase())
                             } else {
-                                self.strings.intern_hashed(s, s.hash)
+                                self.intern_raw(s)
                             })
                         }
                         Raw::Arr(items) if items.len() == 1 && items[0].as_str().is_some() => {
@@ -781,7 +813,7 @@ impl Builder {
                     continue;
                 }
                 _ => {
-                    self.flatten_into(&mut props, name, Some(name.hash), value);
+                    self.flatten_into(&mut props, name, Some(name), value);
                     continue;
                 }
             };
@@ -962,14 +994,14 @@ impl Builder {
         let mut scope = file.scope;
         if let Some(v) = doc.get("source") {
             match v {
-                Raw::Str(s) => source = self.strings.intern_hashed(s, s.hash),
+                Raw::Str(s) => source = self.intern_raw(s),
                 Raw::Null => {}
                 _ => return Err(field_err("source", "a string")),
             }
         }
         if let Some(v) = doc.get("scope") {
             match v {
-                Raw::Str(s) => scope = self.strings.intern_hashed(s, s.hash),
+                Raw::Str(s) => scope = self.intern_raw(s),
                 Raw::Null => {}
                 _ => return Err(field_err("scope", "a string")),
             }
@@ -1174,6 +1206,7 @@ impl Loader {
         value: &serde_json::Value,
     ) -> Result<(), LoadError> {
         let raw = Raw::from_json(value);
+        self.builder.local_syms.clear();
         let file = self.file_ctx(name);
         self.builder.add_document(&file_ctx_ref(&file), 0, &raw)
     }
@@ -1197,6 +1230,9 @@ impl Loader {
     }
 
     fn add_parsed(&mut self, name: &str, parsed: &Parsed) -> Result<(), LoadError> {
+        let locals = &mut self.builder.local_syms;
+        locals.clear();
+        locals.resize(parsed.strings as usize, NO_SYM);
         let file = self.file_ctx(name);
         let ctx = file_ctx_ref(&file);
         for (line, doc) in parsed.docs() {

@@ -2,24 +2,96 @@
 //! payload allocates little more than the item vectors.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
+
+use hashbrown::HashTable;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::intern::hash_str;
 
 /// A string of the tree with its [`hash_str`], computed when the file is parsed (on a reading
-/// thread), so that the thread building the graph interns it without hashing it again.
+/// thread), so that the thread building the graph interns it without hashing it again; and its
+/// number among the file's distinct strings ([`number_strings`]), so that the building thread
+/// interns each distinct string of a file once and finds repeats in a small per-file table.
 #[derive(Debug, Clone)]
 pub(crate) struct RStr<'a> {
     text: Cow<'a, str>,
     pub(crate) hash: u64,
+    /// The string's number in its file ([`NO_LOCAL`] until [`number_strings`] ran).
+    local: Cell<u32>,
 }
+
+/// [`RStr::local`] of a string that was not numbered.
+pub(crate) const NO_LOCAL: u32 = u32::MAX;
 
 impl<'a> RStr<'a> {
     pub(crate) fn new(text: Cow<'a, str>) -> RStr<'a> {
         let hash = hash_str(&text);
-        RStr { text, hash }
+        RStr {
+            text,
+            hash,
+            local: Cell::new(NO_LOCAL),
+        }
+    }
+
+    /// The string's number among its file's distinct strings, or [`NO_LOCAL`].
+    #[inline]
+    pub(crate) fn local(&self) -> u32 {
+        self.local.get()
+    }
+}
+
+/// Numbers the distinct strings of `docs` (values and field names) from 0, equal strings
+/// alike, and returns how many there are. Run on the reading thread right after parsing: the
+/// table is the file's own (small, cache-resident), so the thread building the graph probes the
+/// big string table once per distinct string of a file instead of once per occurrence (a
+/// relationship's endpoint keys repeat the `_key`s of the file's entities).
+pub(crate) fn number_strings(docs: &[(usize, Raw<'_>)]) -> u32 {
+    let mut numbering = Numbering::default();
+    let mut stack: Vec<&Raw<'_>> = docs.iter().map(|(_, d)| d).rev().collect();
+    while let Some(raw) = stack.pop() {
+        match raw {
+            Raw::Str(s) => numbering.number(s),
+            Raw::Arr(items) => stack.extend(items.iter().rev()),
+            Raw::Obj(fields) => {
+                for (k, _) in fields {
+                    numbering.number(k);
+                }
+                stack.extend(fields.iter().rev().map(|(_, v)| v));
+            }
+            _ => {}
+        }
+    }
+    numbering.texts.len() as u32
+}
+
+/// The distinct strings of one file seen so far, with a table over them.
+#[derive(Default)]
+struct Numbering<'t> {
+    texts: Vec<&'t str>,
+    hashes: Vec<u64>,
+    table: HashTable<u32>,
+}
+
+impl<'t> Numbering<'t> {
+    fn number(&mut self, s: &'t RStr<'_>) {
+        let text: &'t str = &s.text;
+        let texts = &self.texts;
+        let i = match self.table.find(s.hash, |&i| texts[i as usize] == text) {
+            Some(&i) => i,
+            None => {
+                let i = self.texts.len() as u32;
+                let hashes = &self.hashes;
+                self.table
+                    .insert_unique(s.hash, i, |&j| hashes[j as usize]);
+                self.texts.push(text);
+                self.hashes.push(s.hash);
+                i
+            }
+        };
+        s.local.set(i);
     }
 }
 
