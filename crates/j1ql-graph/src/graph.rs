@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use crate::intern::{FxMap, Interner, Sym};
 use crate::load::LoadReport;
+use crate::sym_map::SymMap;
 use crate::value::{PropValue, ValueRef};
 
 /// An entity's index in [`Graph::entities`] (dense, from 0).
@@ -126,10 +127,10 @@ pub struct Graph {
     pub(crate) class_sets: Vec<Box<[Sym]>>,
     pub(crate) by_class: FxMap<Sym, Vec<EntityId>>,
     pub(crate) by_type: FxMap<Sym, Vec<EntityId>>,
-    pub(crate) by_id: FxMap<Sym, EntityId>,
+    pub(crate) by_id: SymMap,
     /// `_key` -> entities with that key, sorted by (key, entity).
     pub(crate) by_key: Vec<(Sym, EntityId)>,
-    pub(crate) rel_by_id: FxMap<Sym, RelId>,
+    pub(crate) rel_by_id: SymMap,
     pub(crate) rels_by_class: FxMap<Sym, Vec<RelId>>,
     pub(crate) rels_by_type: FxMap<Sym, Vec<RelId>>,
     pub(crate) out_adj: Adjacency,
@@ -145,7 +146,7 @@ pub struct Graph {
 impl Graph {
     /// Builds every index from the stores (called once by the loader). `by_id` and `rel_by_id`
     /// come from the loader, which maintained them while loading.
-    pub(crate) fn index(&mut self, by_id: FxMap<Sym, EntityId>, rel_by_id: FxMap<Sym, RelId>) {
+    pub(crate) fn index(&mut self, by_id: SymMap, rel_by_id: SymMap) {
         let n = self.entities.len();
         let (entities, relationships) = (&self.entities, &self.relationships);
         let class_sets = &self.class_sets;
@@ -272,12 +273,12 @@ impl Graph {
 
     /// The entity whose `_id` is `id`.
     pub fn entity_by_id(&self, id: &str) -> Option<EntityId> {
-        self.by_id.get(&self.sym(id)?).copied()
+        self.by_id.get(self.sym(id)?).map(EntityId)
     }
 
     /// The relationship whose `_id` is `id`.
     pub fn relationship_by_id(&self, id: &str) -> Option<RelId> {
-        self.rel_by_id.get(&self.sym(id)?).copied()
+        self.rel_by_id.get(self.sym(id)?).map(RelId)
     }
 
     /// Entities having `_class` `class` (exact, case-sensitive), in load order.
@@ -424,7 +425,6 @@ impl Graph {
                     })
                     .sum::<usize>()
         }
-        let map = |n: usize, entry: usize| n * (entry + 1) * 8 / 7;
         self.strings.heap_bytes()
             + self.entities.capacity() * std::mem::size_of::<EntityRec>()
             + self
@@ -448,9 +448,9 @@ impl Graph {
                 .values()
                 .map(|v| v.capacity() * 4)
                 .sum::<usize>()
-            + map(self.by_id.len(), 8)
+            + self.by_id.heap_bytes()
             + self.by_key.capacity() * 8
-            + map(self.rel_by_id.len(), 8)
+            + self.rel_by_id.heap_bytes()
             + self
                 .rels_by_class
                 .values()

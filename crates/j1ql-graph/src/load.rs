@@ -9,11 +9,12 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use serde::Serialize;
 
-use crate::graph::{find_prop, EntityId, EntityRec, Graph, Props, RelId, RelRec, Subgraph};
+use crate::graph::{find_prop, EntityId, EntityRec, Graph, Props, RelRec, Subgraph};
 use crate::ids;
 use crate::intern::{hash_str, FxMap, Interner, Sym};
 use crate::mapper::{self, MappingRule};
 use crate::raw::{self, RStr, Raw};
+use crate::sym_map::{KeyMap, SymMap};
 use crate::resolve::GeneratedId;
 use crate::value::PropValue;
 
@@ -384,10 +385,14 @@ pub(crate) struct Builder {
     pub(crate) subgraph_index: FxMap<(Sym, Sym), u32>,
     pub(crate) class_sets: Vec<Box<[Sym]>>,
     class_set_index: FxMap<Box<[Sym]>, u32>,
-    pub(crate) by_subgraph_key: FxMap<(u32, Sym), EntityId>,
-    pub(crate) by_id: FxMap<Sym, EntityId>,
-    pub(crate) rel_by_subgraph_key: FxMap<(u32, Sym), u32>,
-    pub(crate) rel_ids: FxMap<Sym, RelId>,
+    /// Entities by (subgraph, `_key`).
+    pub(crate) by_subgraph_key: KeyMap,
+    /// Entities by `_id`.
+    pub(crate) by_id: SymMap,
+    /// Relationships by (subgraph, `_key`).
+    pub(crate) rel_by_subgraph_key: KeyMap,
+    /// Relationships by `_id`.
+    pub(crate) rel_ids: SymMap,
     pub(crate) pending: Vec<PendingRel>,
     /// (file, relationships read from it): the file being read and its count so far (counting
     /// `pending` from its end was quadratic for JSON-lines files of relationships).
@@ -426,10 +431,10 @@ impl Builder {
             subgraph_index: FxMap::default(),
             class_sets: Vec::new(),
             class_set_index: FxMap::default(),
-            by_subgraph_key: FxMap::default(),
-            by_id: FxMap::default(),
-            rel_by_subgraph_key: FxMap::default(),
-            rel_ids: FxMap::default(),
+            by_subgraph_key: KeyMap::default(),
+            by_id: SymMap::default(),
+            rel_by_subgraph_key: KeyMap::default(),
+            rel_ids: SymMap::default(),
             pending: Vec::new(),
             pending_per_file: (u32::MAX, 0),
             files: Vec::new(),
@@ -650,7 +655,8 @@ impl Builder {
         id: Option<Sym>,
         props: Props,
     ) -> Result<EntityId, LoadError> {
-        if let Some(&existing) = self.by_subgraph_key.get(&(subgraph, key)) {
+        if let Some(existing) = self.by_subgraph_key.get(subgraph, key) {
+            let existing = EntityId(existing);
             self.report.duplicates += 1;
             self.report.duplicate_entities += 1;
             let rec = &mut self.entities[existing.index()];
@@ -658,11 +664,11 @@ impl Builder {
             rec.ty = ty;
             rec.classes = classes;
             if let Some(id) = id {
-                if id != rec.id && !self.by_id.contains_key(&id) {
+                if id != rec.id && !self.by_id.contains_key(id) {
                     let old_id = rec.id;
                     rec.id = id;
-                    self.by_id.remove(&old_id);
-                    self.by_id.insert(id, existing);
+                    self.by_id.remove(old_id);
+                    self.by_id.insert(id, existing.0);
                 }
             }
             return Ok(existing);
@@ -670,7 +676,7 @@ impl Builder {
         let eid = EntityId(self.entities.len() as u32);
         let id = match id {
             Some(id) => {
-                if self.by_id.contains_key(&id) {
+                if self.by_id.contains_key(id) {
                     return Err(ctx.error(format!(
                         "`_id` {:?} is already the `_id` of another entity (`_id`s are \
                          globally unique)",
@@ -681,8 +687,8 @@ impl Builder {
             }
             None => self.fresh_id(subgraph, key, "", None),
         };
-        self.by_id.insert(id, eid);
-        self.by_subgraph_key.insert((subgraph, key), eid);
+        self.by_id.insert(id, eid.0);
+        self.by_subgraph_key.insert(subgraph, key, eid.0);
         self.entities.push(EntityRec {
             id,
             key,
@@ -729,9 +735,9 @@ impl Builder {
                 .strings
                 .intern_hashed(unsafe { std::str::from_utf8_unchecked(&text) }, hash);
             let taken = if salt.is_empty() {
-                self.by_id.contains_key(&sym)
+                self.by_id.contains_key(sym)
             } else {
-                self.rel_ids.contains_key(&sym)
+                self.rel_ids.contains_key(sym)
             };
             if !taken {
                 return sym;
@@ -865,7 +871,7 @@ impl Builder {
         props: Props,
         generated: Option<GeneratedId>,
     ) -> u32 {
-        if let Some(&existing) = self.rel_by_subgraph_key.get(&(subgraph, key)) {
+        if let Some(existing) = self.rel_by_subgraph_key.get(subgraph, key) {
             self.report.duplicates += 1;
             self.report.duplicate_relationships += 1;
             let rec = &mut self.relationships[existing as usize];
@@ -877,12 +883,12 @@ impl Builder {
             return existing;
         }
         let id = match id {
-            Some(id) if !self.rel_ids.contains_key(&id) => id,
+            Some(id) if !self.rel_ids.contains_key(id) => id,
             _ => self.fresh_id(subgraph, key, RELATIONSHIP_SALT, generated),
         };
         let index = self.relationships.len() as u32;
-        self.rel_ids.insert(id, RelId(index));
-        self.rel_by_subgraph_key.insert((subgraph, key), index);
+        self.rel_ids.insert(id, index);
+        self.rel_by_subgraph_key.insert(subgraph, key, index);
         self.relationships.push(RelRec {
             id,
             key,
@@ -1258,8 +1264,12 @@ impl Loader {
             .reserve((bytes / 48).min(1 << 26) as usize);
         // Entities: roughly one per 400 bytes of fixture JSON (generated data: ~420).
         let entities = (bytes / 400).min(1 << 24) as usize;
-        self.builder.by_id.reserve(entities);
-        self.builder.by_subgraph_key.reserve(entities);
+        // The dense maps have a slot per string (see `sym_map`).
+        let syms = (bytes / 48).min(1 << 26) as usize;
+        self.builder.by_id.reserve(syms);
+        self.builder.by_subgraph_key.reserve(syms);
+        self.builder.pending.reserve(entities * 2);
+        self.builder.entities.reserve(entities);
         let threads = match self.options.threads {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,

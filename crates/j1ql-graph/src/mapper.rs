@@ -867,12 +867,8 @@ impl Mapper<'_> {
             .collect();
         props.sort_by_key(|(k, _)| *k);
         let classes = self.b.class_set(&classes);
-        let existed = self
-            .b
-            .by_subgraph_key
-            .contains_key(&(self.mapper_subgraph, key));
-        if existed {
-            let t = self.b.by_subgraph_key[&(self.mapper_subgraph, key)];
+        if let Some(t) = self.b.by_subgraph_key.get(self.mapper_subgraph, key) {
+            let t = EntityId(t);
             if self.accumulate(t, template) {
                 return Some(t);
             }

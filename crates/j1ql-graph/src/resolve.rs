@@ -33,8 +33,8 @@ impl Builder {
         // messages; built on first use.
         let mut by_key: Option<Vec<(Sym, EntityId)>> = None;
         self.relationships.reserve(pending.len());
-        self.rel_by_subgraph_key.reserve(pending.len());
-        self.rel_ids.reserve(pending.len());
+        self.rel_by_subgraph_key.reserve(self.strings.len() + pending.len());
+        self.rel_ids.reserve(self.strings.len() + pending.len());
         let mut scratch = String::new();
         // Default `_type`s by (from type, verb, to type): few distinct triples.
         let mut types: FxMap<(Sym, Sym, Sym), Sym> = FxMap::default();
@@ -186,7 +186,7 @@ impl Builder {
     /// a key with both source and scope) found by one lookup; `None` for anything else.
     fn endpoint_fast(&self, own: u32, spec: &EndpointSpec) -> Option<EntityId> {
         if let Some(id) = spec.id {
-            return self.by_id.get(&id).copied();
+            return self.by_id.get(id).map(EntityId);
         }
         let key = spec.key?;
         let subgraph = match (spec.source, spec.scope) {
@@ -194,7 +194,7 @@ impl Builder {
             (Some(source), Some(scope)) => *self.subgraph_index.get(&(source, scope))?,
             _ => return None,
         };
-        self.by_subgraph_key.get(&(subgraph, key)).copied()
+        self.by_subgraph_key.get(subgraph, key).map(EntityId)
     }
 
     /// Resolves one endpoint, with a reason when it does not resolve (`end`: `_from` / `_to`).
@@ -220,8 +220,8 @@ impl Builder {
         });
         let s = |sym: Sym| self.strings.resolve(sym);
         if let Some(id) = spec.id {
-            return match self.by_id.get(&id) {
-                Some(&e) => Ok(e),
+            return match self.by_id.get(id) {
+                Some(e) => Ok(EntityId(e)),
                 None => Err((
                     s(id).to_string(),
                     format!("`{end}EntityId` {:?}: no entity has this `_id`", s(id)),
@@ -238,8 +238,8 @@ impl Builder {
         let end_i = by_key.partition_point(|&(k, _)| k <= key);
         let with_key = &by_key[start..end_i];
         if spec.source.is_none() && spec.scope.is_none() {
-            if let Some(&e) = self.by_subgraph_key.get(&(own, key)) {
-                return Ok(e);
+            if let Some(e) = self.by_subgraph_key.get(own, key) {
+                return Ok(EntityId(e));
             }
             let sg = self.subgraphs[own as usize];
             let elsewhere = if with_key.is_empty() {
