@@ -16,6 +16,9 @@ const CHUNK: usize = 1 << 16;
 pub(crate) struct Prepared {
     /// Both endpoints, when each is of a common form that resolves by one lookup.
     ends: Option<(EntityId, EntityId)>,
+    /// The `_type`s of both endpoints (read here, off the building thread: two random reads
+    /// of the entity store per relationship), when `ends` is known.
+    end_types: Option<(Sym, Sym)>,
     /// The first-attempt generated `_id` and its hash, for a relationship without `_id` whose
     /// `_key` is known at this point.
     id: Option<GeneratedId>,
@@ -43,6 +46,7 @@ impl Builder {
             let prepared = self.prepare(&pending.as_slice()[..CHUNK.min(pending.len())], threads);
             // `prepared` first: `zip` stops on it without taking one more relationship.
             for (pre, rel) in prepared.into_iter().zip(pending.by_ref()) {
+                let mut end_types = pre.end_types;
                 let (from, to) = match pre.ends {
                     Some(ends) => ends,
                     None => {
@@ -50,7 +54,11 @@ impl Builder {
                             self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.from, "_from");
                         let to = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.to, "_to");
                         match (from, to) {
-                            (Ok(f), Ok(t)) => (f, t),
+                            (Ok(f), Ok(t)) => {
+                                end_types =
+                                    Some((self.entities[f.index()].ty, self.entities[t.index()].ty));
+                                (f, t)
+                            }
                             (Err((endpoint, reason)), _) | (_, Err((endpoint, reason))) => {
                                 self.skip(&rel, endpoint, reason);
                                 continue;
@@ -68,11 +76,10 @@ impl Builder {
                 let ty = match rel.ty {
                     Some(t) => t,
                     None => {
-                        let triple = (
-                            self.entities[from.index()].ty,
-                            rel.class,
-                            self.entities[to.index()].ty,
-                        );
+                        let (from_ty, to_ty) = end_types.unwrap_or_else(|| {
+                            (self.entities[from.index()].ty, self.entities[to.index()].ty)
+                        });
+                        let triple = (from_ty, rel.class, to_ty);
                         match types.get(&triple) {
                             Some(&t) => t,
                             None => {
@@ -179,7 +186,17 @@ impl Builder {
             }
             _ => None,
         };
-        Prepared { ends, id }
+        let end_types = match (rel.ty, ends) {
+            (None, Some((from, to))) => {
+                Some((self.entities[from.index()].ty, self.entities[to.index()].ty))
+            }
+            _ => None,
+        };
+        Prepared {
+            ends,
+            end_types,
+            id,
+        }
     }
 
     /// An endpoint of a common form (`_id`, a bare key in the relationship's own subgraph `own`,
