@@ -127,10 +127,17 @@ impl Interner {
 
     /// Makes room for `additional` more strings.
     pub fn reserve(&mut self, additional: usize) {
+        self.reserve_bytes(additional * 24);
         self.spans.reserve(additional);
         let (bytes, spans, overflow) = (&self.bytes, &self.spans, &self.overflow);
         self.table
             .reserve(additional, |&i| hash_str(str_at(bytes, spans, overflow, i)));
+    }
+
+    /// Makes room for `additional` more bytes of text (so that the arena does not double, and
+    /// copy itself, while a big graph loads; capacity that is never written costs no memory).
+    pub fn reserve_bytes(&mut self, additional: usize) {
+        self.bytes.reserve(additional);
     }
 
     /// Releases the arena's spare capacity (cheap: no rehash).
