@@ -1,6 +1,10 @@
-//! `cargo run --release -p j1ql-graph --example gen_and_load -- N DIR`: generates N entities
-//! into DIR (unless it exists) and times a load.
+//! `cargo run --release -p j1ql-graph --example gen_and_load -- N DIR [RELATIONSHIPS]`:
+//! generates N entities (and at least RELATIONSHIPS relationships, when given) into DIR unless it
+//! exists, and times a load. Uses mimalloc, like the `j1ql` binary.
 use std::time::Instant;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -8,7 +12,12 @@ fn main() {
     let dir = std::path::PathBuf::from(args.get(2).cloned().unwrap_or("/tmp/j1ql-gen".into()));
     if !dir.exists() {
         let t = Instant::now();
-        let s = j1ql_graph::generate::write_dir(n, 1, &dir).unwrap();
+        let options = j1ql_graph::generate::GenerateOptions {
+            entities: n,
+            seed: 1,
+            relationships: args.get(3).and_then(|a| a.parse().ok()),
+        };
+        let s = j1ql_graph::generate::write_dir_with(options, &dir).unwrap();
         eprintln!("generated {s:?} in {:?}", t.elapsed());
     }
     let t = Instant::now();
