@@ -14,8 +14,8 @@ use crate::ids;
 use crate::intern::{hash_str, FxMap, Interner, Sym};
 use crate::mapper::{self, MappingRule};
 use crate::raw::{self, RStr, Raw};
-use crate::sym_map::{KeyMap, SymMap};
 use crate::resolve::GeneratedId;
+use crate::sym_map::{KeyMap, SymMap};
 use crate::value::PropValue;
 
 /// How to load.
@@ -587,9 +587,7 @@ impl Builder {
                         Raw::Arr(items) if !items.is_empty() => {
                             for item in items {
                                 match item {
-                                    Raw::Str(s) => {
-                                        classes.push(self.intern_raw(s))
-                                    }
+                                    Raw::Str(s) => classes.push(self.intern_raw(s)),
                                     other => {
                                         return Err(ctx.error(format!(
                                             "`_class` must be a string or an array of strings, \

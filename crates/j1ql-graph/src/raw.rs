@@ -90,8 +90,7 @@ impl<'t> Numbering<'t> {
             None => {
                 let i = self.texts.len() as u32;
                 let hashes = &self.hashes;
-                self.table
-                    .insert_unique(s.hash, i, |&j| hashes[j as usize]);
+                self.table.insert_unique(s.hash, i, |&j| hashes[j as usize]);
                 self.texts.push(text);
                 self.hashes.push(s.hash);
                 i

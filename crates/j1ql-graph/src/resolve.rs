@@ -36,7 +36,8 @@ impl Builder {
         // messages; built on first use.
         let mut by_key: Option<Vec<(Sym, EntityId)>> = None;
         self.relationships.reserve(pending.len());
-        self.rel_by_subgraph_key.reserve(self.strings.len() + pending.len());
+        self.rel_by_subgraph_key
+            .reserve(self.strings.len() + pending.len());
         self.rel_ids.reserve(self.strings.len() + pending.len());
         let mut scratch = String::new();
         // Default `_type`s by (from type, verb, to type): few distinct triples.
@@ -55,8 +56,10 @@ impl Builder {
                         let to = self.resolve_endpoint(&mut by_key, rel.subgraph, &rel.to, "_to");
                         match (from, to) {
                             (Ok(f), Ok(t)) => {
-                                end_types =
-                                    Some((self.entities[f.index()].ty, self.entities[t.index()].ty));
+                                end_types = Some((
+                                    self.entities[f.index()].ty,
+                                    self.entities[t.index()].ty,
+                                ));
                                 (f, t)
                             }
                             (Err((endpoint, reason)), _) | (_, Err((endpoint, reason))) => {

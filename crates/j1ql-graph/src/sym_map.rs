@@ -120,7 +120,10 @@ mod tests {
         m.insert(Sym(5), 0);
         m.insert(Sym(2), 7);
         m.insert(Sym(5), 9);
-        assert_eq!((m.get(Sym(5)), m.get(Sym(2)), m.get(Sym(3))), (Some(9), Some(7), None));
+        assert_eq!(
+            (m.get(Sym(5)), m.get(Sym(2)), m.get(Sym(3))),
+            (Some(9), Some(7), None)
+        );
         m.remove(Sym(5));
         m.remove(Sym(100));
         assert_eq!((m.get(Sym(5)), m.get(Sym(2))), (None, Some(7)));
