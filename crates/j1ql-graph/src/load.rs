@@ -280,7 +280,7 @@ fn parse_file(name: &str, bytes: Box<[u8]>, lines: bool) -> Result<Parsed, LoadE
             }
         }
     }
-    let strings = raw::number_strings(&docs, bytes.len());
+    let strings = raw::number_strings(&docs);
     Ok(Parsed {
         docs,
         strings,

@@ -48,14 +48,8 @@ impl<'a> RStr<'a> {
 /// table is the file's own (small, cache-resident), so the thread building the graph probes the
 /// big string table once per distinct string of a file instead of once per occurrence (a
 /// relationship's endpoint keys repeat the `_key`s of the file's entities).
-pub(crate) fn number_strings(docs: &[(usize, Raw<'_>)], bytes: usize) -> u32 {
+pub(crate) fn number_strings(docs: &[(usize, Raw<'_>)]) -> u32 {
     let mut numbering = Numbering::default();
-    // About one distinct string per 40 bytes of JSON (generated data: ~45), so that the table
-    // rarely grows while numbering.
-    let expected = bytes / 40;
-    numbering.table.reserve(expected, |_| 0);
-    numbering.texts.reserve(expected);
-    numbering.hashes.reserve(expected);
     let mut stack: Vec<&Raw<'_>> = docs.iter().map(|(_, d)| d).rev().collect();
     while let Some(raw) = stack.pop() {
         match raw {
