@@ -1328,16 +1328,24 @@ impl Loader {
             };
             let mut buffer: BTreeMap<usize, Result<Parsed, LoadError>> = BTreeMap::new();
             let mut want = 0;
+            // Time this thread spent waiting for parsed files (`J1QL_GRAPH_TIMING`).
+            let mut waited = std::time::Duration::ZERO;
+            let started = std::time::Instant::now();
             while want < files_ref.len() {
                 let result = match buffer.remove(&want) {
                     Some(r) => r,
-                    None => match rx.recv() {
-                        Ok((i, r)) => {
-                            buffer.insert(i, r);
-                            continue;
+                    None => {
+                        let t = std::time::Instant::now();
+                        let received = rx.recv();
+                        waited += t.elapsed();
+                        match received {
+                            Ok((i, r)) => {
+                                buffer.insert(i, r);
+                                continue;
+                            }
+                            Err(_) => break,
                         }
-                        Err(_) => break,
-                    },
+                    }
                 };
                 let outcome = result.and_then(|parsed| {
                     let name = files_ref[want].display().to_string();
@@ -1354,6 +1362,12 @@ impl Loader {
                 wake.notify_all();
             }
             stop();
+            if std::env::var_os("J1QL_GRAPH_TIMING").is_some() {
+                eprintln!(
+                    "files: {:?} (waiting for parsed files: {waited:?})",
+                    started.elapsed()
+                );
+            }
             Ok(())
         })
     }
