@@ -288,13 +288,65 @@ fn parse_file(name: &str, bytes: Box<[u8]>, lines: bool) -> Result<Parsed, LoadE
     })
 }
 
-/// A relationship endpoint as written.
+/// An optional [`Sym`] in 4 bytes (`Option<Sym>` takes 8): pending relationships are kept by
+/// the million between the file phase and resolution, and their size is memory traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OptSym(u32);
+
+impl OptSym {
+    /// The symbol, if any.
+    #[inline]
+    pub(crate) fn get(self) -> Option<Sym> {
+        (self.0 != u32::MAX).then_some(Sym(self.0))
+    }
+}
+
+impl From<Option<Sym>> for OptSym {
+    fn from(s: Option<Sym>) -> OptSym {
+        OptSym(s.map_or(u32::MAX, |s| s.0))
+    }
+}
+
+/// A relationship endpoint's fields as they are read.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct EndpointSpec {
+pub(crate) struct EndpointFields {
     pub(crate) id: Option<Sym>,
     pub(crate) key: Option<Sym>,
     pub(crate) source: Option<Sym>,
     pub(crate) scope: Option<Sym>,
+}
+
+/// A relationship endpoint as written (compact [`EndpointFields`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EndpointSpec([OptSym; 4]);
+
+impl From<EndpointFields> for EndpointSpec {
+    fn from(f: EndpointFields) -> EndpointSpec {
+        EndpointSpec([f.id.into(), f.key.into(), f.source.into(), f.scope.into()])
+    }
+}
+
+impl EndpointSpec {
+    /// `_…EntityId`.
+    #[inline]
+    pub(crate) fn id(&self) -> Option<Sym> {
+        self.0[0].get()
+    }
+    /// `_…EntityKey`.
+    #[inline]
+    pub(crate) fn key(&self) -> Option<Sym> {
+        self.0[1].get()
+    }
+    /// `_…EntitySource`.
+    #[inline]
+    pub(crate) fn source(&self) -> Option<Sym> {
+        self.0[2].get()
+    }
+    /// `_…EntityScope`.
+    #[inline]
+    pub(crate) fn scope(&self) -> Option<Sym> {
+        self.0[3].get()
+    }
 }
 
 /// A relationship read from a file, resolved once every entity is in.
@@ -302,9 +354,9 @@ pub(crate) struct PendingRel {
     pub(crate) file: u32,
     pub(crate) index: u32,
     pub(crate) line: u32,
-    pub(crate) id: Option<Sym>,
-    pub(crate) key: Option<Sym>,
-    pub(crate) ty: Option<Sym>,
+    pub(crate) id: OptSym,
+    pub(crate) key: OptSym,
+    pub(crate) ty: OptSym,
     pub(crate) class: Sym,
     pub(crate) subgraph: u32,
     pub(crate) from: EndpointSpec,
@@ -752,8 +804,8 @@ impl Builder {
     ) -> Result<(), LoadError> {
         let (mut key, mut ty, mut id, mut source, mut scope, mut class) =
             (None, None, None, None, None, None);
-        let mut from = EndpointSpec::default();
-        let mut to = EndpointSpec::default();
+        let mut from = EndpointFields::default();
+        let mut to = EndpointFields::default();
         // Exact for flat items (most relationships have no properties: no allocation).
         let mut props = Vec::with_capacity(
             fields
@@ -842,13 +894,13 @@ impl Builder {
             file: ctx.file_index,
             index: index as u32,
             line: ctx.line as u32,
-            id,
-            key,
-            ty,
+            id: id.into(),
+            key: key.into(),
+            ty: ty.into(),
             class,
             subgraph,
-            from,
-            to,
+            from: from.into(),
+            to: to.into(),
             props: Builder::finish_props(props),
         });
         Ok(())

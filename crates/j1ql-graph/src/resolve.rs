@@ -69,14 +69,14 @@ impl Builder {
                         }
                     }
                 };
-                let key = match rel.key {
+                let key = match rel.key.get() {
                     Some(k) => k,
                     None => {
                         self.default_rel_key(&mut scratch, from, rel.class, to);
                         self.strings.intern(&scratch)
                     }
                 };
-                let ty = match rel.ty {
+                let ty = match rel.ty.get() {
                     Some(t) => t,
                     None => {
                         let (from_ty, to_ty) = end_types.unwrap_or_else(|| {
@@ -104,7 +104,7 @@ impl Builder {
                     key,
                     ty,
                     rel.class,
-                    rel.id,
+                    rel.id.get(),
                     from,
                     to,
                     rel.props,
@@ -129,7 +129,7 @@ impl Builder {
             file: self.files[rel.file as usize].clone(),
             index: rel.index as usize,
             line: (rel.line > 0).then_some(rel.line as usize),
-            key: rel.key.map(|k| self.strings.resolve(k).to_string()),
+            key: rel.key.get().map(|k| self.strings.resolve(k).to_string()),
             endpoint,
             reason,
         });
@@ -166,7 +166,7 @@ impl Builder {
         let ends = self
             .endpoint_fast(rel.subgraph, &rel.from)
             .zip(self.endpoint_fast(rel.subgraph, &rel.to));
-        let key = match (rel.key, ends) {
+        let key = match (rel.key.get(), ends) {
             (Some(k), _) => Some(self.strings.resolve(k)),
             (None, Some((from, to))) => {
                 self.default_rel_key(scratch, from, rel.class, to);
@@ -174,7 +174,7 @@ impl Builder {
             }
             (None, None) => None,
         };
-        let id = match (rel.id, key) {
+        let id = match (rel.id.get(), key) {
             (None, Some(key)) => {
                 let sg = self.subgraphs[rel.subgraph as usize];
                 let text = ids::generated_id_bytes(&[
@@ -189,7 +189,7 @@ impl Builder {
             }
             _ => None,
         };
-        let end_types = match (rel.ty, ends) {
+        let end_types = match (rel.ty.get(), ends) {
             (None, Some((from, to))) => {
                 Some((self.entities[from.index()].ty, self.entities[to.index()].ty))
             }
@@ -205,11 +205,11 @@ impl Builder {
     /// An endpoint of a common form (`_id`, a bare key in the relationship's own subgraph `own`,
     /// a key with both source and scope) found by one lookup; `None` for anything else.
     fn endpoint_fast(&self, own: u32, spec: &EndpointSpec) -> Option<EntityId> {
-        if let Some(id) = spec.id {
+        if let Some(id) = spec.id() {
             return self.by_id.get(id).map(EntityId);
         }
-        let key = spec.key?;
-        let subgraph = match (spec.source, spec.scope) {
+        let key = spec.key()?;
+        let subgraph = match (spec.source(), spec.scope()) {
             (None, None) => own,
             (Some(source), Some(scope)) => *self.subgraph_index.get(&(source, scope))?,
             _ => return None,
@@ -239,7 +239,7 @@ impl Builder {
             v
         });
         let s = |sym: Sym| self.strings.resolve(sym);
-        if let Some(id) = spec.id {
+        if let Some(id) = spec.id() {
             return match self.by_id.get(id) {
                 Some(e) => Ok(EntityId(e)),
                 None => Err((
@@ -248,7 +248,7 @@ impl Builder {
                 )),
             };
         }
-        let Some(key) = spec.key else {
+        let Some(key) = spec.key() else {
             return Err((
                 String::new(),
                 format!("no `{end}EntityId` or `{end}EntityKey`"),
@@ -257,7 +257,7 @@ impl Builder {
         let start = by_key.partition_point(|&(k, _)| k < key);
         let end_i = by_key.partition_point(|&(k, _)| k <= key);
         let with_key = &by_key[start..end_i];
-        if spec.source.is_none() && spec.scope.is_none() {
+        if spec.source().is_none() && spec.scope().is_none() {
             if let Some(e) = self.by_subgraph_key.get(own, key) {
                 return Ok(EntityId(e));
             }
@@ -290,16 +290,16 @@ impl Builder {
             .map(|&(_, e)| e)
             .filter(|e| {
                 let sg = self.subgraphs[self.entities[e.index()].subgraph as usize];
-                spec.source.is_none_or(|x| x == sg.source)
-                    && spec.scope.is_none_or(|x| x == sg.scope)
+                spec.source().is_none_or(|x| x == sg.source)
+                    && spec.scope().is_none_or(|x| x == sg.scope)
             })
             .collect();
         let wanted = || {
             format!(
                 "source {} scope {}",
-                spec.source
+                spec.source()
                     .map_or("(any)".to_string(), |x| format!("{:?}", s(x))),
-                spec.scope
+                spec.scope()
                     .map_or("(any)".to_string(), |x| format!("{:?}", s(x)))
             )
         };
