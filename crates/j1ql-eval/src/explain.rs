@@ -198,6 +198,7 @@ impl StepCx<'_> {
                     direction,
                     target,
                     checks,
+                    ..
                 } => {
                     let verbs = match verbs {
                         None => "any relationship".to_string(),
