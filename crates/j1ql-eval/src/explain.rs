@@ -196,6 +196,7 @@ impl StepCx<'_> {
                     negated,
                     verbs,
                     direction,
+                    written,
                     target,
                     checks,
                     ..
@@ -211,10 +212,16 @@ impl StepCx<'_> {
                             .collect::<Vec<_>>()
                             .join("|"),
                     };
-                    let dir = match direction {
-                        Direction::Outgoing => "outgoing",
-                        Direction::Incoming => "incoming",
-                        Direction::Both => "either direction",
+                    let dir = match (written, direction) {
+                        (Direction::Both, Direction::Outgoing) => {
+                            "outgoing only: none the other way between these types in the data"
+                        }
+                        (Direction::Both, Direction::Incoming) => {
+                            "incoming only: none the other way between these types in the data"
+                        }
+                        (_, Direction::Outgoing) => "outgoing",
+                        (_, Direction::Incoming) => "incoming",
+                        (_, Direction::Both) => "either direction",
                     };
                     let how = if *negated {
                         "keep rows with NO"

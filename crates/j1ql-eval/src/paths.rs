@@ -39,8 +39,12 @@ pub enum PlanStep {
         /// Verbs to follow (`None`: any relationship). A verb absent from the graph is dropped,
         /// so `Some(vec![])` matches nothing.
         verbs: Option<Vec<Sym>>,
-        /// Direction relative to the current entity.
+        /// Direction relative to the current entity, narrowed to one side when the graph has
+        /// no relationship of these verbs between these types the other way
+        /// ([`j1ql_graph::stats`]); `written` keeps the query's own.
         direction: Direction,
+        /// The direction as written.
+        written: Direction,
         /// What the other end must match.
         target: Pattern,
         /// WHERE conjuncts that can be decided once this step is bound (pushed down from
@@ -135,6 +139,7 @@ impl Plan {
             mode: Mode::Paths,
             strategy: Strategy::default(),
         };
+        plan.narrow_directions(graph);
         let bindings = Bindings::of(query);
         if let Some(w) = &query.where_filter {
             plan.where_pushed = plan.push_down(w, graph, cx, &bindings)?;
@@ -211,6 +216,50 @@ impl Plan {
         Ok(all)
     }
 
+    /// Narrows bidirectional top-level steps to the one side on which the graph has a
+    /// relationship of the step's verbs between the types the current entity and the target
+    /// can have (type-only patterns; after an optional group the current entity's types are
+    /// not tracked). Results are unchanged: the dropped side holds no matching edge.
+    fn narrow_directions(&mut self, graph: &Graph) {
+        let mut current = self.start.type_set();
+        for step in &mut self.steps {
+            match step {
+                PlanStep::Traverse {
+                    negated,
+                    verbs,
+                    direction,
+                    target,
+                    ..
+                } => {
+                    let to = target.type_set();
+                    if let (Direction::Both, Some(from), Some(to_types)) =
+                        (*direction, &current, &to)
+                    {
+                        let stats = graph.edge_types();
+                        let verbs = &*verbs;
+                        let any = |a: &[Sym], b: &[Sym]| {
+                            a.iter().any(|x| {
+                                b.iter().any(|y| match verbs {
+                                    None => stats.exists(*x, None, *y),
+                                    Some(vs) => vs.iter().any(|v| stats.exists(*x, Some(*v), *y)),
+                                })
+                            })
+                        };
+                        match (any(from, to_types), any(to_types, from)) {
+                            (true, false) => *direction = Direction::Outgoing,
+                            (false, true) => *direction = Direction::Incoming,
+                            _ => {}
+                        }
+                    }
+                    if !*negated {
+                        current = to;
+                    }
+                }
+                PlanStep::Optional { .. } => current = None,
+            }
+        }
+    }
+
     fn choose_mode(&self, query: &ir::Query, bindings: &Bindings) -> Mode {
         let simple = self.where_pushed
             && self.leading_optionals == 0
@@ -276,6 +325,7 @@ fn compile_steps(
                     negated: t.negated,
                     verbs,
                     direction: t.direction,
+                    written: t.direction,
                     target: Pattern::compile(&t.target, graph, cx, smart)?,
                     checks: Vec::new(),
                     own: 0,
@@ -661,6 +711,7 @@ impl Walker<'_> {
                 target,
                 checks,
                 own,
+                ..
             } => {
                 let cur = EntityId(row.cur);
                 let dirs: &[bool] = match direction {

@@ -220,6 +220,15 @@ impl Pattern {
         ))
     }
 
+    /// The `_type`s a matching entity can have, when the pattern selects by type only (no
+    /// `*` or class); types absent from the graph are left out.
+    pub(crate) fn type_set(&self) -> Option<Vec<Sym>> {
+        if self.any || !self.classes.is_empty() {
+            return None;
+        }
+        Some(self.types.iter().flatten().copied().collect())
+    }
+
     /// The number of matching entities when the index answers it without listing them.
     pub fn indexed_count(&self, graph: &Graph) -> Option<usize> {
         self.indexed(graph).filter(|c| c.exact)?.count()
