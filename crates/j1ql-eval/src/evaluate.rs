@@ -104,7 +104,7 @@ pub fn evaluate(
                 && !options.materialise_rows
                 && columns.iter().any(|c| c.expr.has_aggregate()) =>
         {
-            GroupSpec::of(columns, &bindings, cx)
+            GroupSpec::of(columns, graph, &bindings, cx)
         }
         _ => None,
     };

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use j1ql_graph::Graph;
+use j1ql_graph::{EntityId, Graph, PropValue, Sym};
 use j1ql_semantics::ir::{self, Aggregate, Expr};
 use serde_json::Value;
 
@@ -76,6 +76,9 @@ pub(crate) struct GroupSpec<'q> {
     key_slot: Option<SlotRef>,
     /// Whether the keys read no slot at all.
     constant_key: bool,
+    /// The key is one stored property of one entity slot: groups are found by the value
+    /// itself (no JSON per path).
+    key_prop: Option<(usize, Sym)>,
     bindings: &'q Bindings,
     cx: &'q ValueContext,
 }
@@ -113,6 +116,7 @@ impl<'q> GroupSpec<'q> {
     /// column reads an optional group's alias.
     pub(crate) fn of(
         columns: &'q [ir::Column],
+        graph: &Graph,
         bindings: &'q Bindings,
         cx: &'q ValueContext,
     ) -> Option<GroupSpec<'q>> {
@@ -122,6 +126,7 @@ impl<'q> GroupSpec<'q> {
             columns: Vec::new(),
             key_slot: None,
             constant_key: false,
+            key_prop: None,
             bindings,
             cx,
         };
@@ -160,12 +165,43 @@ impl<'q> GroupSpec<'q> {
             [one] => spec.key_slot = Some(*one),
             _ => {}
         }
+        if let ([Expr::Field(p)], Some(SlotRef::Entity(slot))) =
+            (spec.keys.as_slice(), spec.key_slot)
+        {
+            if !p.key.starts_with('_') {
+                spec.key_prop = graph.sym(&p.key).map(|sym| (slot, sym));
+            }
+        }
         Some(spec)
     }
 
     /// The number of RETURN columns.
     pub(crate) fn width(&self) -> usize {
         self.columns.len()
+    }
+}
+
+/// A scalar property value as a hashable key (values with equal keys give the same JSON, so
+/// the same group); arrays are left to the JSON text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ValueKey {
+    Missing,
+    Null,
+    Bool(bool),
+    Number(u64),
+    String(Sym),
+}
+
+impl ValueKey {
+    fn of(value: Option<&PropValue>) -> Option<ValueKey> {
+        Some(match value {
+            None => ValueKey::Missing,
+            Some(PropValue::Null) => ValueKey::Null,
+            Some(PropValue::Bool(b)) => ValueKey::Bool(*b),
+            Some(PropValue::Number(n)) => ValueKey::Number(n.to_bits()),
+            Some(PropValue::String(s)) => ValueKey::String(*s),
+            Some(PropValue::Array(_)) => return None,
+        })
     }
 }
 
@@ -182,6 +218,8 @@ pub(crate) struct Groups {
     ids: Vec<Vec<Vec<u32>>>,
     /// Key slot id -> group (when the key reads one slot).
     cache: HashMap<u32, usize>,
+    /// Key property value -> group (when the key is one stored property).
+    by_value: HashMap<ValueKey, usize>,
     /// Complete paths added.
     pub(crate) total: usize,
 }
@@ -201,6 +239,18 @@ impl Groups {
         if let Some(g) = cached.and_then(|id| self.cache.get(&id)) {
             return *g;
         }
+        let by_value = spec.key_prop.and_then(|(slot, key)| {
+            let id = row.entities[slot];
+            (id != NONE)
+                .then(|| ValueKey::of(graph.property_sym(EntityId(id), key)))
+                .flatten()
+        });
+        if let Some(g) = by_value.and_then(|v| self.by_value.get(&v)) {
+            if let Some(id) = cached {
+                self.cache.insert(id, *g);
+            }
+            return *g;
+        }
         let lookup = RowLookup {
             graph,
             bindings: spec.bindings,
@@ -218,6 +268,9 @@ impl Groups {
         };
         if let Some(id) = cached {
             self.cache.insert(id, g);
+        }
+        if let Some(v) = by_value {
+            self.by_value.insert(v, g);
         }
         g
     }
