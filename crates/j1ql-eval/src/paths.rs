@@ -444,7 +444,7 @@ pub struct WalkStats {
 }
 
 /// Starting entities at least this many are walked on two threads.
-const PARALLEL_MIN: usize = 32_768;
+const PARALLEL_MIN: usize = 4_096;
 
 /// Every complete path from the starting entities (or, in [`Mode::RootsOnly`], one path per
 /// starting entity that has one; counted, not kept, when there is no page to fill).
