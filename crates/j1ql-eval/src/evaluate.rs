@@ -96,18 +96,7 @@ pub fn evaluate(
     let cx = &options.values;
     let plan = Plan::compile(query, graph, cx, &options.smart_classes, options.plan)?;
     let bindings = Bindings::of(query);
-    // Grouped counts are streamed when every WHERE conjunct runs inside the walk (no row
-    // filter afterwards) and the columns allow it.
-    let spec = match &query.returns {
-        ir::Return::Columns(columns)
-            if plan.where_pushed
-                && !options.materialise_rows
-                && columns.iter().any(|c| c.expr.has_aggregate()) =>
-        {
-            GroupSpec::of(columns, graph, &bindings, cx)
-        }
-        _ => None,
-    };
+    let spec = group_spec(query, &plan, graph, &bindings, options);
     let walk = enumerate_with(&plan, graph, options.budget, spec.as_ref())?;
     let eval = Evaluation {
         query,
@@ -191,6 +180,29 @@ pub fn evaluate(
                 Ok(QueryResult::Table(eval.plain_table(&rows, columns)))
             }
         }
+    }
+}
+
+/// The streamed grouped counts for `query`, when they apply: every WHERE conjunct runs inside
+/// the walk (no row filter afterwards), the walk keeps every path, and the columns allow it
+/// ([`GroupSpec::of`]).
+pub(crate) fn group_spec<'q>(
+    query: &'q ir::Query,
+    plan: &Plan,
+    graph: &Graph,
+    bindings: &'q Bindings,
+    options: &'q EvalOptions,
+) -> Option<GroupSpec<'q>> {
+    match &query.returns {
+        ir::Return::Columns(columns)
+            if plan.where_pushed
+                && plan.mode == crate::paths::Mode::Paths
+                && !options.materialise_rows
+                && columns.iter().any(|c| c.expr.has_aggregate()) =>
+        {
+            GroupSpec::of(columns, graph, bindings, &options.values)
+        }
+        _ => None,
     }
 }
 

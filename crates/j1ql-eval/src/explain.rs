@@ -31,7 +31,13 @@ pub fn explain(
     let walk = enumerate(&plan, graph, options.budget)?;
     let strategy = &plan.strategy;
     let mut out = String::new();
+    let bindings = crate::bindings::Bindings::of(query);
+    let streamed = crate::evaluate::group_spec(query, &plan, graph, &bindings, options).is_some();
     let mode = match plan.mode {
+        // (`--explain` itself keeps the rows: it measures each step on the result paths.)
+        Mode::Paths if streamed => {
+            "every path, grouped counts computed as each path completes (no row kept)".to_string()
+        }
         Mode::Paths => "every path (rows for WHERE, RETURN, grouping)".to_string(),
         Mode::RootsOnly { max_roots: Some(n) } => format!(
             "semi-join on the starting entities: one path each, streamed, stops after {n} \
