@@ -13,9 +13,10 @@ use crate::error::EvalError;
 use crate::filter::{Filter, Lookup};
 use crate::functions::{aggregate_value, eval_expr};
 use crate::json;
-use crate::paths::{enumerate, Budget, Plan, Row};
+use crate::paths::{enumerate_with, Budget, Plan, Row};
 use crate::reduce::PlanChoice;
 use crate::resolve::ValueContext;
+use crate::stream::GroupSpec;
 
 /// Everything an evaluation needs besides the query and the graph.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +29,9 @@ pub struct EvalOptions {
     pub budget: Budget,
     /// Where the walk is planned from (tests force each choice to compare the results).
     pub plan: PlanChoice,
+    /// Keep every path as a row and group afterwards even when the grouped counts could be
+    /// streamed ([`crate::stream`]); tests compare the two.
+    pub materialise_rows: bool,
 }
 
 /// A result in JupiterOne's shapes (GUIDE §4).
@@ -92,7 +96,8 @@ pub fn evaluate(
     let cx = &options.values;
     let plan = Plan::compile(query, graph, cx, &options.smart_classes, options.plan)?;
     let bindings = Bindings::of(query);
-    let walk = enumerate(&plan, graph, options.budget)?;
+    let spec = group_spec(query, &plan, graph, &bindings, options);
+    let walk = enumerate_with(&plan, graph, options.budget, spec.as_ref())?;
     let eval = Evaluation {
         query,
         graph,
@@ -107,6 +112,34 @@ pub fn evaluate(
             .map(|c| (c.name.clone(), Value::from(count)))
             .collect();
         return eval.finish_table(vec![record], &[], columns);
+    }
+    if let (Some(groups), Some(spec), ir::Return::Columns(columns)) =
+        (walk.groups, &spec, &query.returns)
+    {
+        let mut groups = groups.finish(spec);
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        debug_assert_eq!(names.len(), spec.width());
+        let mut table = Vec::with_capacity(groups.len().max(1));
+        let mut firsts = Vec::with_capacity(groups.len());
+        for g in groups.drain(..) {
+            table.push(names.iter().map(|n| n.to_string()).zip(g.values).collect());
+            firsts.push(g.first);
+        }
+        if table.is_empty() && !columns.iter().any(|c| !c.expr.has_aggregate()) {
+            // All aggregates over no path: one row of zeros, as the row-based grouping gives.
+            let empty: Vec<&Row> = Vec::new();
+            table.push(
+                columns
+                    .iter()
+                    .map(|c| {
+                        let v = aggregate_value(&c.expr, &empty, graph, &bindings, cx);
+                        (c.name.clone(), v)
+                    })
+                    .collect(),
+            );
+        }
+        let first_rows: Vec<Option<&Row>> = firsts.iter().map(Some).collect();
+        return eval.finish_table(table, &first_rows, columns);
     }
     let mut rows = walk.rows;
     // When every WHERE conjunct was pushed down, the walk already checked each of them on
@@ -147,6 +180,29 @@ pub fn evaluate(
                 Ok(QueryResult::Table(eval.plain_table(&rows, columns)))
             }
         }
+    }
+}
+
+/// The streamed grouped counts for `query`, when they apply: every WHERE conjunct runs inside
+/// the walk (no row filter afterwards), the walk keeps every path, and the columns allow it
+/// ([`GroupSpec::of`]).
+pub(crate) fn group_spec<'q>(
+    query: &'q ir::Query,
+    plan: &Plan,
+    graph: &Graph,
+    bindings: &'q Bindings,
+    options: &'q EvalOptions,
+) -> Option<GroupSpec<'q>> {
+    match &query.returns {
+        ir::Return::Columns(columns)
+            if plan.where_pushed
+                && plan.mode == crate::paths::Mode::Paths
+                && !options.materialise_rows
+                && columns.iter().any(|c| c.expr.has_aggregate()) =>
+        {
+            GroupSpec::of(columns, graph, bindings, &options.values)
+        }
+        _ => None,
     }
 }
 

@@ -31,7 +31,13 @@ pub fn explain(
     let walk = enumerate(&plan, graph, options.budget)?;
     let strategy = &plan.strategy;
     let mut out = String::new();
+    let bindings = crate::bindings::Bindings::of(query);
+    let streamed = crate::evaluate::group_spec(query, &plan, graph, &bindings, options).is_some();
     let mode = match plan.mode {
+        // (`--explain` itself keeps the rows: it measures each step on the result paths.)
+        Mode::Paths if streamed => {
+            "every path, grouped counts computed as each path completes (no row kept)".to_string()
+        }
         Mode::Paths => "every path (rows for WHERE, RETURN, grouping)".to_string(),
         Mode::RootsOnly { max_roots: Some(n) } => format!(
             "semi-join on the starting entities: one path each, streamed, stops after {n} \
@@ -196,8 +202,10 @@ impl StepCx<'_> {
                     negated,
                     verbs,
                     direction,
+                    written,
                     target,
                     checks,
+                    ..
                 } => {
                     let verbs = match verbs {
                         None => "any relationship".to_string(),
@@ -210,10 +218,16 @@ impl StepCx<'_> {
                             .collect::<Vec<_>>()
                             .join("|"),
                     };
-                    let dir = match direction {
-                        Direction::Outgoing => "outgoing",
-                        Direction::Incoming => "incoming",
-                        Direction::Both => "either direction",
+                    let dir = match (written, direction) {
+                        (Direction::Both, Direction::Outgoing) => {
+                            "outgoing only: none the other way between these types in the data"
+                        }
+                        (Direction::Both, Direction::Incoming) => {
+                            "incoming only: none the other way between these types in the data"
+                        }
+                        (_, Direction::Outgoing) => "outgoing",
+                        (_, Direction::Incoming) => "incoming",
+                        (_, Direction::Both) => "either direction",
                     };
                     let how = if *negated {
                         "keep rows with NO"

@@ -208,17 +208,23 @@ impl FFilter {
     /// filter gives the same answer for every entity holding the same value, so it can be
     /// decided once per value group (see [`crate::indexed`]).
     pub fn single_key(&self) -> Option<Sym> {
-        fn walk(f: &FFilter, found: &mut Option<Sym>) -> bool {
+        self.single_key_of(Src::This)
+    }
+
+    /// [`FFilter::single_key`] for a filter reading `src` (a WHERE conjunct on one entity
+    /// slot reads `Src::Entity(slot)`).
+    pub fn single_key_of(&self, src: Src) -> Option<Sym> {
+        fn walk(f: &FFilter, src: Src, found: &mut Option<Sym>) -> bool {
             match f {
                 FFilter::And(v) | FFilter::Or(v) => {
-                    !v.is_empty() && v.iter().all(|f| walk(f, found))
+                    !v.is_empty() && v.iter().all(|f| walk(f, src, found))
                 }
                 FFilter::Cmp {
-                    src: Src::This,
+                    src: s,
                     key,
                     value: FOperand::Const(..),
                     ..
-                } if !key.meta => match key.sym {
+                } if !key.meta && *s == src => match key.sym {
                     Some(s) if found.is_none_or(|f| f == s) => {
                         *found = Some(s);
                         true
@@ -229,7 +235,7 @@ impl FFilter {
             }
         }
         let mut found = None;
-        walk(self, &mut found).then_some(found).flatten()
+        walk(self, src, &mut found).then_some(found).flatten()
     }
 
     /// Whether the filter holds for entity `this` (WITH) in the row `slots` (WHERE).

@@ -4,6 +4,7 @@
 //! lowered query ([`j1ql_semantics::ir::Query`]) over a loaded [`j1ql_graph::Graph`] and
 //! returns results in JupiterOne's shapes (list, table, tree).
 
+mod admit;
 mod bindings;
 mod compare;
 mod error;
@@ -17,6 +18,7 @@ mod paths;
 mod pattern;
 mod reduce;
 mod resolve;
+mod stream;
 
 pub use error::EvalError;
 pub use evaluate::{compare_json, evaluate, EvalOptions, QueryResult};

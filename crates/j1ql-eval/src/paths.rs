@@ -21,6 +21,7 @@ use crate::fastfilter::{FFilter, Slots};
 use crate::pattern::Pattern;
 use crate::reduce::{reduce, Bitset, PlanChoice, Strategy};
 use crate::resolve::ValueContext;
+use crate::stream::{GroupSpec, Groups};
 
 /// Marks an unbound slot.
 pub const NONE: u32 = u32::MAX;
@@ -38,13 +39,21 @@ pub enum PlanStep {
         /// Verbs to follow (`None`: any relationship). A verb absent from the graph is dropped,
         /// so `Some(vec![])` matches nothing.
         verbs: Option<Vec<Sym>>,
-        /// Direction relative to the current entity.
+        /// Direction relative to the current entity, narrowed to one side when the graph has
+        /// no relationship of these verbs between these types the other way
+        /// ([`j1ql_graph::stats`]); `written` keeps the query's own.
         direction: Direction,
+        /// The direction as written.
+        written: Direction,
         /// What the other end must match.
         target: Pattern,
         /// WHERE conjuncts that can be decided once this step is bound (pushed down from
-        /// the row filter: only on top-level, non-negated traversals).
+        /// the row filter: only on top-level, non-negated traversals), those reading only
+        /// this slot's entity first.
         checks: Vec<FFilter>,
+        /// How many of `checks` read only this slot's entity (a slot reduced by the
+        /// semi-join holds only entities passing them, so the walk skips them there).
+        own: usize,
     },
     /// An optional group.
     Optional {
@@ -71,6 +80,8 @@ pub struct Plan {
     pub leading_optionals: usize,
     /// WHERE conjuncts decided on the start entity alone.
     pub start_checks: Vec<FFilter>,
+    /// Whether every start check reads only slot 0 (so a reduced start set passed them).
+    pub start_checks_own: bool,
     /// Whether every WHERE conjunct was pushed down into the steps.
     pub where_pushed: bool,
     /// What the result needs from the paths.
@@ -123,10 +134,12 @@ impl Plan {
             optional_slots,
             leading_optionals,
             start_checks: Vec::new(),
+            start_checks_own: true,
             where_pushed: query.where_filter.is_none(),
             mode: Mode::Paths,
             strategy: Strategy::default(),
         };
+        plan.narrow_directions(graph);
         let bindings = Bindings::of(query);
         if let Some(w) = &query.where_filter {
             plan.where_pushed = plan.push_down(w, graph, cx, &bindings)?;
@@ -181,15 +194,70 @@ impl Plan {
                 continue;
             };
             match when.into_iter().max().unwrap_or(0) {
-                0 => self.start_checks.push(compiled),
+                0 => {
+                    self.start_checks_own &= compiled.only_entity_slot() == Some(0);
+                    self.start_checks.push(compiled);
+                }
                 i => {
-                    if let PlanStep::Traverse { checks, .. } = &mut self.steps[i - 1] {
-                        checks.push(compiled);
+                    if let PlanStep::Traverse {
+                        checks, own, slot, ..
+                    } = &mut self.steps[i - 1]
+                    {
+                        if compiled.only_entity_slot() == Some(*slot) {
+                            checks.insert(*own, compiled);
+                            *own += 1;
+                        } else {
+                            checks.push(compiled);
+                        }
                     }
                 }
             }
         }
         Ok(all)
+    }
+
+    /// Narrows bidirectional top-level steps to the one side on which the graph has a
+    /// relationship of the step's verbs between the types the current entity and the target
+    /// can have (type-only patterns; after an optional group the current entity's types are
+    /// not tracked). Results are unchanged: the dropped side holds no matching edge.
+    fn narrow_directions(&mut self, graph: &Graph) {
+        let mut current = self.start.type_set();
+        for step in &mut self.steps {
+            match step {
+                PlanStep::Traverse {
+                    negated,
+                    verbs,
+                    direction,
+                    target,
+                    ..
+                } => {
+                    let to = target.type_set();
+                    if let (Direction::Both, Some(from), Some(to_types)) =
+                        (*direction, &current, &to)
+                    {
+                        let stats = graph.edge_types();
+                        let verbs = &*verbs;
+                        let any = |a: &[Sym], b: &[Sym]| {
+                            a.iter().any(|x| {
+                                b.iter().any(|y| match verbs {
+                                    None => stats.exists(*x, None, *y),
+                                    Some(vs) => vs.iter().any(|v| stats.exists(*x, Some(*v), *y)),
+                                })
+                            })
+                        };
+                        match (any(from, to_types), any(to_types, from)) {
+                            (true, false) => *direction = Direction::Outgoing,
+                            (false, true) => *direction = Direction::Incoming,
+                            _ => {}
+                        }
+                    }
+                    if !*negated {
+                        current = to;
+                    }
+                }
+                PlanStep::Optional { .. } => current = None,
+            }
+        }
     }
 
     fn choose_mode(&self, query: &ir::Query, bindings: &Bindings) -> Mode {
@@ -257,8 +325,10 @@ fn compile_steps(
                     negated: t.negated,
                     verbs,
                     direction: t.direction,
+                    written: t.direction,
                     target: Pattern::compile(&t.target, graph, cx, smart)?,
                     checks: Vec::new(),
+                    own: 0,
                 });
             }
             ir::Step::Optional(g) => {
@@ -343,6 +413,8 @@ struct Walker<'a> {
     counted: usize,
     /// Per slot, the entities the semi-join reduction left (tested instead of the pattern).
     sets: Option<&'a [Option<Bitset>]>,
+    /// Grouped counts computed as paths complete (no rows kept), see [`crate::stream`].
+    sink: Option<(&'a GroupSpec<'a>, Groups)>,
     out: Vec<Row>,
 }
 
@@ -354,6 +426,8 @@ pub struct Walk {
     /// In [`Mode::RootsOnly`] without a page: the number of starting entities with a path
     /// (the rows are not kept).
     pub count: Option<usize>,
+    /// The grouped counts, when the walk streamed them (the rows are not kept).
+    pub(crate) groups: Option<Groups>,
     /// How the walk went, for `--explain`.
     pub stats: WalkStats,
 }
@@ -370,11 +444,23 @@ pub struct WalkStats {
 }
 
 /// Starting entities at least this many are walked on two threads.
-const PARALLEL_MIN: usize = 32_768;
+const PARALLEL_MIN: usize = 4_096;
 
 /// Every complete path from the starting entities (or, in [`Mode::RootsOnly`], one path per
 /// starting entity that has one; counted, not kept, when there is no page to fill).
 pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, EvalError> {
+    enumerate_with(plan, graph, budget, None)
+}
+
+/// [`enumerate`], handing each complete path to `spec`'s grouped counts instead of keeping it
+/// when `spec` is given (only in [`Mode::Paths`]).
+pub(crate) fn enumerate_with(
+    plan: &Plan,
+    graph: &Graph,
+    budget: Budget,
+    spec: Option<&GroupSpec<'_>>,
+) -> Result<Walk, EvalError> {
+    let spec = spec.filter(|_| plan.mode == Mode::Paths);
     let count_only = plan.mode == Mode::RootsOnly { max_roots: None };
     let reduced = if plan.strategy.reduce {
         Some(reduce(plan, &plan.strategy, graph, budget)?)
@@ -386,6 +472,7 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
         if let Some(n) = plan.start.indexed_count(graph) {
             return Ok(Walk {
                 rows: Vec::new(),
+                groups: None,
                 count: Some(n),
                 stats: WalkStats {
                     starts: n,
@@ -415,6 +502,7 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
         count_only,
         counted: 0,
         sets: reduced.as_ref().map(|r| r.sets.as_slice()),
+        sink: spec.map(|s| (s, Groups::default())),
         out: Vec::new(),
     };
     if let Mode::RootsOnly {
@@ -452,6 +540,7 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
             Some(e) => Err(e),
             None => Ok(Walk {
                 rows: walker.out,
+                groups: None,
                 count: None,
                 stats,
             }),
@@ -467,6 +556,7 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
         Walk {
             count: count_only.then_some(walker.counted),
             rows: walker.out,
+            groups: walker.sink.map(|(_, g)| g),
             stats,
         }
     };
@@ -499,13 +589,16 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
             limit: budget.max_work,
         });
     }
-    if first.out.len() + second.out.len() > budget.max_rows {
+    if first.kept() + second.kept() > budget.max_rows {
         return Err(EvalError::Budget {
             what: "result rows",
             limit: budget.max_rows as u64,
         });
     }
     first.out.extend(second.out);
+    if let (Some((_, mine)), Some((_, theirs))) = (&mut first.sink, second.sink) {
+        mine.merge(theirs);
+    }
     first.counted += second.counted;
     first.work = work;
     Ok(finish(stats, first))
@@ -524,6 +617,11 @@ impl Plan {
 }
 
 impl Walker<'_> {
+    /// Complete paths kept so far (as rows or in the grouped counts).
+    fn kept(&self) -> usize {
+        self.out.len() + self.sink.as_ref().map_or(0, |(_, g)| g.total)
+    }
+
     fn charge(&mut self, units: u64) -> Result<(), EvalError> {
         self.work += units;
         if self.work > self.budget.max_work {
@@ -540,16 +638,19 @@ impl Walker<'_> {
         row.entities[0] = start.0;
         row.root = start.0;
         row.cur = start.0;
-        let pass = plan.start_checks.iter().all(|c| {
-            c.eval(
-                self.graph,
-                start,
-                Slots {
-                    entities: &row.entities,
-                    relationships: &row.relationships,
-                },
-            )
-        });
+        // Reduced starting entities passed the start checks already.
+        let reduced = plan.start_checks_own && self.sets.is_some_and(|s| s[0].is_some());
+        let pass = reduced
+            || plan.start_checks.iter().all(|c| {
+                c.eval(
+                    self.graph,
+                    start,
+                    Slots {
+                        entities: &row.entities,
+                        relationships: &row.relationships,
+                    },
+                )
+            });
         if pass {
             self.walk(&plan.steps, 0, row, true)?;
         }
@@ -585,7 +686,7 @@ impl Walker<'_> {
         top: bool,
     ) -> Result<bool, EvalError> {
         let Some(step) = steps.get(index) else {
-            if self.out.len() >= self.budget.max_rows {
+            if self.kept() >= self.budget.max_rows {
                 return Err(EvalError::Budget {
                     what: "result rows",
                     limit: self.budget.max_rows as u64,
@@ -593,6 +694,8 @@ impl Walker<'_> {
             }
             if self.count_only {
                 self.counted += 1;
+            } else if let Some((spec, groups)) = &mut self.sink {
+                groups.add(spec, self.graph, row);
             } else {
                 self.out.push(row.clone());
             }
@@ -607,6 +710,8 @@ impl Walker<'_> {
                 direction,
                 target,
                 checks,
+                own,
+                ..
             } => {
                 let cur = EntityId(row.cur);
                 let dirs: &[bool] = match direction {
@@ -642,12 +747,19 @@ impl Walker<'_> {
                     return self.walk(steps, index + 1, row, top);
                 }
                 let (saved_cur, slot) = (row.cur, *slot);
+                let reduced = self.sets.and_then(|s| s[slot].as_ref());
+                // A reduced slot holds only entities passing its own checks.
+                let checks = if reduced.is_some() {
+                    &checks[*own..]
+                } else {
+                    &checks[..]
+                };
                 for &outgoing in dirs {
                     for i in 0..per_dir {
                         let list = lists(outgoing, i);
                         self.charge(list.len() as u64)?;
                         for edge in list {
-                            let admitted = match self.sets.and_then(|s| s[slot].as_ref()) {
+                            let admitted = match reduced {
                                 Some(set) => set.contains(edge.other),
                                 None => target.matches(graph, edge.other),
                             };
@@ -707,6 +819,7 @@ impl Walker<'_> {
                     count_only: false,
                     counted: 0,
                     sets: None,
+                    sink: None,
                     out: Vec::new(),
                 };
                 let mut base = row.clone();

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use j1ql_graph::{EntityId, Graph, PropValue, Sym};
+use j1ql_graph::{EntityId, Graph, PropValue, Selector, Sym};
 use j1ql_semantics::ir;
 use j1ql_semantics::smart_classes::SmartClasses;
 
@@ -205,6 +205,28 @@ impl Pattern {
             &indexed::selectors(&self.classes, &self.types),
             filter,
         )
+    }
+
+    /// The selectors and WITH filter of a pattern that is only type/class selectors and an
+    /// optional WITH filter (no `*`, smart class or full text): the entities matching it are
+    /// the selectors' members that pass the filter (see [`crate::admit`]).
+    pub(crate) fn selector_parts(&self) -> Option<(Vec<Selector>, Option<&FFilter>)> {
+        if self.any || !self.smart.is_empty() || !self.full_text.is_empty() {
+            return None;
+        }
+        Some((
+            indexed::selectors(&self.classes, &self.types),
+            self.filter.as_ref(),
+        ))
+    }
+
+    /// The `_type`s a matching entity can have, when the pattern selects by type only (no
+    /// `*` or class); types absent from the graph are left out.
+    pub(crate) fn type_set(&self) -> Option<Vec<Sym>> {
+        if self.any || !self.classes.is_empty() {
+            return None;
+        }
+        Some(self.types.iter().flatten().copied().collect())
     }
 
     /// The number of matching entities when the index answers it without listing them.

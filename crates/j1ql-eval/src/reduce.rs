@@ -16,10 +16,15 @@ use std::borrow::Cow;
 use j1ql_graph::{Edge, EntityId, Graph, Sym};
 use j1ql_semantics::ir::Direction;
 
+use crate::admit::exact_set;
 use crate::error::EvalError;
 use crate::fastfilter::{FFilter, Slots};
 use crate::paths::{Budget, Mode, Plan, PlanStep, NONE};
 use crate::pattern::Pattern;
+
+/// An outward step uses a slot's exact set when its selectors hold at most this many entities
+/// per entity it expands from (building the set touches each of them once).
+const ADMIT_RATIO: usize = 8;
 
 /// How many candidates the selectivity sample tests per slot.
 const SAMPLE: usize = 256;
@@ -29,8 +34,31 @@ const SAMPLE: usize = 256;
 pub struct Bitset(Vec<u64>);
 
 impl Bitset {
-    fn new(n: usize) -> Bitset {
+    /// An empty set of entities below `n`.
+    pub(crate) fn new(n: usize) -> Bitset {
         Bitset(vec![0; n.div_ceil(64)])
+    }
+
+    /// Keeps only the entities also in `other`.
+    pub(crate) fn intersect(&mut self, other: &Bitset) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a &= *b;
+        }
+    }
+
+    /// The entities in the set, in id order.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = EntityId> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                if bits == 0 {
+                    return None;
+                }
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                Some(EntityId((w * 64) as u32 + b))
+            })
+        })
     }
 
     /// Whether `id` is in the set.
@@ -42,7 +70,8 @@ impl Bitset {
             .is_some_and(|word| word & (1 << (i % 64)) != 0)
     }
 
-    fn insert(&mut self, id: EntityId) -> bool {
+    /// Adds `id`; whether it was new.
+    pub(crate) fn insert(&mut self, id: EntityId) -> bool {
         let i = id.index();
         let word = &mut self.0[i / 64];
         let bit = 1 << (i % 64);
@@ -345,8 +374,24 @@ pub fn reduce(
     };
     let mut members: Vec<Vec<EntityId>> = vec![Vec::new(); chain.len()];
     let mut sets: Vec<Bitset> = (0..chain.len()).map(|_| Bitset::new(n)).collect();
-    // The most selective slot: its own matches.
-    {
+    // The most selective slot: its own matches (straight from the indexes when they give
+    // the exact set).
+    let seeded = {
+        let test = SlotTest::new(plan, &chain[m]);
+        exact_set(
+            graph,
+            test.pattern,
+            &test.checks,
+            test.slot,
+            plan.slots,
+            usize::MAX,
+        )
+    };
+    if let Some((set, size)) = seeded {
+        charge(size)?;
+        members[m] = set.ids().collect();
+        sets[m] = set;
+    } else {
         let mut test = SlotTest::new(plan, &chain[m]);
         let pattern = test.pattern;
         let mut add = |id: EntityId| {
@@ -382,7 +427,20 @@ pub fn reduce(
         // The step between `k` and `from` is the one binding the later of the two.
         let (verbs, direction) = traversal(plan, &chain[k.max(from)]);
         let mut test = SlotTest::new(plan, &chain[k]);
-        let mut tested = Bitset::new(n);
+        // The slot's exact set, when the indexes give it for at most a few entities per
+        // entity to expand from: each neighbour is then one bit lookup.
+        let admit = exact_set(
+            graph,
+            test.pattern,
+            &test.checks,
+            test.slot,
+            plan.slots,
+            members[from].len().saturating_mul(ADMIT_RATIO),
+        );
+        if let Some((_, size)) = &admit {
+            charge(*size)?;
+        }
+        let mut tested = Bitset::new(if admit.is_some() { 0 } else { n });
         let target = &mut sets[k];
         let mut found = Vec::new();
         for &e in &members[from] {
@@ -395,10 +453,21 @@ pub fn reduce(
                     failure = Some(err);
                     return;
                 }
-                for edge in edges {
-                    if tested.insert(edge.other) && test.matches(graph, edge.other, false) {
-                        target.insert(edge.other);
-                        found.push(edge.other);
+                match &admit {
+                    Some((set, _)) => {
+                        for edge in edges {
+                            if set.contains(edge.other) && target.insert(edge.other) {
+                                found.push(edge.other);
+                            }
+                        }
+                    }
+                    None => {
+                        for edge in edges {
+                            if tested.insert(edge.other) && test.matches(graph, edge.other, false) {
+                                target.insert(edge.other);
+                                found.push(edge.other);
+                            }
+                        }
                     }
                 }
             });

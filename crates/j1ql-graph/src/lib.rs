@@ -36,6 +36,7 @@ pub mod mapper;
 mod observe;
 mod raw;
 mod resolve;
+pub mod stats;
 mod sym_map;
 mod value;
 mod values;

@@ -67,6 +67,8 @@ type Slot = Arc<OnceLock<Option<Arc<ValueGroups>>>>;
 #[derive(Debug, Default)]
 pub struct ValueIndexes {
     slots: Mutex<FxMap<(Selector, Sym), Slot>>,
+    /// The edge statistics ([`crate::stats`]), also built on first use.
+    pub(crate) edge_types: crate::stats::EdgeTypesSlot,
 }
 
 impl Clone for ValueIndexes {
