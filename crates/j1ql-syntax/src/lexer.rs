@@ -32,13 +32,32 @@ pub fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
 
 /// [`tokenize`] into a buffer (cleared first), so that its allocation can be reused.
 pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) -> Vec<SyntaxError> {
+    tokenize_range_into(text, 0, text.len(), tokens)
+}
+
+/// The tokens of `text` that start in `start..end`, lexed as if `start` were the beginning of
+/// the input (but seeing the whole text after it). Used to lex a large document in parts on
+/// several threads: when `start` is a token boundary of the whole lex and the first token is
+/// a keyword (so the regex/division state does not matter), the part's tokens are exactly
+/// the whole lex's. The last token may end after `end`; the caller checks that it does not.
+/// `start` must be a character boundary.
+pub(crate) fn tokenize_range_into(
+    text: &str,
+    start: usize,
+    end: usize,
+    tokens: &mut Vec<Token>,
+) -> Vec<SyntaxError> {
     tokens.clear();
-    tokens.reserve(text.len() / 3 + 1);
+    tokens.reserve((end - start) / 3 + 1);
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut lexer = SyntaxKind::lexer(text);
+    lexer.bump(start);
     // The last non-trivia kind; WHITESPACE (never significant) stands for "none yet".
     let mut last_significant = WHITESPACE;
     while let Some(result) = lexer.next() {
+        if lexer.span().start >= end {
+            break;
+        }
         let mut kind = result.unwrap_or(ERROR_TOKEN);
         match kind {
             SLASH if value_may_follow(last_significant) => {

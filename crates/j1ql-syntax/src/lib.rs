@@ -21,6 +21,7 @@ mod error;
 mod grammar;
 pub mod lexer;
 pub mod line_index;
+mod parallel;
 mod parser;
 mod syntax_kind;
 
@@ -92,7 +93,22 @@ impl Parse {
 
 /// Parses a J1QL document (one or more queries). Never fails: problems are in
 /// [`Parse::errors`], and the tree holds every byte of `text`.
+///
+/// A large document (two or more times 32 KiB) is parsed in parts on rayon's threads, cut
+/// before line-starting `FIND`s; the tree and errors are exactly those of a whole parse (see
+/// the `parallel` module for the checks that guarantee it).
 pub fn parse(text: &str) -> Parse {
+    if text.len() >= 2 * parallel::MIN_PART {
+        if let Some(parse) = parallel::parse(text) {
+            return parse;
+        }
+    }
+    parse_single_threaded(text)
+}
+
+/// [`parse`] on the current thread only, whatever the size: for callers that already parse
+/// many documents in parallel, and to check that the parallel parse gives the same result.
+pub fn parse_single_threaded(text: &str) -> Parse {
     // The token and event buffers are reused from one parse to the next on a thread (taken
     // out while in use, so nothing is borrowed across the parse).
     let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();

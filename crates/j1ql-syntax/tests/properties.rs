@@ -509,3 +509,39 @@ const REGRESSIONS: &[&str] = &[
     "FIND x WITH a ~= /é\\",
     "\u{201c}\u{201c}",
 ];
+
+// ---- (d) large documents, parsed in parts on several threads ----
+
+/// Repeats `block` (joined with newlines) until the document is large enough to be parsed in
+/// parts (64 KiB and more).
+fn large_document(block: &str) -> String {
+    let mut text = String::with_capacity(80 * 1024);
+    while text.len() < 72 * 1024 {
+        text.push_str(block);
+        text.push('\n');
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// A large document parses to the same tree and errors in parts as on one thread, whatever
+    /// its queries and errors (edited real queries, so cuts fall next to broken ones).
+    #[test]
+    fn large_documents_parse_the_same_in_parts(
+        base in prop::collection::vec(prop::sample::select(VALID), 8..40),
+        edits in prop::collection::vec(edit(), 0..12),
+    ) {
+        let mut block = base.join("\n");
+        for edit in &edits {
+            apply(&mut block, edit);
+        }
+        let text = large_document(&block);
+        let parallel = parse(&text);
+        let single = j1ql_syntax::parse_single_threaded(&text);
+        prop_assert_eq!(parallel.green(), single.green());
+        prop_assert_eq!(parallel.errors(), single.errors());
+        prop_assert_eq!(parallel.syntax_node().to_string(), text);
+    }
+}

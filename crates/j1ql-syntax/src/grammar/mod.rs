@@ -41,10 +41,19 @@ pub(crate) const SOFT_KEYWORDS: TokenSet = TokenSet::new(&[
 
 /// Parses a whole document into events.
 pub(crate) fn document(p: &mut Parser<'_>) {
+    document_part(p, usize::MAX);
+}
+
+/// Parses the queries from the current token up to the significant token `stop` (or the end)
+/// into one DOCUMENT node. A document parsed in parts is one such node per part, each
+/// starting at a `FIND`; the parts' children are then joined under one DOCUMENT. The part is
+/// exactly what a whole-document parse makes of those tokens when the parser ends at `stop`
+/// at the document level; the caller checks that it did not go past it.
+pub(crate) fn document_part(p: &mut Parser<'_>, stop: usize) {
     let m = p.start();
     // An empty document (or one of only comments and `;`) is valid: it holds no query.
     // Editors and `j1ql check` see such files all the time; `j1ql run` refuses "no query".
-    while !p.at_eof() {
+    while !p.at_eof() && p.pos() < stop {
         if p.at(FIND_KW) || p.at_set(QUERY_START_WITHOUT_FIND) {
             query::query(p);
         } else if p.at(SEMICOLON) {

@@ -46,6 +46,24 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// A parser that starts at the significant token `pos` of `tokens` (a later part of a
+    /// document parsed in parts: it still sees the tokens before `pos` for look-behind).
+    pub(crate) fn new_at(
+        text: &'t str,
+        tokens: &'t [Token],
+        events: Vec<Event>,
+        pos: usize,
+    ) -> Self {
+        let mut parser = Parser::new(text, tokens, events);
+        parser.pos = pos;
+        parser
+    }
+
+    /// The index of the current significant token.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
     /// The kind of the token `n` ahead (`EOF` is reported as `ERROR` past the end: use
     /// [`Parser::at_eof`] to test for the end).
     pub(crate) fn nth(&self, n: usize) -> SyntaxKind {
