@@ -38,6 +38,7 @@ mod raw;
 mod resolve;
 pub mod stats;
 mod sym_map;
+mod sym_table;
 mod value;
 mod values;
 

@@ -226,8 +226,9 @@ fn json_message(e: &serde_json::Error) -> String {
 struct Parsed {
     // Declared first so that it is dropped before `bytes`.
     docs: Vec<(usize, Raw<'static>)>,
-    /// How many distinct strings the documents hold ([`raw::number_strings`]).
-    strings: u32,
+    /// The hash of each distinct string of the documents, by its number in the file
+    /// ([`raw::number_strings`]).
+    hashes: Vec<u64>,
     #[allow(dead_code)]
     bytes: Box<[u8]>,
 }
@@ -280,10 +281,10 @@ fn parse_file(name: &str, bytes: Box<[u8]>, lines: bool) -> Result<Parsed, LoadE
             }
         }
     }
-    let strings = raw::number_strings(&docs);
+    let hashes = raw::number_strings(&docs);
     Ok(Parsed {
         docs,
-        strings,
+        hashes,
         bytes,
     })
 }
@@ -458,7 +459,13 @@ pub(crate) struct Builder {
     /// The `Sym` of each distinct string of the file being built, by [`RStr::local`]
     /// (`NO_SYM` until interned).
     local_syms: Vec<Sym>,
+    /// The hash of each distinct string of the file being built, by [`RStr::local`]: the
+    /// strings a file holds next, whose table slots are prefetched.
+    local_hashes: Vec<u64>,
 }
+
+/// How many strings ahead [`Builder::intern_raw`] prefetches a table slot.
+const PREFETCH_AHEAD: usize = 16;
 
 /// [`Builder::local_syms`] of a string not interned yet.
 const NO_SYM: Sym = Sym(u32::MAX);
@@ -495,6 +502,7 @@ impl Builder {
             meta_defaults,
             class_scratch: Vec::new(),
             local_syms: Vec::new(),
+            local_hashes: Vec::new(),
         }
     }
 
@@ -508,6 +516,12 @@ impl Builder {
             if sym != NO_SYM {
                 return sym;
             }
+        }
+        // The file's strings are numbered in order of first occurrence, which is roughly the
+        // order they are interned in: ask for the slot of one a little further on now, so
+        // that its cache miss overlaps with the work in between.
+        if let Some(&ahead) = self.local_hashes.get(local + PREFETCH_AHEAD) {
+            self.strings.prefetch(ahead);
         }
         let sym = self.strings.intern_hashed(s, s.hash);
         if let Some(slot) = self.local_syms.get_mut(local) {
@@ -1251,8 +1265,8 @@ impl Loader {
     /// Adds a file's bytes. `name` is used in messages and, without its folders and extension,
     /// as the default scope; a name ending in `.jsonl` / `.ndjson` is read as JSON-lines.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
-        let parsed = parse_file(name, bytes.into(), is_json_lines(name))?;
-        self.add_parsed(name, &parsed)
+        let mut parsed = parse_file(name, bytes.into(), is_json_lines(name))?;
+        self.add_parsed(name, &mut parsed)
     }
 
     /// Adds a JSON value (a payload, or an array of payloads or items) as if read from `name`.
@@ -1263,6 +1277,7 @@ impl Loader {
     ) -> Result<(), LoadError> {
         let raw = Raw::from_json(value);
         self.builder.local_syms.clear();
+        self.builder.local_hashes.clear();
         let file = self.file_ctx(name);
         self.builder.add_document(&file_ctx_ref(&file), 0, &raw)
     }
@@ -1285,10 +1300,12 @@ impl Loader {
         (name.to_string(), index, self.builder.names.api, scope)
     }
 
-    fn add_parsed(&mut self, name: &str, parsed: &Parsed) -> Result<(), LoadError> {
+    fn add_parsed(&mut self, name: &str, parsed: &mut Parsed) -> Result<(), LoadError> {
+        // The previous file's hashes go with this one to be freed.
+        std::mem::swap(&mut self.builder.local_hashes, &mut parsed.hashes);
         let locals = &mut self.builder.local_syms;
         locals.clear();
-        locals.resize(parsed.strings as usize, NO_SYM);
+        locals.resize(self.builder.local_hashes.len(), NO_SYM);
         let file = self.file_ctx(name);
         let ctx = file_ctx_ref(&file);
         for (line, doc) in parsed.docs() {
@@ -1329,8 +1346,8 @@ impl Loader {
             for f in &files {
                 let bytes = std::fs::read(f).map_err(|e| io_error(f, e))?;
                 let name = f.display().to_string();
-                let parsed = parse_file(&name, bytes.into_boxed_slice(), is_json_lines(&name))?;
-                self.add_parsed(&name, &parsed)?;
+                let mut parsed = parse_file(&name, bytes.into_boxed_slice(), is_json_lines(&name))?;
+                self.add_parsed(&name, &mut parsed)?;
             }
             return Ok(());
         }
@@ -1399,9 +1416,9 @@ impl Loader {
                         }
                     }
                 };
-                let outcome = result.and_then(|parsed| {
+                let outcome = result.and_then(|mut parsed| {
                     let name = files_ref[want].display().to_string();
-                    let r = self.add_parsed(&name, &parsed);
+                    let r = self.add_parsed(&name, &mut parsed);
                     let _ = drop_tx.send(parsed);
                     r
                 });

@@ -44,11 +44,11 @@ impl<'a> RStr<'a> {
 }
 
 /// Numbers the distinct strings of `docs` (values and field names) from 0, equal strings
-/// alike, and returns how many there are. Run on the reading thread right after parsing: the
+/// alike, and returns their hashes by number (in order of first occurrence). Run on the reading thread right after parsing: the
 /// table is the file's own (small, cache-resident), so the thread building the graph probes the
 /// big string table once per distinct string of a file instead of once per occurrence (a
 /// relationship's endpoint keys repeat the `_key`s of the file's entities).
-pub(crate) fn number_strings(docs: &[(usize, Raw<'_>)]) -> u32 {
+pub(crate) fn number_strings(docs: &[(usize, Raw<'_>)]) -> Vec<u64> {
     let mut numbering = Numbering::default();
     let mut stack: Vec<&Raw<'_>> = docs.iter().map(|(_, d)| d).rev().collect();
     while let Some(raw) = stack.pop() {
@@ -64,7 +64,7 @@ pub(crate) fn number_strings(docs: &[(usize, Raw<'_>)]) -> u32 {
             _ => {}
         }
     }
-    numbering.texts.len() as u32
+    numbering.hashes
 }
 
 /// The distinct strings of one file seen so far, with a table over them.

@@ -12,6 +12,9 @@ use crate::load::{Builder, EndpointSpec, PendingRel, SkippedRelationship, RELATI
 /// Pending relationships prepared per parallel pass (bounds the memory of [`Prepared`]s).
 const CHUNK: usize = 1 << 16;
 
+/// How many relationships ahead the table slot of a generated `_id` is prefetched.
+const PREFETCH_AHEAD: usize = 16;
+
 /// What the read-only pass found for one pending relationship.
 pub(crate) struct Prepared {
     /// Both endpoints, when each is of a common form that resolves by one lookup.
@@ -45,8 +48,17 @@ impl Builder {
         let mut pending = pending.into_iter();
         while !pending.as_slice().is_empty() {
             let prepared = self.prepare(&pending.as_slice()[..CHUNK.min(pending.len())], threads);
+            // The generated `_id`s are interned in this order: their table slots are
+            // prefetched a few relationships ahead (see `SymTable::prefetch`).
+            let id_hashes: Vec<Option<u64>> = prepared
+                .iter()
+                .map(|p| p.id.map(|(_, hash)| hash))
+                .collect();
             // `prepared` first: `zip` stops on it without taking one more relationship.
-            for (pre, rel) in prepared.into_iter().zip(pending.by_ref()) {
+            for (j, (pre, rel)) in prepared.into_iter().zip(pending.by_ref()).enumerate() {
+                if let Some(&Some(hash)) = id_hashes.get(j + PREFETCH_AHEAD) {
+                    self.strings.prefetch(hash);
+                }
                 let mut end_types = pre.end_types;
                 let (from, to) = match pre.ends {
                     Some(ends) => ends,
