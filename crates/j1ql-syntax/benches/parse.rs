@@ -64,6 +64,11 @@ fn corpus(c: &mut Criterion) {
     group.bench_function("parse_joined", |b| {
         b.iter(|| j1ql_syntax::parse(black_box(&joined)))
     });
+    // The same document on the calling thread only (`parse` cuts a document this large into
+    // parts parsed on all cores).
+    group.bench_function("parse_joined_single_threaded", |b| {
+        b.iter(|| j1ql_syntax::parse_single_threaded(black_box(&joined)))
+    });
     // The same bytes minus the joining newlines.
     let one_by_one_bytes: u64 = queries.iter().map(|q| q.len() as u64).sum();
     group.throughput(Throughput::Bytes(one_by_one_bytes));

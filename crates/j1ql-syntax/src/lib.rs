@@ -31,14 +31,50 @@ pub use rowan::{TextRange, TextSize};
 pub use syntax_kind::{J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, KEYWORDS};
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use rowan::GreenNode;
 
 /// The result of parsing a document: a lossless green tree and the syntax errors, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Parse {
     green: GreenNode,
     errors: Vec<SyntaxError>,
+    /// For a document parsed in parts, each part's own tree: the same children as `green`'s,
+    /// kept so that dropping the `Parse` frees them on all cores.
+    parts: Option<Arc<Vec<GreenNode>>>,
+}
+
+impl Drop for Parse {
+    fn drop(&mut self) {
+        if let Some(parts) = self.parts.take() {
+            // The document node goes first (its children live on in the parts, unless the
+            // tree is still used elsewhere), then the parts are freed in parallel.
+            drop(std::mem::replace(
+                &mut self.green,
+                GreenNode::new(SyntaxKind::DOCUMENT.into(), []),
+            ));
+            parallel::drop_parts(parts);
+        }
+    }
+}
+
+/// Two parses are equal when their trees and errors are, however they were parsed.
+impl PartialEq for Parse {
+    fn eq(&self, other: &Self) -> bool {
+        self.green == other.green && self.errors == other.errors
+    }
+}
+
+impl Eq for Parse {}
+
+impl std::fmt::Debug for Parse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parse")
+            .field("green", &self.green)
+            .field("errors", &self.errors)
+            .finish()
+    }
 }
 
 impl Parse {
@@ -94,11 +130,11 @@ impl Parse {
 /// Parses a J1QL document (one or more queries). Never fails: problems are in
 /// [`Parse::errors`], and the tree holds every byte of `text`.
 ///
-/// A large document (two or more times 32 KiB) is parsed in parts on rayon's threads, cut
-/// before line-starting `FIND`s; the tree and errors are exactly those of a whole parse (see
-/// the `parallel` module for the checks that guarantee it).
+/// A large document (64 KiB or more) is parsed in parts on rayon's threads, cut before
+/// line-starting `FIND`s; the tree and errors are exactly those of a whole parse (see the
+/// `parallel` module for the checks that guarantee it).
 pub fn parse(text: &str) -> Parse {
-    if text.len() >= 2 * parallel::MIN_PART {
+    if text.len() >= parallel::MIN_DOCUMENT {
         if let Some(parse) = parallel::parse(text) {
             return parse;
         }
@@ -136,7 +172,11 @@ pub fn parse_single_threaded(text: &str) -> Parse {
     scratch.shrink();
     // Fails only while the thread is being torn down; the buffers are then just dropped.
     let _ = SCRATCH.try_with(|cell| cell.set(scratch));
-    Parse { green, errors }
+    Parse {
+        green,
+        errors,
+        parts: None,
+    }
 }
 
 /// Buffers [`parse`] reuses between calls on one thread.

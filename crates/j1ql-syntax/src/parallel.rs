@@ -1,122 +1,200 @@
-//! Parsing a large document in parts, one per core.
+//! Parsing a large document in parts, on all cores.
 //!
 //! A document is a sequence of queries, and a query starts at `FIND`. A large document is cut
-//! just before `FIND`s that begin a line, near equal byte offsets; each part is lexed, parsed
-//! and built into a green tree on its own thread (rayon), and the parts' top-level children are
-//! joined under one DOCUMENT node. The result is the tree and the errors that a whole-document
-//! parse gives, byte for byte and error for error; every step checks the condition that makes
-//! this true, and the document is parsed whole when one fails:
+//! just before `FIND`s that begin a line, into several parts per thread (so that rayon can even
+//! out parts that take longer); each part is lexed, parsed and built into a green tree on one
+//! of rayon's threads, and the parts' top-level children are joined under one DOCUMENT node.
+//! The result is the tree and the errors that a whole-document parse gives, byte for byte and
+//! error for error. Each part checks the conditions that make this true, and the document is
+//! parsed whole when one fails:
 //!
-//! * lexing: each part is lexed over the whole text from its start; its tokens must end exactly
-//!   at the next cut (no token, such as a string holding `\nFIND`, runs across it), and each
-//!   later part must start with the `FIND` keyword, after which the lexer's state is the same
-//!   as in a whole lex;
-//! * parsing: each part's parser runs over the significant tokens of the whole document (so its
-//!   look-ahead and look-behind are the same) and must stop exactly at the next cut while at the
-//!   document level (error recovery inside parentheses may run past a `FIND`).
+//! * lexing: a part is lexed over the whole text from its start; its tokens must end exactly at
+//!   the next cut (no token, such as a string holding `\nFIND`, runs across it), and each later
+//!   part must start with the `FIND` keyword, after which the lexer's state is the same as in
+//!   a whole lex;
+//! * parsing: a part's parser also sees the first tokens after the cut (lexed again from the
+//!   cut), so its look-ahead is the same as in a whole parse; it must stop exactly at the cut,
+//!   at the document level (error recovery inside parentheses may run past a `FIND`), without
+//!   having looked further than the tokens it was given. Its look-behind at its first token,
+//!   the cut's `FIND`, sees the start of a line, as a whole parse does.
 //!
 //! The errors are joined in the same order as a whole parse makes them (lexer errors, then
 //! parser errors, then a stable sort by range).
+//!
+//! The parts' own trees are kept in the [`Parse`], so that dropping it frees the tree on all
+//! cores too.
+
+use std::cell::Cell;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rowan::{GreenNode, NodeOrToken};
 
 use crate::lexer::{self, Token};
-use crate::parser::{self, sink};
+use crate::parser::{self, event::Event, sink};
 use crate::{grammar, Parse, SyntaxError, SyntaxKind};
 
-/// The smallest part worth its own thread: below this, the cost of handing work to another
-/// thread is not repaid.
-pub(crate) const MIN_PART: usize = 32 * 1024;
+/// The smallest document parsed in parts: below this, handing work to other threads is not
+/// repaid.
+pub(crate) const MIN_DOCUMENT: usize = 64 * 1024;
+
+/// The smallest part.
+const MIN_PART: usize = 16 * 1024;
+
+/// Parts per thread: more parts than threads let rayon balance parts of unequal cost.
+const PARTS_PER_THREAD: usize = 4;
+
+/// How far past its end a part lexes tokens for its parser to look ahead into. The grammar
+/// looks at most a couple of tokens past a `FIND`; a parser that looks further is caught.
+const LOOKAHEAD_BYTES: usize = 256;
 
 /// Parses `text` in parts on rayon's threads, or `None` when it is too small, cannot be cut,
 /// or one of the checks in the module docs fails (then the caller parses it whole).
 pub(crate) fn parse(text: &str) -> Option<Parse> {
-    let parts = rayon::current_num_threads().min(text.len() / MIN_PART);
-    if parts < 2 {
+    let threads = rayon::current_num_threads();
+    let parts = (threads * PARTS_PER_THREAD).min(text.len() / MIN_PART);
+    if threads < 2 || parts < 2 || text.len() < MIN_DOCUMENT {
         return None;
     }
     let bounds = cut_points(text, parts);
     if bounds.len() < 3 {
         return None;
     }
+    // The buffers are the calling thread's, reused from one parse to the next (fresh
+    // multi-megabyte vectors cost page faults on every parse); taken out while in use.
+    let mut pool = POOL.try_with(Cell::take).unwrap_or_default();
+    let parse = parse_parts(text, &bounds, &mut pool);
+    shrink(&mut pool);
+    // Fails only while the thread is being torn down; the buffers are then just dropped.
+    let _ = POOL.try_with(|cell| cell.set(pool));
+    parse
+}
+
+fn parse_parts(text: &str, bounds: &[usize], pool: &mut Vec<PartBuffers>) -> Option<Parse> {
     let count = bounds.len() - 1;
-
-    let lexed: Vec<LexedPart> = (0..count)
-        .into_par_iter()
-        .map(|i| LexedPart::lex(text, bounds[i], bounds[i + 1], i == 0))
-        .collect::<Option<Vec<_>>>()?;
-
-    // The significant tokens of the whole document, and where each part's begin.
-    let mut significant = Vec::with_capacity(lexed.iter().map(|p| p.significant.len()).sum());
-    let mut starts = Vec::with_capacity(count + 1);
-    for part in &lexed {
-        starts.push(significant.len());
-        significant.extend_from_slice(&part.significant);
-    }
-    starts.push(significant.len());
-
-    let built: Vec<(GreenNode, Vec<SyntaxError>)> = (0..count)
-        .into_par_iter()
-        .map(|i| {
-            let mut p = parser::Parser::new_at(text, &significant, Vec::new(), starts[i]);
-            grammar::document_part(&mut p, starts[i + 1]);
-            if p.pos() != starts[i + 1] {
-                return None;
-            }
-            let parser::Parser {
-                mut events, errors, ..
-            } = p;
-            let green = sink::build_tree(text, &lexed[i].tokens, &mut events);
-            Some((green, errors))
-        })
+    pool.resize_with(count, PartBuffers::default);
+    let built: Vec<BuiltPart> = pool[..count]
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, part)| part.build(text, bounds[i], bounds[i + 1], i == 0, i + 1 == count))
         .collect::<Option<Vec<_>>>()?;
 
     let children: Vec<NodeOrToken<GreenNode, rowan::GreenToken>> = built
         .iter()
-        .flat_map(|(green, _)| green.children())
+        .flat_map(|part| part.green.children())
         .map(|child| child.to_owned())
         .collect();
     let green = GreenNode::new(SyntaxKind::DOCUMENT.into(), children);
 
-    let mut errors: Vec<SyntaxError> = lexed.into_iter().flat_map(|p| p.errors).collect();
-    errors.extend(built.into_iter().flat_map(|(_, errors)| errors));
+    let mut lex_errors = Vec::new();
+    let mut parse_errors = Vec::new();
+    let mut parts = Vec::with_capacity(count);
+    for part in built {
+        lex_errors.extend(part.lex_errors);
+        parse_errors.extend(part.parse_errors);
+        parts.push(part.green);
+    }
+    let mut errors = lex_errors;
+    errors.append(&mut parse_errors);
     errors.sort_by_key(|e| (e.range.start(), e.range.end()));
-    Some(Parse { green, errors })
+    Some(Parse {
+        green,
+        errors,
+        parts: Some(Arc::new(parts)),
+    })
 }
 
-/// One part's tokens (trivia included), its significant tokens and its lexer errors.
-struct LexedPart {
+/// Frees the trees of the parts of a document parsed in parts, on all cores (see
+/// [`Parse`]'s `Drop`). Parts still shared with a clone of the `Parse` are left to it.
+pub(crate) fn drop_parts(parts: Arc<Vec<GreenNode>>) {
+    if let Ok(parts) = Arc::try_unwrap(parts) {
+        parts.into_par_iter().for_each(drop);
+    }
+}
+
+/// What one part gives: its tree (a DOCUMENT node over its queries) and its errors.
+struct BuiltPart {
+    green: GreenNode,
+    lex_errors: Vec<SyntaxError>,
+    parse_errors: Vec<SyntaxError>,
+}
+
+thread_local! {
+    /// The buffers of the parts, per calling thread.
+    static POOL: Cell<Vec<PartBuffers>> = const { Cell::new(Vec::new()) };
+}
+
+/// Buffers grown by a huge document are released rather than kept for the thread's life.
+fn shrink(pool: &mut Vec<PartBuffers>) {
+    const KEEP: usize = 1 << 20;
+    if pool.iter().any(|p| p.tokens.capacity() > KEEP) {
+        pool.clear();
+    }
+}
+
+/// One part's tokens (trivia included), its significant tokens followed by the look-ahead
+/// ones, and its parser events.
+#[derive(Default)]
+struct PartBuffers {
     tokens: Vec<Token>,
     significant: Vec<Token>,
-    errors: Vec<SyntaxError>,
+    lookahead: Vec<Token>,
+    events: Vec<Event>,
 }
 
-impl LexedPart {
-    /// Lexes `start..end`; `None` unless the tokens end exactly at `end` and a later part
-    /// (`first` false) starts with the `FIND` keyword.
-    fn lex(text: &str, start: usize, end: usize, first: bool) -> Option<LexedPart> {
-        let mut tokens = Vec::new();
-        let errors = lexer::tokenize_range_into(text, start, end, &mut tokens);
-        let ends_at_cut = tokens
+impl PartBuffers {
+    /// Lexes, parses and builds `start..end`; `None` when a check of the module docs fails.
+    fn build(
+        &mut self,
+        text: &str,
+        start: usize,
+        end: usize,
+        first: bool,
+        last: bool,
+    ) -> Option<BuiltPart> {
+        let lex_errors = lexer::tokenize_range_into(text, start, end, &mut self.tokens);
+        let ends_at_cut = self
+            .tokens
             .last()
             .is_some_and(|t| usize::from(t.range.end()) == end);
         let starts_at_find = first
-            || tokens
+            || self
+                .tokens
                 .first()
                 .is_some_and(|t| t.kind == SyntaxKind::FIND_KW);
         if !ends_at_cut || !starts_at_find {
             return None;
         }
-        let significant = tokens
-            .iter()
-            .filter(|t| !t.kind.is_trivia())
-            .copied()
-            .collect();
-        Some(LexedPart {
-            tokens,
-            significant,
-            errors,
+        self.significant.clear();
+        self.significant
+            .extend(self.tokens.iter().filter(|t| !t.kind.is_trivia()).copied());
+        let stop = self.significant.len();
+        if !last {
+            let window = (end + LOOKAHEAD_BYTES).min(text.len());
+            let _ = lexer::tokenize_range_into(text, end, window, &mut self.lookahead);
+            self.significant.extend(
+                self.lookahead
+                    .iter()
+                    .filter(|t| !t.kind.is_trivia())
+                    .copied(),
+            );
+        }
+
+        let events = std::mem::take(&mut self.events);
+        let mut p = parser::Parser::new_at(text, &self.significant, events, 0, stop);
+        grammar::document_part(&mut p, stop);
+        let exact = last || (p.pos() == stop && !p.looked_past_end());
+        let parser::Parser {
+            mut events,
+            errors: parse_errors,
+            ..
+        } = p;
+        let green = exact.then(|| sink::build_tree(text, &self.tokens, &mut events));
+        self.events = events;
+        Some(BuiltPart {
+            green: green?,
+            lex_errors,
+            parse_errors,
         })
     }
 }
@@ -202,6 +280,18 @@ mod tests {
         let joined = queries.join("\n");
         assert!(assert_same(&joined), "the corpus was not cut");
         assert!(!crate::parse_single_threaded(&joined).errors.is_empty());
+    }
+
+    #[test]
+    fn a_parser_that_looks_past_its_tokens_is_caught() {
+        let text = "FIND User THAT HAS";
+        let (tokens, _) = lexer::tokenize(text);
+        let significant: Vec<Token> = tokens.into_iter().filter(|t| !t.kind.is_trivia()).collect();
+        let p = parser::Parser::new_at(text, &significant, Vec::new(), 0, 4);
+        assert_eq!(p.nth(3), SyntaxKind::IDENT);
+        assert!(!p.looked_past_end());
+        assert_eq!(p.nth(4), parser::EOF);
+        assert!(p.looked_past_end());
     }
 
     #[test]

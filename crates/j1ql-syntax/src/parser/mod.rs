@@ -8,6 +8,8 @@ mod token_set;
 
 pub(crate) use token_set::TokenSet;
 
+use std::cell::Cell;
+
 use rowan::{TextRange, TextSize};
 
 use crate::error::{ErrorCode, SyntaxError};
@@ -28,6 +30,10 @@ pub(crate) struct Parser<'t> {
     pub(crate) events: Vec<Event>,
     pub(crate) errors: Vec<SyntaxError>,
     depth: u32,
+    /// Set when the parser looked for a token past the end of `tokens` (it saw the end of
+    /// input there). A part of a document parsed in parts has only a few tokens of the next
+    /// part to look ahead into; if it looks further, the part is parsed again whole.
+    looked_past_end: Cell<bool>,
 }
 
 impl<'t> Parser<'t> {
@@ -43,20 +49,31 @@ impl<'t> Parser<'t> {
             pos: 0,
             errors: Vec::new(),
             depth: 0,
+            looked_past_end: Cell::new(false),
         }
     }
 
-    /// A parser that starts at the significant token `pos` of `tokens` (a later part of a
-    /// document parsed in parts: it still sees the tokens before `pos` for look-behind).
+    /// A parser that starts at the significant token `pos` of `tokens` and is expected to stop
+    /// near `stop` (a part of a document parsed in parts: it still sees the tokens around the
+    /// part for look-ahead and look-behind).
     pub(crate) fn new_at(
         text: &'t str,
         tokens: &'t [Token],
-        events: Vec<Event>,
+        mut events: Vec<Event>,
         pos: usize,
+        stop: usize,
     ) -> Self {
-        let mut parser = Parser::new(text, tokens, events);
-        parser.pos = pos;
-        parser
+        events.clear();
+        events.reserve(stop.saturating_sub(pos) * 2 + 2);
+        Parser {
+            text,
+            events,
+            tokens,
+            pos,
+            errors: Vec::new(),
+            depth: 0,
+            looked_past_end: Cell::new(false),
+        }
     }
 
     /// The index of the current significant token.
@@ -64,10 +81,25 @@ impl<'t> Parser<'t> {
         self.pos
     }
 
+    /// Whether the parser looked for a token past the end of its tokens.
+    pub(crate) fn looked_past_end(&self) -> bool {
+        self.looked_past_end.get()
+    }
+
+    /// The token at index `i`; `None` past the end (noted in `looked_past_end`).
+    #[inline]
+    fn token(&self, i: usize) -> Option<&'t Token> {
+        let token = self.tokens.get(i);
+        if token.is_none() {
+            self.looked_past_end.set(true);
+        }
+        token
+    }
+
     /// The kind of the token `n` ahead (`EOF` is reported as `ERROR` past the end: use
     /// [`Parser::at_eof`] to test for the end).
     pub(crate) fn nth(&self, n: usize) -> SyntaxKind {
-        self.tokens.get(self.pos + n).map_or(EOF, |t| t.kind)
+        self.token(self.pos + n).map_or(EOF, |t| t.kind)
     }
 
     pub(crate) fn current(&self) -> SyntaxKind {
@@ -83,22 +115,21 @@ impl<'t> Parser<'t> {
     }
 
     pub(crate) fn at_eof(&self) -> bool {
-        self.pos >= self.tokens.len()
+        self.token(self.pos).is_none()
     }
 
     /// The text of the current token (empty at the end).
     pub(crate) fn current_text(&self) -> &'t str {
-        self.tokens
-            .get(self.pos)
-            .map_or("", |t| &self.text[t.range])
+        self.token(self.pos).map_or("", |t| &self.text[t.range])
     }
 
     /// Whether the token `n` ahead starts right where the one before it ends (no trivia).
     pub(crate) fn nth_is_glued(&self, n: usize) -> bool {
         let i = self.pos + n;
         i > 0
-            && i < self.tokens.len()
-            && self.tokens[i - 1].range.end() == self.tokens[i].range.start()
+            && self
+                .token(i)
+                .is_some_and(|t| self.tokens[i - 1].range.end() == t.range.start())
     }
 
     /// Adds the current token to the innermost open node.
@@ -177,7 +208,7 @@ impl<'t> Parser<'t> {
 
     /// Whether the current token is the first on its line (only trivia before it on the line).
     pub(crate) fn at_line_start(&self) -> bool {
-        let Some(t) = self.tokens.get(self.pos) else {
+        let Some(t) = self.token(self.pos) else {
             return false;
         };
         let before = match self.pos {
@@ -240,7 +271,7 @@ impl<'t> Parser<'t> {
     }
 
     pub(crate) fn current_range(&self) -> TextRange {
-        match self.tokens.get(self.pos) {
+        match self.token(self.pos) {
             Some(t) => t.range,
             None => TextRange::empty(self.end_of_previous()),
         }
