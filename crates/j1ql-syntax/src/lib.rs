@@ -142,6 +142,15 @@ pub fn parse(text: &str) -> Parse {
     parse_single_threaded(text)
 }
 
+/// [`parse`] cut into at most `parts` parts, however small `text` is; `None` when it cannot be
+/// cut (no line-starting `FIND` after the first share of the text) or when a part fails a check
+/// of the parallel parse (then [`parse`] parses the document whole). For tests and fuzzing of
+/// the parallel parse on small documents; use [`parse`].
+#[doc(hidden)]
+pub fn parse_in_parts(text: &str, parts: usize) -> Option<Parse> {
+    parallel::parse_in_parts(text, parts)
+}
+
 /// [`parse`] on the current thread only, whatever the size: for callers that already parse
 /// many documents in parallel, and to check that the parallel parse gives the same result.
 pub fn parse_single_threaded(text: &str) -> Parse {

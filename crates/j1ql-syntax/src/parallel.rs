@@ -53,7 +53,16 @@ const LOOKAHEAD_BYTES: usize = 256;
 pub(crate) fn parse(text: &str) -> Option<Parse> {
     let threads = rayon::current_num_threads();
     let parts = (threads * PARTS_PER_THREAD).min(text.len() / MIN_PART);
-    if threads < 2 || parts < 2 || text.len() < MIN_DOCUMENT {
+    if threads < 2 || text.len() < MIN_DOCUMENT {
+        return None;
+    }
+    parse_in_parts(text, parts)
+}
+
+/// [`parse`] cut into at most `parts` parts whatever the document's size (for tests and
+/// fuzzing, where small documents run many times faster).
+pub(crate) fn parse_in_parts(text: &str, parts: usize) -> Option<Parse> {
+    if parts < 2 {
         return None;
     }
     let bounds = cut_points(text, parts);

@@ -510,7 +510,59 @@ const REGRESSIONS: &[&str] = &[
     "\u{201c}\u{201c}",
 ];
 
-// ---- (d) large documents, parsed in parts on several threads ----
+// ---- (d) documents parsed in parts on several threads ----
+
+/// Parsing `text` in 2, 3 and 8 parts gives the single-threaded tree and errors whenever the
+/// parts pass their checks; returns how many of the three were cut.
+fn check_in_parts(text: &str) -> usize {
+    let single = j1ql_syntax::parse_single_threaded(text);
+    let mut cut = 0;
+    for parts in [2, 3, 8] {
+        if let Some(parallel) = j1ql_syntax::parse_in_parts(text, parts) {
+            assert_eq!(
+                parallel.green(),
+                single.green(),
+                "trees differ in {parts} parts"
+            );
+            assert_eq!(
+                parallel.errors(),
+                single.errors(),
+                "errors differ in {parts} parts"
+            );
+            assert_eq!(parallel.syntax_node().to_string(), text);
+            cut += 1;
+        }
+    }
+    cut
+}
+
+#[test]
+fn the_valid_samples_parse_the_same_in_parts() {
+    let text = VALID.join("\n");
+    assert_eq!(
+        check_in_parts(&text),
+        3,
+        "the samples were not cut every time"
+    );
+}
+
+proptest! {
+    #![proptest_config(config(1_000))]
+
+    /// Small documents of edited real queries, cut into parts whatever their size: cuts fall
+    /// next to broken queries, unterminated strings, comments and stray parentheses.
+    #[test]
+    fn edited_documents_parse_the_same_in_parts(
+        base in prop::collection::vec(prop::sample::select(VALID), 2..8),
+        edits in prop::collection::vec(edit(), 0..6),
+    ) {
+        let mut text = base.join("\n");
+        for edit in &edits {
+            apply(&mut text, edit);
+        }
+        check_in_parts(&text);
+    }
+}
 
 /// Repeats `block` (joined with newlines) until the document is large enough to be parsed in
 /// parts (64 KiB and more).
