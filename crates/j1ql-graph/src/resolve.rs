@@ -48,15 +48,11 @@ impl Builder {
         let mut pending = pending.into_iter();
         while !pending.as_slice().is_empty() {
             let prepared = self.prepare(&pending.as_slice()[..CHUNK.min(pending.len())], threads);
-            // The generated `_id`s are interned in this order: their table slots are
-            // prefetched a few relationships ahead (see `SymTable::prefetch`).
-            let id_hashes: Vec<Option<u64>> = prepared
-                .iter()
-                .map(|p| p.id.map(|(_, hash)| hash))
-                .collect();
             // `prepared` first: `zip` stops on it without taking one more relationship.
-            for (j, (pre, rel)) in prepared.into_iter().zip(pending.by_ref()).enumerate() {
-                if let Some(&Some(hash)) = id_hashes.get(j + PREFETCH_AHEAD) {
+            for (j, (pre, rel)) in prepared.iter().zip(pending.by_ref()).enumerate() {
+                // The generated `_id`s are interned in this order: their table slots are
+                // prefetched a few relationships ahead (see `SymTable::prefetch`).
+                if let Some((_, hash)) = prepared.get(j + PREFETCH_AHEAD).and_then(|p| p.id) {
                     self.strings.prefetch(hash);
                 }
                 let mut end_types = pre.end_types;
