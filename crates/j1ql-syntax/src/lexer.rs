@@ -12,6 +12,7 @@ use logos::Logos;
 use rowan::{TextRange, TextSize};
 
 use crate::error::{ErrorCode, SyntaxError};
+use crate::parser::TokenSet;
 use crate::SyntaxKind::{self, *};
 
 /// One lexed token: its kind and where it is.
@@ -26,82 +27,124 @@ pub struct Token {
 /// Splits `text` into tokens covering every byte, with the errors found on the way.
 pub fn tokenize(text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
     let mut tokens = Vec::new();
-    let errors = tokenize_into(text, &mut tokens);
+    let errors = tokenize_range_into(text, 0, text.len(), &mut tokens, None);
     (tokens, errors)
 }
 
-/// [`tokenize`] into a buffer (cleared first), so that its allocation can be reused.
-pub(crate) fn tokenize_into(text: &str, tokens: &mut Vec<Token>) -> Vec<SyntaxError> {
-    tokenize_range_into(text, 0, text.len(), tokens)
-}
+/// The kinds that need more than a push: a `/` that may start a regex, unrecognised
+/// characters (merged, curly quotes), strings and block comments (checked for their end).
+const NEEDS_CHECK: TokenSet = TokenSet::new(&[SLASH, ERROR_TOKEN, STRING, BLOCK_COMMENT]);
 
 /// The tokens of `text` that start in `start..end`, lexed as if `start` were the beginning of
-/// the input (but seeing the whole text after it). Used to lex a large document in parts on
-/// several threads: when `start` is a token boundary of the whole lex and the first token is
-/// a keyword (so the regex/division state does not matter), the part's tokens are exactly
-/// the whole lex's. The last token may end after `end`; the caller checks that it does not.
-/// `start` must be a character boundary.
+/// the input (but seeing the whole text after it), into `tokens` (cleared first, so that its
+/// allocation can be reused). The significant (non-trivia) ones are also appended to
+/// `significant` when given: the parser's input, gathered in the same pass.
+///
+/// Used with `start > 0` to lex a large document in parts on several threads: when `start` is
+/// a token boundary of the whole lex and the first token is a keyword (so the regex/division
+/// state does not matter), the part's tokens are exactly the whole lex's. The last token may
+/// end after `end`; the caller checks that it does not. `start` must be a character boundary.
 pub(crate) fn tokenize_range_into(
     text: &str,
     start: usize,
     end: usize,
     tokens: &mut Vec<Token>,
+    mut significant: Option<&mut Vec<Token>>,
 ) -> Vec<SyntaxError> {
     tokens.clear();
     tokens.reserve((end - start) / 3 + 1);
+    if let Some(significant) = significant.as_deref_mut() {
+        significant.reserve((end - start) / 6 + 1);
+    }
     let mut errors: Vec<SyntaxError> = Vec::new();
     let mut lexer = SyntaxKind::lexer(text);
     lexer.bump(start);
     // The last non-trivia kind; WHITESPACE (never significant) stands for "none yet".
     let mut last_significant = WHITESPACE;
     while let Some(result) = lexer.next() {
-        if lexer.span().start >= end {
+        let span = lexer.span();
+        if span.start >= end {
             break;
         }
         let mut kind = result.unwrap_or(ERROR_TOKEN);
-        match kind {
-            SLASH if value_may_follow(last_significant) => {
-                if let Some(len) = regex_len(lexer.remainder()) {
-                    lexer.bump(len);
-                    kind = REGEX;
+        let range = if NEEDS_CHECK.contains(kind) {
+            match slow_token(
+                text,
+                &mut lexer,
+                kind,
+                last_significant,
+                tokens,
+                &mut errors,
+            ) {
+                Some((checked, range)) => {
+                    kind = checked;
+                    range
                 }
+                // Merged into the previous error token.
+                None => continue,
             }
-            // `“quoted”` with curly quotes: one unrecognised token up to the closing quote, so
-            // the text inside is not lexed (and reported) as names.
-            ERROR_TOKEN => {
-                if let Some(len) = curly_quoted_len(&text[lexer.span()], lexer.remainder()) {
-                    lexer.bump(len);
-                }
-            }
-            _ => {}
-        }
-        let span = lexer.span();
-        let range = TextRange::new(offset(span.start), offset(span.end));
-        // Only strings, block comments and unrecognised characters can be malformed.
-        if matches!(kind, STRING | BLOCK_COMMENT | ERROR_TOKEN) {
-            // Merge runs of unrecognised characters into one error token and one error.
-            if kind == ERROR_TOKEN {
-                if let Some(prev) = tokens.last_mut() {
-                    if prev.kind == ERROR_TOKEN && prev.range.end() == range.start() {
-                        prev.range = prev.range.cover(range);
-                        if let Some(err) = errors.last_mut() {
-                            err.range = prev.range;
-                            err.message = unrecognised_message(&text[prev.range]);
-                        }
-                        continue;
-                    }
-                }
-            }
-            if let Some(error) = check_token(kind, &text[span], range) {
-                errors.push(error);
-            }
-        }
+        } else {
+            TextRange::new(offset(span.start), offset(span.end))
+        };
+        let token = Token { kind, range };
         if !kind.is_trivia() {
             last_significant = kind;
+            if let Some(significant) = significant.as_deref_mut() {
+                significant.push(token);
+            }
         }
-        tokens.push(Token { kind, range });
+        tokens.push(token);
     }
     errors
+}
+
+/// The kinds of [`NEEDS_CHECK`]: decides regex or division, widens curly-quoted text, merges
+/// runs of unrecognised characters (`None`: merged into the last token) and reports malformed
+/// tokens. Returns the token's final kind and range.
+#[cold]
+fn slow_token(
+    text: &str,
+    lexer: &mut logos::Lexer<SyntaxKind>,
+    mut kind: SyntaxKind,
+    last_significant: SyntaxKind,
+    tokens: &mut [Token],
+    errors: &mut Vec<SyntaxError>,
+) -> Option<(SyntaxKind, TextRange)> {
+    match kind {
+        SLASH if value_may_follow(last_significant) => {
+            if let Some(len) = regex_len(lexer.remainder()) {
+                lexer.bump(len);
+                kind = REGEX;
+            }
+        }
+        // `“quoted”` with curly quotes: one unrecognised token up to the closing quote, so
+        // the text inside is not lexed (and reported) as names.
+        ERROR_TOKEN => {
+            if let Some(len) = curly_quoted_len(&text[lexer.span()], lexer.remainder()) {
+                lexer.bump(len);
+            }
+        }
+        _ => {}
+    }
+    let span = lexer.span();
+    let range = TextRange::new(offset(span.start), offset(span.end));
+    // Merge runs of unrecognised characters into one error token and one error.
+    if kind == ERROR_TOKEN {
+        if let Some(prev) = tokens.last_mut() {
+            if prev.kind == ERROR_TOKEN && prev.range.end() == range.start() {
+                prev.range = prev.range.cover(range);
+                if let Some(err) = errors.last_mut() {
+                    err.range = prev.range;
+                    err.message = unrecognised_message(&text[prev.range]);
+                }
+                return None;
+            }
+        }
+    }
+    if let Some(error) = check_token(kind, &text[span], range) {
+        errors.push(error);
+    }
+    Some((kind, range))
 }
 
 fn offset(n: usize) -> TextSize {

@@ -157,14 +157,13 @@ pub fn parse_single_threaded(text: &str) -> Parse {
     // The token and event buffers are reused from one parse to the next on a thread (taken
     // out while in use, so nothing is borrowed across the parse).
     let mut scratch = SCRATCH.try_with(Cell::take).unwrap_or_default();
-    let mut errors = lexer::tokenize_into(text, &mut scratch.tokens);
     scratch.significant.clear();
-    scratch.significant.extend(
-        scratch
-            .tokens
-            .iter()
-            .filter(|t| !t.kind.is_trivia())
-            .copied(),
+    let mut errors = lexer::tokenize_range_into(
+        text,
+        0,
+        text.len(),
+        &mut scratch.tokens,
+        Some(&mut scratch.significant),
     );
     let events = std::mem::take(&mut scratch.events);
     let mut p = parser::Parser::new(text, &scratch.significant, events);

@@ -161,7 +161,14 @@ impl PartBuffers {
         first: bool,
         last: bool,
     ) -> Option<BuiltPart> {
-        let lex_errors = lexer::tokenize_range_into(text, start, end, &mut self.tokens);
+        self.significant.clear();
+        let lex_errors = lexer::tokenize_range_into(
+            text,
+            start,
+            end,
+            &mut self.tokens,
+            Some(&mut self.significant),
+        );
         let ends_at_cut = self
             .tokens
             .last()
@@ -174,18 +181,15 @@ impl PartBuffers {
         if !ends_at_cut || !starts_at_find {
             return None;
         }
-        self.significant.clear();
-        self.significant
-            .extend(self.tokens.iter().filter(|t| !t.kind.is_trivia()).copied());
         let stop = self.significant.len();
         if !last {
             let window = (end + LOOKAHEAD_BYTES).min(text.len());
-            let _ = lexer::tokenize_range_into(text, end, window, &mut self.lookahead);
-            self.significant.extend(
-                self.lookahead
-                    .iter()
-                    .filter(|t| !t.kind.is_trivia())
-                    .copied(),
+            let _ = lexer::tokenize_range_into(
+                text,
+                end,
+                window,
+                &mut self.lookahead,
+                Some(&mut self.significant),
             );
         }
 
