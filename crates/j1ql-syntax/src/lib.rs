@@ -42,7 +42,7 @@ pub struct Parse {
     errors: Vec<SyntaxError>,
     /// For a document parsed in parts, each part's own tree: the same children as `green`'s,
     /// kept so that dropping the `Parse` frees them on all cores.
-    parts: Option<Arc<Vec<GreenNode>>>,
+    parts: Option<Arc<parallel::Parts>>,
 }
 
 impl Drop for Parse {

@@ -25,7 +25,7 @@
 //! cores too.
 
 use std::cell::Cell;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use rowan::{GreenNode, NodeOrToken};
@@ -101,7 +101,7 @@ fn parse_parts(text: &str, bounds: &[usize], pool: &mut Vec<PartBuffers>) -> Opt
     for part in built {
         lex_errors.extend(part.lex_errors);
         parse_errors.extend(part.parse_errors);
-        parts.push(part.green);
+        parts.push((part.thread, part.green));
     }
     let mut errors = lex_errors;
     errors.append(&mut parse_errors);
@@ -109,21 +109,41 @@ fn parse_parts(text: &str, bounds: &[usize], pool: &mut Vec<PartBuffers>) -> Opt
     Some(Parse {
         green,
         errors,
-        parts: Some(Arc::new(parts)),
+        parts: Some(Arc::new(Parts(parts))),
     })
 }
 
+/// The trees of the parts of a document parsed in parts, each with the index of the rayon
+/// thread that built it.
+pub(crate) struct Parts(Vec<(usize, GreenNode)>);
+
 /// Frees the trees of the parts of a document parsed in parts, on all cores (see
-/// [`Parse`]'s `Drop`). Parts still shared with a clone of the `Parse` are left to it.
-pub(crate) fn drop_parts(parts: Arc<Vec<GreenNode>>) {
-    if let Ok(parts) = Arc::try_unwrap(parts) {
-        parts.into_par_iter().for_each(drop);
+/// [`Parse`]'s `Drop`), each on the thread that built it: its tokens are shared with that
+/// thread's node cache, so their reference counts stay in that core's cache. Parts still shared
+/// with a clone of the `Parse` are left to it.
+pub(crate) fn drop_parts(parts: Arc<Parts>) {
+    let Ok(Parts(parts)) = Arc::try_unwrap(parts) else {
+        return;
+    };
+    let threads = rayon::current_num_threads();
+    let mut groups: Vec<Vec<GreenNode>> = (0..threads).map(|_| Vec::new()).collect();
+    for (thread, green) in parts {
+        groups[thread % threads].push(green);
     }
+    let groups: Vec<Mutex<Vec<GreenNode>>> = groups.into_iter().map(Mutex::new).collect();
+    rayon::broadcast(|ctx| {
+        if let Some(group) = groups.get(ctx.index()) {
+            let mine = std::mem::take(&mut *group.lock().unwrap_or_else(|e| e.into_inner()));
+            drop(mine);
+        }
+    });
 }
 
 /// What one part gives: its tree (a DOCUMENT node over its queries) and its errors.
 struct BuiltPart {
     green: GreenNode,
+    /// The index of the rayon thread that built it (whose node cache holds its tokens).
+    thread: usize,
     lex_errors: Vec<SyntaxError>,
     parse_errors: Vec<SyntaxError>,
 }
@@ -206,6 +226,7 @@ impl PartBuffers {
         self.events = events;
         Some(BuiltPart {
             green: green?,
+            thread: rayon::current_thread_index().unwrap_or(0),
             lex_errors,
             parse_errors,
         })
