@@ -328,6 +328,22 @@ mod tests {
         assert!(p.looked_past_end());
     }
 
+    /// Dropping a `Parse` frees its parts only when nothing else holds them: a clone of the
+    /// `Parse`, or a node taken from it, keeps its tree whole.
+    #[test]
+    fn clones_and_nodes_outlive_a_dropped_parse_in_parts() {
+        let text = joined(3000, "FIND User WITH active = true AS u THAT IS Person RETURN u.name");
+        assert!(assert_same(&text), "the document was not cut");
+        let first = parse(&text).expect("cut");
+        let clone = first.clone();
+        let node = first.syntax_node();
+        drop(first);
+        assert_eq!(clone.syntax_node().to_string(), text);
+        drop(clone);
+        assert_eq!(node.to_string(), text);
+        assert_eq!(node.children().count(), 3000);
+    }
+
     #[test]
     fn cut_points_fall_before_line_start_finds() {
         let text = joined(4000, "FIND User WITH active = true");
