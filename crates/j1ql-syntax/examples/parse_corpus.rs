@@ -47,5 +47,6 @@ fn main() {
     );
 }
 
+/// The `j1ql` binary's allocator, as in the parse benchmark.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
