@@ -332,7 +332,10 @@ mod tests {
     /// `Parse`, or a node taken from it, keeps its tree whole.
     #[test]
     fn clones_and_nodes_outlive_a_dropped_parse_in_parts() {
-        let text = joined(3000, "FIND User WITH active = true AS u THAT IS Person RETURN u.name");
+        let text = joined(
+            3000,
+            "FIND User WITH active = true AS u THAT IS Person RETURN u.name",
+        );
         assert!(assert_same(&text), "the document was not cut");
         let first = parse(&text).expect("cut");
         let clone = first.clone();

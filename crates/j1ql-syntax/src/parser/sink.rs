@@ -27,14 +27,6 @@ pub(crate) fn build_tree(text: &str, tokens: &[Token], events: &mut [Event]) -> 
         let mut depth = 0usize;
         let mut parents: Vec<SyntaxKind> = Vec::new();
 
-        let emit_trivia = |builder: &mut GreenNodeBuilder, pos: &mut usize| {
-            while *pos < tokens.len() && tokens[*pos].kind.is_trivia() {
-                let t = tokens[*pos];
-                builder.token(t.kind.into(), &text[t.range]);
-                *pos += 1;
-            }
-        };
-
         for i in 0..events.len() {
             // Forward parents are consumed (tombstoned) when their child starts.
             match events[i] {
@@ -61,7 +53,13 @@ pub(crate) fn build_tree(text: &str, tokens: &[Token], events: &mut [Event]) -> 
                     }
                     // The root opens before any trivia so that leading trivia is inside it.
                     if depth > 0 {
-                        emit_trivia(&mut builder, &mut pos);
+                        while let Some(&t) = tokens.get(pos) {
+                            if !t.kind.is_trivia() {
+                                break;
+                            }
+                            builder.token(t.kind.into(), &text[t.range]);
+                            pos += 1;
+                        }
                     }
                     for kind in parents.drain(..).rev() {
                         builder.start_node(kind.into());
@@ -72,19 +70,22 @@ pub(crate) fn build_tree(text: &str, tokens: &[Token], events: &mut [Event]) -> 
                     depth -= 1;
                     if depth == 0 {
                         // Whatever is left (trailing trivia) belongs to the root.
-                        while pos < tokens.len() {
-                            let t = tokens[pos];
+                        for t in &tokens[pos..] {
                             builder.token(t.kind.into(), &text[t.range]);
-                            pos += 1;
                         }
+                        pos = tokens.len();
                     }
                     builder.finish_node();
                 }
                 Event::Token => {
-                    emit_trivia(&mut builder, &mut pos);
-                    let t = tokens[pos];
-                    builder.token(t.kind.into(), &text[t.range]);
-                    pos += 1;
+                    // The trivia before the token, then the token.
+                    while let Some(&t) = tokens.get(pos) {
+                        builder.token(t.kind.into(), &text[t.range]);
+                        pos += 1;
+                        if !t.kind.is_trivia() {
+                            break;
+                        }
+                    }
                 }
                 Event::Tombstone => {}
             }
