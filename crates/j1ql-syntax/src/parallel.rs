@@ -347,6 +347,28 @@ mod tests {
         assert_eq!(node.children().count(), 3000);
     }
 
+    /// Parses in parts, made and dropped on rayon's own threads at the same time (a caller that
+    /// parses documents in parallel): freeing each part on the thread that built it must not
+    /// wait on a thread that is itself freeing.
+    #[test]
+    fn parses_in_parts_dropped_inside_rayon_jobs_do_not_deadlock() {
+        let text = joined(
+            3000,
+            "FIND User WITH active = true AS u THAT IS Person RETURN u.name",
+        );
+        assert!(assert_same(&text), "the document was not cut");
+        let lengths: Vec<usize> = (0..8)
+            .into_par_iter()
+            .map(|_| {
+                let parse = parse(&text).expect("cut");
+                let len = parse.syntax_node().text().len().into();
+                drop(parse);
+                len
+            })
+            .collect();
+        assert_eq!(lengths, vec![text.len(); 8]);
+    }
+
     #[test]
     fn cut_points_fall_before_line_start_finds() {
         let text = joined(4000, "FIND User WITH active = true");
