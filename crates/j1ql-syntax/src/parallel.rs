@@ -328,15 +328,21 @@ mod tests {
         assert!(p.looked_past_end());
     }
 
-    /// Dropping a `Parse` frees its parts only when nothing else holds them: a clone of the
-    /// `Parse`, or a node taken from it, keeps its tree whole.
-    #[test]
-    fn clones_and_nodes_outlive_a_dropped_parse_in_parts() {
+    /// 3,000 clean queries, a document that is cut and parses the same in parts.
+    fn document_in_parts() -> String {
         let text = joined(
             3000,
             "FIND User WITH active = true AS u THAT IS Person RETURN u.name",
         );
         assert!(assert_same(&text), "the document was not cut");
+        text
+    }
+
+    /// Dropping a `Parse` frees its parts only when nothing else holds them: a clone of the
+    /// `Parse`, or a node taken from it, keeps its tree whole.
+    #[test]
+    fn clones_and_nodes_outlive_a_dropped_parse_in_parts() {
+        let text = document_in_parts();
         let first = parse(&text).expect("cut");
         let clone = first.clone();
         let node = first.syntax_node();
@@ -352,11 +358,7 @@ mod tests {
     /// wait on a thread that is itself freeing.
     #[test]
     fn parses_in_parts_dropped_inside_rayon_jobs_do_not_deadlock() {
-        let text = joined(
-            3000,
-            "FIND User WITH active = true AS u THAT IS Person RETURN u.name",
-        );
-        assert!(assert_same(&text), "the document was not cut");
+        let text = document_in_parts();
         let lengths: Vec<usize> = (0..8)
             .into_par_iter()
             .map(|_| {
