@@ -13,12 +13,12 @@
 
 use std::hint::black_box;
 
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
 /// The allocator the `j1ql` binary (CLI and language server) ships with, so that the figures
 /// are the ones its users get. The system allocator is about 13 % slower on this workload.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const DEFAULT_CORPUS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
