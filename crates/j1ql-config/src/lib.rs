@@ -33,6 +33,13 @@
 //! global-mappings = false          # apply JupiterOne's published global mapping rules
 //! ```
 //!
+//! Which files a folder walk (`j1ql check .`, `lint`, `fmt`) reads:
+//!
+//! ```toml
+//! include = ["queries/**", "**/*.tf"]   # default: every J1QL, YAML, JSON, Markdown, Terraform file
+//! exclude = ["vendor/**"]
+//! ```
+//!
 //! [`Config::discover`] looks for `j1ql.toml` in a folder and its parents. Unknown keys are
 //! errors, so a typo does not silently do nothing.
 
@@ -64,6 +71,11 @@ pub struct Config {
     pub smart_classes: BTreeMap<String, String>,
     /// `[test]`: how `j1ql test` runs the suite.
     pub test: TestConfig,
+    /// Glob patterns (relative to this file) of the files folder walks check; empty: every
+    /// file whose format can hold J1QL.
+    pub include: Vec<String>,
+    /// Glob patterns (relative to this file) of files and folders folder walks skip.
+    pub exclude: Vec<String>,
 }
 
 /// Which queries of a test suite have a snapshot.

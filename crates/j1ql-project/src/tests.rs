@@ -1,0 +1,241 @@
+//! Tests of the extractor and the write-back: every host format and scalar style, positions
+//! back into the host, and the round-trip check.
+
+use crate::{extract, rewrite, HostKind};
+
+fn texts(kind: HostKind, host: &str) -> Vec<String> {
+    extract(kind, host).regions.into_iter().map(|r| r.text).collect()
+}
+
+/// The host text at the region position of `needle` in the region text.
+fn host_at<'a>(host: &'a str, region: &crate::Region, needle: &str) -> &'a str {
+    let at = region.text.find(needle).expect("needle in region");
+    let r = region.host_range_of(at..at + needle.len());
+    &host[r]
+}
+
+const QUESTIONS: &str = "questions:
+  - id: a
+    description: |
+      query: FIND Fake
+    queries:
+      - name: literal
+        query: |
+          find User
+            that has Device
+
+        resultsAre: GOOD
+      - query: |-
+          find A
+      - query: >
+          find Folded
+          that has X
+
+          with y = 1
+      - query: >-
+          find more
+            indented
+          back
+      - query: find Host with a = 'b'  # c
+      - query: find plain
+          on two lines
+      - query: 'find X with a = ''q''
+          and b = 1'
+      - query: \"find Y\\twith\\u00e9 \\
+          z\"
+      - query: &anchor !!str find Anchored
+      - query: |2
+           find Indented
+      - query: ''
+";
+
+#[test]
+fn yaml_every_scalar_style() {
+    let extraction = extract(HostKind::Yaml, QUESTIONS);
+    assert_eq!(extraction.unmapped, vec![], "{extraction:?}");
+    let t: Vec<&str> = extraction.regions.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(
+        t,
+        [
+            "find User\n  that has Device\n",
+            "find A",
+            "find Folded that has X\nwith y = 1\n",
+            "find more\n  indented\nback",
+            "find Host with a = 'b'",
+            "find plain on two lines",
+            "find X with a = 'q' and b = 1",
+            "find Y\twith\u{e9} z",
+            "find Anchored",
+            " find Indented\n",
+            "",
+        ]
+    );
+    // `query: FIND Fake` inside another key's block text is not a query.
+    assert!(!t.iter().any(|q| q.contains("Fake")));
+    let r = &extraction.regions;
+    assert_eq!(host_at(QUESTIONS, &r[0], "that"), "that");
+    assert_eq!(host_at(QUESTIONS, &r[2], "with y"), "with y");
+    assert_eq!(host_at(QUESTIONS, &r[5], "on two"), "on two");
+    assert_eq!(host_at(QUESTIONS, &r[6], "'q'"), "''q''");
+    assert_eq!(host_at(QUESTIONS, &r[6], "and b"), "and b");
+    assert_eq!(host_at(QUESTIONS, &r[7], "\t"), "\\t");
+    assert_eq!(host_at(QUESTIONS, &r[7], "é"), "\\u00e9");
+    assert_eq!(host_at(QUESTIONS, &r[7], "z"), "z");
+    assert_eq!(host_at(QUESTIONS, &r[8], "Anchored"), "Anchored");
+}
+
+#[test]
+fn yaml_non_string_query_and_bad_yaml_are_reported() {
+    let e = extract(HostKind::Yaml, "q:\n  - query:\n      a: 1\n");
+    assert!(e.regions.is_empty());
+    assert_eq!(e.unmapped.len(), 1);
+    assert!(e.unmapped[0].reason.contains("not a string"));
+    let e = extract(HostKind::Yaml, "query: [unclosed\n");
+    assert!(e.unmapped.iter().any(|u| u.reason.contains("not valid YAML")), "{e:?}");
+}
+
+#[test]
+fn yaml_rewrite_every_style_round_trips() {
+    let e = extract(HostKind::Yaml, QUESTIONS);
+    let edits: Vec<(usize, String)> = e
+        .regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.text.is_empty() && !r.text.starts_with(' '))
+        .map(|(i, r)| (i, r.text.to_uppercase()))
+        .collect();
+    let out = rewrite(HostKind::Yaml, QUESTIONS, &e, &edits);
+    assert!(out.left.is_empty(), "{:?}", out.left);
+    let again = extract(HostKind::Yaml, &out.text);
+    for (i, text) in &edits {
+        assert_eq!(&again.regions[*i].text, text, "{}", out.text);
+    }
+    assert!(out.text.contains("description: |\n      query: FIND Fake\n"));
+}
+
+#[test]
+fn yaml_encoder_quotes_what_plain_cannot_hold() {
+    let host = "queries:\n  - query: \"FIND a\"\n";
+    let e = extract(HostKind::Yaml, host);
+    for weird in [
+        "FIND x WITH a = '\u{2028}'",
+        "FIND x WITH a = '\r'",
+        "FIND x WITH a = '\u{85}'",
+        "FIND x WITH a = '\u{7}'",
+        "FIND x WITH a = '\t'",
+        "FIND x WITH a: b",
+        "true",
+        "FIND # not a comment",
+    ] {
+        let out = rewrite(HostKind::Yaml, host, &e, &[(0, weird.to_string())]);
+        assert!(out.left.is_empty(), "{weird:?}: {:?}", out.left);
+        assert_eq!(extract(HostKind::Yaml, &out.text).regions[0].text, weird, "{}", out.text);
+    }
+    let out = rewrite(HostKind::Yaml, host, &e, &[(0, "FIND a\nTHAT HAS b".into())]);
+    assert_eq!(out.text, host);
+    assert_eq!(out.left.len(), 1);
+}
+
+#[test]
+fn json_strings() {
+    let host = r#"{"rules": [{"name": "q", "queries": [{"name": "query0", "query": "find User\nthat has \"x\"", "version": "v1"}]}], "query": 5}"#;
+    let e = extract(HostKind::Json, host);
+    assert_eq!(e.regions.len(), 1);
+    assert_eq!(e.regions[0].text, "find User\nthat has \"x\"");
+    assert_eq!(host_at(host, &e.regions[0], "that"), "that");
+    assert_eq!(host_at(host, &e.regions[0], "\""), "\\\"");
+    assert_eq!(e.unmapped.len(), 1, "the numeric query is reported");
+    let out = rewrite(HostKind::Json, host, &e, &[(0, "FIND User\n  THAT HAS \"x\"".into())]);
+    assert!(out.left.is_empty());
+    let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
+    assert_eq!(v["rules"][0]["queries"][0]["query"], "FIND User\n  THAT HAS \"x\"");
+    let bad = extract(HostKind::Json, "{\"query\": \"x\",}");
+    assert!(bad.unmapped[0].reason.contains("not valid JSON"));
+    assert!(extract(HostKind::Json, "{// comment\n}").unmapped.is_empty());
+}
+
+#[test]
+fn markdown_fences() {
+    let host = "# Title\r\n\r\n```j1ql\r\nfind User\r\n```\r\n\r\n```sql\r\nselect 1\r\n```\r\n\r\n- item\r\n  ```J1QL\r\n  find Host\r\n  ```\r\n";
+    let e = extract(HostKind::Markdown, host);
+    assert_eq!(texts(HostKind::Markdown, host), ["find User\n", "find Host\n"]);
+    assert!(e.unmapped.is_empty(), "{e:?}");
+    let out = rewrite(
+        HostKind::Markdown,
+        host,
+        &e,
+        &[(0, "FIND User\n".into()), (1, "FIND Host\n".into())],
+    );
+    assert!(out.left.is_empty(), "{:?}", out.left);
+    assert_eq!(out.text, host.replace("find", "FIND"), "CRLF is kept");
+    let quoted = "> ```j1ql\n> find User\n> ```\n";
+    assert_eq!(extract(HostKind::Markdown, quoted).unmapped.len(), 1);
+}
+
+const TERRAFORM: &str = r#"# questions
+resource "jupiterone_question" "users" {
+  title = "Users"
+  query {
+    name  = "q0"
+    query = "FIND User WITH region = '${var.region}' AND x = \"y\""
+  }
+  query {
+    query = <<-EOF
+      FIND Host
+        THAT HAS Device
+    EOF
+  }
+}
+
+resource "aws_s3_bucket" "b" {
+  query = "not J1QL"
+}
+
+resource "jupiterone_rule" "r" {
+  question {
+    queries {
+      query = <<EOF
+FIND Finding WITH severity = 'high'
+EOF
+    }
+  }
+  operations = jsonencode([{ "query": "FIND Alert" }])
+  other = { query = var.q }
+}
+"#;
+
+#[test]
+fn terraform_queries() {
+    let e = extract(HostKind::Terraform, TERRAFORM);
+    let t: Vec<&str> = e.regions.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(
+        t,
+        [
+            "FIND User WITH region = '${var.region}' AND x = \"y\"",
+            "FIND Host\n  THAT HAS Device\n",
+            "FIND Finding WITH severity = 'high'\n",
+            "FIND Alert",
+        ]
+    );
+    assert_eq!(e.unmapped.len(), 1, "`query = var.q` is reported: {e:?}");
+    assert_eq!(e.regions[0].placeholders.len(), 1);
+    assert_eq!(host_at(TERRAFORM, &e.regions[0], "\"y"), "\\\"y");
+    assert_eq!(host_at(TERRAFORM, &e.regions[1], "THAT"), "THAT");
+    let out = rewrite(
+        HostKind::Terraform,
+        TERRAFORM,
+        &e,
+        &[(1, "FIND Host\n  THAT HAS Laptop\n".into()), (0, "FIND User".into())],
+    );
+    assert!(out.left.is_empty(), "{:?}", out.left);
+    assert!(out.text.contains("    query = <<-EOF\n      FIND Host\n        THAT HAS Laptop\n    EOF\n"));
+    assert!(hcl::parse(&out.text).is_ok());
+}
+
+#[test]
+fn crlf_j1ql_files_stay_crlf() {
+    let host = "find User\r\nthat is Person\r\n";
+    let e = extract(HostKind::J1ql, host);
+    let out = rewrite(HostKind::J1ql, host, &e, &[(0, "FIND User\nTHAT IS Person\n".into())]);
+    assert_eq!(out.text, "FIND User\r\nTHAT IS Person\r\n");
+}
