@@ -24,14 +24,16 @@ pub enum Command {
         /// A J1QL file, or `-` for standard input.
         file: PathBuf,
     },
-    /// Check J1QL documents for syntax errors.
+    /// Check the queries of J1QL files and of YAML, JSON, Markdown and Terraform hosts: syntax
+    /// errors, semantic diagnostics, unknown parameters, unmapped regions (style rules are
+    /// `lint`'s).
     ///
-    /// Prints each error as `file:line:col: error[CODE]: message` with the source line and a
-    /// caret under the problem. Exits 1 when any document has errors, 0 when all are clean.
+    /// Prints each problem as `file:line:col: error[CODE]: message` with the source line and a
+    /// caret under it, positioned in the host file. Settings and data come from the nearest
+    /// `j1ql.toml`. Exits 1 when any document has errors, 0 when all are clean.
     Check {
-        /// J1QL files, folders (every `*.j1ql` in them, recursively, in sorted order), or `-`
-        /// for standard input.
-        #[arg(required = true)]
+        /// Files, folders (every host file in them, recursively, in sorted order, honouring
+        /// `.gitignore` and `include`/`exclude`), or `-` for standard input; default: `.`.
         paths: Vec<PathBuf>,
         /// Output format: `human` (snippets) or `json` (one JSON document on stdout).
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -52,10 +54,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Format J1QL in place: files, folders (every `*.j1ql`, recursively), or `-` (stdin to
-    /// stdout). YAML/JSON question files and Markdown given by name have their embedded
-    /// queries formatted. `--check` changes nothing, prints a diff and exits 1 if a file
-    /// would change. Settings come from the nearest `j1ql.toml` (`[format]`).
+    /// Format J1QL in place: files, folders (every host file, recursively), or `-` (stdin to
+    /// stdout). Queries in YAML, JSON, Markdown and Terraform are formatted where they can be
+    /// written back exactly (the rest is reported). Writes are atomic. `--check` changes
+    /// nothing, prints a diff and exits 1 if a file would change. Settings come from the
+    /// nearest `j1ql.toml` (`[format]`).
     Fmt {
         /// Files, folders or `-`; default: the current folder.
         paths: Vec<PathBuf>,

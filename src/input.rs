@@ -1,24 +1,29 @@
-//! Reading the documents a command works on: files, folders of `*.j1ql` files, and stdin.
+//! Reading the documents a command works on: files, folders (every host file the project's
+//! discovery finds: J1QL, YAML, JSON, Markdown, Terraform), and stdin.
 
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+use j1ql_project::{HostKind, Projects};
 
 use crate::output::CliError;
 
 /// The name standard input goes by in messages.
 pub const STDIN_NAME: &str = "<stdin>";
 
-/// The extension of J1QL documents, looked for in folders.
-pub const EXTENSION: &str = "j1ql";
-
-/// One document: its display name and its text.
+/// One document: its display name, its text and how to read J1QL out of it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// As shown in messages: the path as given (folders joined with the file's relative path),
     /// or [`STDIN_NAME`].
     pub name: String,
     pub text: String,
+    /// The file (`None`: standard input).
+    pub path: Option<PathBuf>,
+    /// Its host format: by extension for files found in folders; a file named on the command
+    /// line with another extension, and standard input, are J1QL.
+    pub kind: HostKind,
 }
 
 /// Whether a command-line argument names standard input.
@@ -40,10 +45,13 @@ pub fn read_document(path: &Path) -> Result<SourceFile, CliError> {
     read_file(path)
 }
 
-/// Expands the arguments of `check`: files as given, folders into their `*.j1ql` files
-/// (recursively, sorted by path), `-` into stdin. Returns the documents that could be read and
-/// a message for each argument that could not.
-pub fn collect_documents(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<CliError>) {
+/// Expands the arguments of `check`, `lint` and `fmt`: files as given, folders into their host
+/// files (recursively, sorted by path; see `j1ql_project::files`), `-` into stdin. Returns the
+/// documents that could be read and a message for each argument that could not.
+pub fn collect_documents(
+    paths: &[PathBuf],
+    projects: &mut Projects,
+) -> (Vec<SourceFile>, Vec<CliError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut stdin_read = false;
@@ -58,21 +66,27 @@ pub fn collect_documents(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<CliError>) 
                 Err(e) => errors.push(e),
             }
         } else if path.is_dir() {
-            let mut found = Vec::new();
-            if let Err(e) = walk(path, &mut found) {
-                errors.push(e);
-                continue;
-            }
-            if found.is_empty() {
+            let project = match projects.for_path(Some(path)) {
+                Ok(p) => p,
+                Err(e) => {
+                    errors.push(CliError::msg(format!("invalid configuration: {e}")));
+                    continue;
+                }
+            };
+            let found = j1ql_project::files::walk(path, &project);
+            errors.extend(found.problems.into_iter().map(CliError::msg));
+            if found.files.is_empty() {
                 errors.push(CliError::msg(format!(
-                    "no `*.{EXTENSION}` files in the folder `{}`",
+                    "no J1QL, YAML, JSON, Markdown or Terraform files in the folder `{}`",
                     path.display()
                 )));
             }
-            found.sort();
-            for file in found {
+            for file in found.files {
                 match read_file(&file) {
-                    Ok(f) => files.push(f),
+                    Ok(mut f) => {
+                        f.kind = HostKind::of_named(&file);
+                        files.push(f)
+                    }
                     Err(e) => errors.push(e),
                 }
             }
@@ -84,30 +98,6 @@ pub fn collect_documents(paths: &[PathBuf]) -> (Vec<SourceFile>, Vec<CliError>) 
         }
     }
     (files, errors)
-}
-
-/// Collects the `*.j1ql` files under `dir`. Symbolic links to folders are not followed (so a
-/// link cycle cannot loop); links to files are.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
-    let entries = fs::read_dir(dir)
-        .map_err(|e| CliError::msg(format!("cannot read the folder `{}`: {e}", dir.display())))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| {
-            CliError::msg(format!("cannot read the folder `{}`: {e}", dir.display()))
-        })?;
-        let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .map_err(|e| CliError::msg(format!("cannot read `{}`: {e}", path.display())))?;
-        if file_type.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == EXTENSION)
-            && (file_type.is_file() || path.is_file())
-        {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn read_file(path: &Path) -> Result<SourceFile, CliError> {
@@ -128,6 +118,8 @@ fn read_file(path: &Path) -> Result<SourceFile, CliError> {
     Ok(SourceFile {
         name: path.display().to_string(),
         text,
+        path: Some(path.to_path_buf()),
+        kind: HostKind::of_named(path),
     })
 }
 
@@ -146,6 +138,8 @@ fn read_stdin() -> Result<SourceFile, CliError> {
     Ok(SourceFile {
         name: STDIN_NAME.to_string(),
         text,
+        path: None,
+        kind: HostKind::J1ql,
     })
 }
 

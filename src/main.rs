@@ -10,7 +10,6 @@
 mod cli;
 mod commands;
 mod diagnostic_render;
-mod embedded;
 mod input;
 mod output;
 

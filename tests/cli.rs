@@ -324,21 +324,24 @@ fn check_missing_file_exits_2_with_a_message() {
 
 #[test]
 fn check_empty_folder_exits_2() {
-    let dir = temp_dir(&[("empty/readme.md", "# nothing")]);
+    let dir = temp_dir(&[("empty/notes.txt", "find nothing")]);
     let out = j1ql(dir.path(), &["check", "empty"]);
     assert_eq!(code(&out), 2);
     assert!(
-        stderr(&out).contains("no `*.j1ql` files"),
+        stderr(&out).contains("no J1QL, YAML, JSON, Markdown or Terraform files"),
         "{}",
         stderr(&out)
     );
 }
 
 #[test]
-fn check_without_paths_is_a_usage_error() {
-    let dir = temp_dir(&[]);
+fn check_without_paths_checks_the_current_folder() {
+    let dir = temp_dir(&[("q/a.j1ql", "FIND User"), ("q/b.j1ql", "FIND User THAT")]);
     let out = j1ql(dir.path(), &["check"]);
-    assert_eq!(code(&out), 2);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stdout(&out).contains("b.j1ql:1:"), "{}", stdout(&out));
+    let empty = temp_dir(&[]);
+    assert_eq!(code(&j1ql(empty.path(), &["check"])), 2);
 }
 
 // ---- corpus-check ------------------------------------------------------------------------

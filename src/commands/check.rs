@@ -1,11 +1,16 @@
-//! `j1ql check FILE...|-`: syntax errors and semantic diagnostics (errors and warnings), for
-//! people or as JSON. Exits 1 on any error; warnings alone do not fail the check.
+//! `j1ql check [PATH...|-]`: what is wrong in the queries of J1QL files and of every host
+//! format (YAML, JSON, Markdown, Terraform): syntax errors, semantic diagnostics, parameters
+//! `[params]` lacks and regions the extractor cannot map, from the project's one diagnostics
+//! pipeline (`j1ql-project`), which honours `j1ql.toml` and `// j1ql-ignore:` comments. Style
+//! rules are `lint`'s. Exits 1 on any error; warnings alone do not fail the check.
 
 use std::path::PathBuf;
 
+use j1ql_project::Projects;
 use serde::Serialize;
 
 use crate::cli::Format;
+use crate::commands::report::to_diagnostic;
 use crate::diagnostic_render::{Diagnostic, Severity, Source};
 use crate::input;
 use crate::output::{print_json, print_stdout, CliError, Outcome};
@@ -28,34 +33,44 @@ struct Summary {
 }
 
 pub fn run(paths: &[PathBuf], format: Format) -> Result<Outcome, CliError> {
-    let (files, read_errors) = input::collect_documents(paths);
-    for error in &read_errors {
-        eprintln!("error: {error}");
-    }
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut projects = Projects::default();
+    let (files, mut read_errors) = input::collect_documents(paths, &mut projects);
 
     let mut diagnostics = Vec::new();
     let mut human = String::new();
     let mut files_with_errors = 0;
-    let context = j1ql_semantics::Context::builtin();
     for file in &files {
-        let analysis = j1ql_semantics::analyze(&file.text, &context);
+        let project = match projects.for_path(file.path.as_deref()) {
+            Ok(p) => p,
+            Err(e) => {
+                read_errors.push(CliError::msg(format!("invalid configuration: {e}")));
+                continue;
+            }
+        };
+        if let Some(problem) = project.data_problem() {
+            read_errors.push(CliError::msg(problem));
+        }
+        let path = file
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&file.name));
+        let report = j1ql_project::diagnose(&project, &path, file.kind, &file.text);
         let source = Source::new(&file.name, &file.text);
-        let mut found: Vec<Diagnostic> = analysis
-            .parse
-            .errors()
+        let found: Vec<Diagnostic> = report
+            .findings
             .iter()
-            .map(|e| source.diagnostic(e, true))
+            .filter(|f| !f.is_style() && f.severity >= j1ql_lint::Severity::Warning)
+            .map(|f| to_diagnostic(&file.name, f, true))
             .collect();
-        found.extend(
-            analysis
-                .diagnostics()
-                .filter(|d| d.severity >= j1ql_semantics::Severity::Warning)
-                .map(|d| source.semantic(d, true)),
-        );
         if found.is_empty() {
             continue;
         }
-        found.sort_by_key(|d| (d.range.start, d.range.end));
         if found.iter().any(|d| d.severity == Severity::Error) {
             files_with_errors += 1;
         }
@@ -68,6 +83,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> Result<Outcome, CliError> {
             }
             diagnostics.push(diagnostic);
         }
+    }
+    read_errors.dedup_by(|a, b| a.to_string() == b.to_string());
+    for error in &read_errors {
+        eprintln!("error: {error}");
     }
 
     let error_count = diagnostics

@@ -1,18 +1,21 @@
 //! `j1ql fmt [PATH...|-] [--check]`: formats J1QL in place.
 //!
-//! Folders are searched recursively for `*.j1ql`; files given by name may also be YAML or JSON
-//! question/rule files or Markdown (their embedded queries are formatted in place, see
-//! [`crate::embedded`]). `-` reads standard input and writes the result to standard output.
-//! `--check` changes nothing: it prints a diff of each file that would change and exits 1.
-//! A document with syntax errors is left as it is and its errors are reported (exit 1).
+//! Folders are searched for every host file (J1QL, question YAML, rule-pack/dashboard JSON,
+//! Markdown, Terraform; see `j1ql_project::files`); the queries of each are formatted in
+//! place and written back in the host's own syntax (`j1ql_project::rewrite`, checked by a real
+//! parser of the format; what cannot be written back exactly is left and reported). Files are
+//! written atomically and never through a link leaving the repository. `-` reads standard
+//! input and writes the result to standard output. `--check` changes nothing: it prints a
+//! diff of each file that would change and exits 1. A query with syntax errors is left as it
+//! is and its errors are reported (exit 1). CRLF files stay CRLF.
 
 use std::path::PathBuf;
 
-use j1ql_syntax::{SyntaxError, TextRange, TextSize};
+use j1ql_project::{HostKind, Projects};
+use j1ql_syntax::{SyntaxError, TextRange};
 
 use crate::diagnostic_render::Source;
-use crate::embedded::{self, Configs, HostKind};
-use crate::input::{self, STDIN_NAME};
+use crate::input;
 use crate::output::{print_stdout, CliError, Outcome};
 
 /// The result of formatting one host file.
@@ -24,16 +27,20 @@ struct Formatted {
     notes: Vec<String>,
 }
 
-fn format_host(name: &str, host: &str, options: &j1ql_fmt::FormatOptions) -> Formatted {
-    let kind = if name == STDIN_NAME {
-        HostKind::J1ql
-    } else {
-        HostKind::of(name)
-    };
+fn format_host(
+    name: &str,
+    kind: HostKind,
+    host: &str,
+    options: &j1ql_fmt::FormatOptions,
+) -> Formatted {
+    let extraction = j1ql_project::extract(kind, host);
     let mut edits = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    for region in embedded::extract(kind, host) {
+    for u in &extraction.unmapped {
+        notes.push(format!("{name}: byte {}: {}", u.range.start, u.reason));
+    }
+    for (i, region) in extraction.regions.iter().enumerate() {
         if region.text.trim().is_empty() && kind != HostKind::J1ql {
             continue;
         }
@@ -45,39 +52,32 @@ fn format_host(name: &str, host: &str, options: &j1ql_fmt::FormatOptions) -> For
         match result {
             Ok(formatted) => {
                 let formatted = region.fit(formatted);
-                if formatted == region.text {
-                    continue;
-                }
-                match region.encode(&formatted) {
-                    Some(new_text) => edits.push(j1ql_fmt::TextEdit {
-                        range: TextRange::new(
-                            TextSize::from(region.host_start as u32),
-                            TextSize::from(region.host_end as u32),
-                        ),
-                        new_text,
-                    }),
-                    None => notes.push(format!(
-                        "{name}: a query at byte {} does not fit on one line: left as it is",
-                        region.host_start
-                    )),
+                if formatted != region.text {
+                    edits.push((i, formatted));
                 }
             }
             Err(j1ql_fmt::FormatError::Syntax(errs)) => {
                 for e in errs {
-                    let start = region.host_offset(e.range.start().into());
-                    let end = region.host_offset(e.range.end().into()).max(start);
+                    let r = region.host_range_of(e.range.start().into()..e.range.end().into());
                     errors.push(SyntaxError::new(
                         e.code,
                         e.message,
-                        TextRange::new((start as u32).into(), (end as u32).into()),
+                        TextRange::new((r.start as u32).into(), (r.end as u32).into()),
                     ));
                 }
             }
             Err(e) => notes.push(format!("{name}: {e}")),
         }
     }
+    let rewrite = j1ql_project::rewrite(kind, host, &extraction, &edits);
+    for (i, why) in &rewrite.left {
+        notes.push(format!(
+            "{name}: the query at byte {} is left as it is: {why}",
+            extraction.regions[*i].host_range.start
+        ));
+    }
     Formatted {
-        text: j1ql_fmt::apply_edits(host, &edits),
+        text: rewrite.text,
         errors,
         notes,
     }
@@ -90,21 +90,21 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
     } else {
         paths
     };
-    let (files, read_errors) = input::collect_documents(paths);
+    let mut projects = Projects::default();
+    let (files, read_errors) = input::collect_documents(paths, &mut projects);
     for error in &read_errors {
         eprintln!("error: {error}");
     }
-    let mut configs = Configs::default();
     let mut problems = false;
     let mut changed = 0usize;
     let mut unchanged = 0usize;
+    let mut writes = crate::commands::write::Writes::default();
     let mut report = String::new();
     for file in &files {
-        let config = match configs.for_file(&file.name) {
-            Ok(c) => c,
-            Err(e) => return Err(CliError::msg(format!("invalid configuration: {e}"))),
-        };
-        let result = format_host(&file.name, &file.text, &config.format);
+        let project = projects
+            .for_path(file.path.as_deref())
+            .map_err(|e| CliError::msg(format!("invalid configuration: {e}")))?;
+        let result = format_host(&file.name, file.kind, &file.text, &project.format_options());
         if !result.errors.is_empty() {
             problems = true;
             let source = Source::new(&file.name, &file.text);
@@ -125,7 +125,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
             problems = true;
             eprintln!("error: {note}");
         }
-        if file.name == STDIN_NAME {
+        if file.path.is_none() {
             if check {
                 if result.text != file.text {
                     print_stdout(&diff(&file.name, &file.text, &result.text))?;
@@ -144,16 +144,10 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
         if check {
             print_stdout(&diff(&file.name, &file.text, &result.text))?;
         } else {
-            std::fs::write(&file.name, &result.text).map_err(|e| {
-                CliError::msg(format!(
-                    "cannot write `{}`: {}",
-                    file.name,
-                    input::describe(&e)
-                ))
-            })?;
+            writes.write(&file.name, &result.text, &project);
         }
     }
-    let is_stdin_only = files.iter().all(|f| f.name == STDIN_NAME);
+    let is_stdin_only = files.iter().all(|f| f.path.is_none());
     if !is_stdin_only || check {
         let word = |n: usize| if n == 1 { "file" } else { "files" };
         if check {
@@ -170,7 +164,8 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
             );
         }
     }
-    Ok(if !read_errors.is_empty() {
+    let write_failed = writes.finish("reformatted");
+    Ok(if !read_errors.is_empty() || write_failed {
         Outcome::Incomplete
     } else if problems || (check && changed > 0) {
         Outcome::Problems

@@ -1,23 +1,22 @@
 //! `j1ql lint [PATH...|-] [--fix] [--unsafe-fixes] [--format human|json|github|sarif]` and
 //! `j1ql lint --explain CODE`.
 //!
-//! Reports syntax errors, semantic diagnostics and lint findings (see the `j1ql-lint`
-//! registry), in J1QL files and in queries embedded in YAML, JSON and Markdown files, with
-//! positions in the host file. `--fix` applies safe fixes in place (`-`: the fixed text goes
-//! to standard output), `--unsafe-fixes` unsafe ones too. Exits 1 when an error-severity
-//! finding remains.
+//! Reports every finding of the project's diagnostics pipeline (`j1ql-project`): syntax
+//! errors, semantic diagnostics, lint rules (see the `j1ql-lint` registry), unknown parameters
+//! and unmapped regions, in J1QL files and in queries embedded in YAML, JSON, Markdown and
+//! Terraform files, with positions in the host file. `--fix` applies safe fixes in place
+//! (atomically; `-`: the fixed text goes to standard output and every report to standard
+//! error), `--unsafe-fixes` unsafe ones too. Exits 1 when an error-severity finding remains.
 
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use j1ql_lint::{Applicability, LintDiagnostic, LintOptions, Severity};
-use j1ql_syntax::line_index::LineIndex;
-use j1ql_syntax::{TextRange, TextSize};
+use j1ql_lint::{Applicability, Severity};
+use j1ql_project::Projects;
 use serde::Serialize;
 
-use crate::embedded::{self, Configs, HostKind};
-use crate::input::{self, STDIN_NAME};
-use crate::output::{print_json, print_stdout, CliError, Outcome};
+use crate::input;
+use crate::output::{print_stdout, CliError, Outcome};
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,33 +72,37 @@ pub fn run(
     unsafe_fixes: bool,
     format: LintFormat,
 ) -> Result<Outcome, CliError> {
+    let fixing = fix || unsafe_fixes;
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
     } else {
         paths
     };
-    let (files, read_errors) = input::collect_documents(paths);
-    for error in &read_errors {
-        eprintln!("error: {error}");
-    }
-    let mut configs = Configs::default();
+    let mut projects = Projects::default();
+    let (files, mut read_errors) = input::collect_documents(paths, &mut projects);
     let mut findings = Vec::new();
     let mut fixed_count = 0usize;
+    let mut writes = crate::commands::write::Writes::default();
     for file in &files {
-        let config = configs
-            .for_file(&file.name)
-            .map_err(|e| CliError::msg(format!("invalid configuration: {e}")))?;
-        let options = LintOptions::for_path(&config, &file.name);
-        let kind = if file.name == STDIN_NAME {
-            HostKind::J1ql
-        } else {
-            HostKind::of(&file.name)
+        let project = match projects.for_path(file.path.as_deref()) {
+            Ok(p) => p,
+            Err(e) => {
+                read_errors.push(CliError::msg(format!("invalid configuration: {e}")));
+                continue;
+            }
         };
+        let path = file
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&file.name));
+        let options = project.lint_options(&path);
         let mut host = file.text.clone();
-        if fix || unsafe_fixes {
+        if fixing {
+            let extraction = j1ql_project::extract(file.kind, &host);
             let mut edits = Vec::new();
-            for region in embedded::extract(kind, &host) {
+            let mut applied = Vec::new();
+            for (i, region) in extraction.regions.iter().enumerate() {
                 if region.text.trim().is_empty() {
                     continue;
                 }
@@ -107,51 +110,55 @@ pub fn run(
                 if outcome.applied == 0 {
                     continue;
                 }
-                if let Some(new_text) = region.encode(&region.fit(outcome.text)) {
-                    fixed_count += outcome.applied;
-                    edits.push(j1ql_lint::TextEdit {
-                        range: TextRange::new(
-                            TextSize::from(region.host_start as u32),
-                            TextSize::from(region.host_end as u32),
-                        ),
-                        new_text,
-                    });
+                edits.push((i, region.fit(outcome.text)));
+                applied.push(outcome.applied);
+            }
+            let rewrite = j1ql_project::rewrite(file.kind, &host, &extraction, &edits);
+            for (k, (i, _)) in edits.iter().enumerate() {
+                if let Some((_, why)) = rewrite.left.iter().find(|(l, _)| l == i) {
+                    eprintln!(
+                        "warning: {}: a query at byte {} was not fixed: {why}",
+                        file.name, extraction.regions[*i].host_range.start
+                    );
+                } else {
+                    fixed_count += applied[k];
                 }
             }
-            host = j1ql_lint::apply_edits(&host, &edits);
-            if file.name == STDIN_NAME {
+            host = rewrite.text;
+            if file.path.is_none() {
                 print_stdout(&host)?;
             } else if host != file.text {
-                std::fs::write(&file.name, &host).map_err(|e| {
-                    CliError::msg(format!(
-                        "cannot write `{}`: {}",
-                        file.name,
-                        input::describe(&e)
-                    ))
-                })?;
+                writes.write(&file.name, &host, &project);
             }
         }
         // What is left, positioned in the (fixed) host text.
-        let index = LineIndex::new(&host);
-        for region in embedded::extract(kind, &host) {
-            if region.text.trim().is_empty() {
-                continue;
-            }
-            let diagnostics = j1ql_lint::lint(&region.text, &options);
-            push_findings(&mut findings, &file.name, &index, diagnostics, |o| {
-                region.host_offset(o)
-            });
-        }
+        let report = j1ql_project::diagnose(&project, &path, file.kind, &host);
+        findings.extend(report.findings.into_iter().map(|f| Finding {
+            file: file.name.clone(),
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            code: f.code,
+            name: f.name,
+            severity: f.severity,
+            message: f.message,
+            fix: f.fix,
+        }));
+    }
+    for error in &read_errors {
+        eprintln!("error: {error}");
     }
 
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let to_stderr = fix && files.iter().any(|f| f.name == STDIN_NAME);
+    // With `--fix -` the fixed text owns stdout: every report goes to stderr.
+    let to_stderr = fixing && files.iter().any(|f| f.path.is_none());
+    let mut out = String::new();
     match format {
         LintFormat::Human => {
-            let mut out = String::new();
             for f in &findings {
                 let mark = match f.fix {
                     Some(Applicability::Safe) => " [*]",
@@ -167,11 +174,6 @@ pub fn run(
                     f.code,
                     f.message
                 ));
-            }
-            if to_stderr {
-                eprint!("{out}");
-            } else {
-                print_stdout(&out)?;
             }
             let fixable = findings
                 .iter()
@@ -194,7 +196,9 @@ pub fn run(
             if fixable > 0 {
                 summary.push_str(&format!("; {fixable} fixable with `--fix`"));
             }
+            emit(&out, to_stderr)?;
             eprintln!("{summary}");
+            out.clear();
         }
         LintFormat::Json => {
             #[derive(Serialize)]
@@ -209,7 +213,7 @@ pub fn run(
                 errors: usize,
                 fixed: usize,
             }
-            print_json(&Report {
+            out = serde_json::to_string_pretty(&Report {
                 diagnostics: &findings,
                 summary: Summary {
                     files: files.len(),
@@ -217,10 +221,11 @@ pub fn run(
                     errors,
                     fixed: fixed_count,
                 },
-            })?;
+            })
+            .map_err(|e| CliError::msg(e.to_string()))?;
+            out.push('\n');
         }
         LintFormat::Github => {
-            let mut out = String::new();
             for f in &findings {
                 let level = match f.severity {
                     Severity::Error => "error",
@@ -239,12 +244,17 @@ pub fn run(
                     escape_data(&f.message)
                 ));
             }
-            print_stdout(&out)?;
         }
-        LintFormat::Sarif => print_json(&sarif(&findings))?,
+        LintFormat::Sarif => {
+            out = serde_json::to_string_pretty(&sarif(&findings))
+                .map_err(|e| CliError::msg(e.to_string()))?;
+            out.push('\n');
+        }
     }
+    emit(&out, to_stderr)?;
+    let write_failed = writes.finish("fixed");
 
-    Ok(if !read_errors.is_empty() {
+    Ok(if !read_errors.is_empty() || write_failed {
         Outcome::Incomplete
     } else if errors > 0 {
         Outcome::Problems
@@ -253,38 +263,21 @@ pub fn run(
     })
 }
 
+/// Prints a report on stdout, or on stderr when stdout holds fixed text.
+fn emit(text: &str, to_stderr: bool) -> Result<(), CliError> {
+    if to_stderr {
+        eprint!("{text}");
+        Ok(())
+    } else {
+        print_stdout(text)
+    }
+}
+
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
-    }
-}
-
-fn push_findings(
-    out: &mut Vec<Finding>,
-    file: &str,
-    index: &LineIndex,
-    diagnostics: Vec<LintDiagnostic>,
-    to_host: impl Fn(usize) -> usize,
-) {
-    for d in diagnostics {
-        let start = to_host(d.range.start().into());
-        let end = to_host(d.range.end().into()).max(start);
-        let s = index.line_col(TextSize::from(start as u32));
-        let e = index.line_col(TextSize::from(end as u32));
-        out.push(Finding {
-            file: file.to_string(),
-            line: s.line + 1,
-            column: s.col_char + 1,
-            end_line: e.line + 1,
-            end_column: e.col_char + 1,
-            code: d.code,
-            name: d.name,
-            severity: d.severity,
-            message: d.message,
-            fix: d.fix.map(|f| f.applicability),
-        });
     }
 }
 

@@ -9,8 +9,10 @@ mod load;
 mod lsp;
 mod normalize;
 mod parse;
+mod report;
 mod run;
 mod test;
+mod write;
 
 pub use lint::LintFormat;
 pub use normalize::Expansion;

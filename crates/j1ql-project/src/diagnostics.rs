@@ -124,7 +124,15 @@ pub fn findings(
                 continue;
             }
             let host_range = region.host_range_of(start..end);
-            out.push(finding(&index, host_range, d.code, d.name, d.severity, d.message, d.fix.map(|f| f.applicability)));
+            out.push(finding(
+                &index,
+                host_range,
+                d.code,
+                d.name,
+                d.severity,
+                d.message,
+                d.fix.map(|f| f.applicability),
+            ));
         }
     }
     for u in &extraction.unmapped {
@@ -138,7 +146,9 @@ pub fn findings(
             None,
         ));
     }
-    out.sort_by(|a, b| (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code)));
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code))
+    });
     out
 }
 
@@ -218,4 +228,23 @@ pub fn unknown_parameters(root: &SyntaxNode, project: &Project) -> Vec<LintDiagn
             })
         })
         .collect()
+}
+
+/// The static code and name of a finding's code (syntax, semantic and lint codes, and this
+/// crate's own), for printers that keep them as `&'static str`.
+pub fn code_names(code: &str) -> Option<(&'static str, &'static str)> {
+    if let Some(c) = j1ql_syntax::ErrorCode::ALL
+        .iter()
+        .find(|c| c.as_str() == code)
+    {
+        return Some((c.as_str(), c.name()));
+    }
+    if let Some(rule) = j1ql_lint::registry::rule(code) {
+        return Some((rule.code, rule.name));
+    }
+    match code {
+        UNKNOWN_PARAMETER => Some((UNKNOWN_PARAMETER, UNKNOWN_PARAMETER)),
+        UNMAPPED => Some((UNMAPPED, "unmapped-region")),
+        _ => None,
+    }
 }

@@ -17,13 +17,16 @@
 //!
 //! See `docs/project.md`.
 
+mod cache;
 pub mod diagnostics;
 mod extract;
 pub mod files;
 mod project;
 mod region;
+pub mod write;
 
-pub use diagnostics::{diagnose, Finding, FileReport};
+pub use cache::Projects;
+pub use diagnostics::{code_names, diagnose, FileReport, Finding};
 pub use extract::{extract, rewrite, HostKind, Rewrite};
 pub use project::{Project, ProjectError, DEFAULT_NOW_MS};
 pub use region::{Extraction, LineEnding, Region, Unmapped};

@@ -335,7 +335,8 @@ impl Project {
 
     /// Whether a changed file at `path` is this project's config or data.
     pub fn depends_on(&self, path: &Path) -> bool {
-        self.config_path.as_deref() == Some(path) || self.data_paths.iter().any(|d| path.starts_with(d))
+        self.config_path.as_deref() == Some(path)
+            || self.data_paths.iter().any(|d| path.starts_with(d))
     }
 }
 

@@ -58,7 +58,10 @@ pub(crate) enum Encoding {
     Indented { indent: usize },
     /// A YAML block scalar (`|`, `>`): rewritten as a literal block with this indentation.
     /// The region's host range starts at the header indicator.
-    YamlBlock { indent: usize, header_comment: String },
+    YamlBlock {
+        indent: usize,
+        header_comment: String,
+    },
     /// A YAML flow scalar (plain, single- or double-quoted): rewritten on one line.
     YamlFlow,
     /// A JSON string.
@@ -93,7 +96,12 @@ pub struct Region {
 }
 
 impl Region {
-    pub(crate) fn new(text: String, map: Vec<usize>, host_range: Range<usize>, encoding: Encoding) -> Region {
+    pub(crate) fn new(
+        text: String,
+        map: Vec<usize>,
+        host_range: Range<usize>,
+        encoding: Encoding,
+    ) -> Region {
         debug_assert_eq!(map.len(), text.len() + 1);
         Region {
             text,

@@ -4,7 +4,11 @@
 use crate::{extract, rewrite, HostKind};
 
 fn texts(kind: HostKind, host: &str) -> Vec<String> {
-    extract(kind, host).regions.into_iter().map(|r| r.text).collect()
+    extract(kind, host)
+        .regions
+        .into_iter()
+        .map(|r| r.text)
+        .collect()
 }
 
 /// The host text at the region position of `needle` in the region text.
@@ -91,7 +95,12 @@ fn yaml_non_string_query_and_bad_yaml_are_reported() {
     assert_eq!(e.unmapped.len(), 1);
     assert!(e.unmapped[0].reason.contains("not a string"));
     let e = extract(HostKind::Yaml, "query: [unclosed\n");
-    assert!(e.unmapped.iter().any(|u| u.reason.contains("not valid YAML")), "{e:?}");
+    assert!(
+        e.unmapped
+            .iter()
+            .any(|u| u.reason.contains("not valid YAML")),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -110,7 +119,9 @@ fn yaml_rewrite_every_style_round_trips() {
     for (i, text) in &edits {
         assert_eq!(&again.regions[*i].text, text, "{}", out.text);
     }
-    assert!(out.text.contains("description: |\n      query: FIND Fake\n"));
+    assert!(out
+        .text
+        .contains("description: |\n      query: FIND Fake\n"));
 }
 
 #[test]
@@ -129,9 +140,19 @@ fn yaml_encoder_quotes_what_plain_cannot_hold() {
     ] {
         let out = rewrite(HostKind::Yaml, host, &e, &[(0, weird.to_string())]);
         assert!(out.left.is_empty(), "{weird:?}: {:?}", out.left);
-        assert_eq!(extract(HostKind::Yaml, &out.text).regions[0].text, weird, "{}", out.text);
+        assert_eq!(
+            extract(HostKind::Yaml, &out.text).regions[0].text,
+            weird,
+            "{}",
+            out.text
+        );
     }
-    let out = rewrite(HostKind::Yaml, host, &e, &[(0, "FIND a\nTHAT HAS b".into())]);
+    let out = rewrite(
+        HostKind::Yaml,
+        host,
+        &e,
+        &[(0, "FIND a\nTHAT HAS b".into())],
+    );
     assert_eq!(out.text, host);
     assert_eq!(out.left.len(), 1);
 }
@@ -145,20 +166,33 @@ fn json_strings() {
     assert_eq!(host_at(host, &e.regions[0], "that"), "that");
     assert_eq!(host_at(host, &e.regions[0], "\""), "\\\"");
     assert_eq!(e.unmapped.len(), 1, "the numeric query is reported");
-    let out = rewrite(HostKind::Json, host, &e, &[(0, "FIND User\n  THAT HAS \"x\"".into())]);
+    let out = rewrite(
+        HostKind::Json,
+        host,
+        &e,
+        &[(0, "FIND User\n  THAT HAS \"x\"".into())],
+    );
     assert!(out.left.is_empty());
     let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
-    assert_eq!(v["rules"][0]["queries"][0]["query"], "FIND User\n  THAT HAS \"x\"");
+    assert_eq!(
+        v["rules"][0]["queries"][0]["query"],
+        "FIND User\n  THAT HAS \"x\""
+    );
     let bad = extract(HostKind::Json, "{\"query\": \"x\",}");
     assert!(bad.unmapped[0].reason.contains("not valid JSON"));
-    assert!(extract(HostKind::Json, "{// comment\n}").unmapped.is_empty());
+    assert!(extract(HostKind::Json, "{// comment\n}")
+        .unmapped
+        .is_empty());
 }
 
 #[test]
 fn markdown_fences() {
     let host = "# Title\r\n\r\n```j1ql\r\nfind User\r\n```\r\n\r\n```sql\r\nselect 1\r\n```\r\n\r\n- item\r\n  ```J1QL\r\n  find Host\r\n  ```\r\n";
     let e = extract(HostKind::Markdown, host);
-    assert_eq!(texts(HostKind::Markdown, host), ["find User\n", "find Host\n"]);
+    assert_eq!(
+        texts(HostKind::Markdown, host),
+        ["find User\n", "find Host\n"]
+    );
     assert!(e.unmapped.is_empty(), "{e:?}");
     let out = rewrite(
         HostKind::Markdown,
@@ -225,10 +259,15 @@ fn terraform_queries() {
         HostKind::Terraform,
         TERRAFORM,
         &e,
-        &[(1, "FIND Host\n  THAT HAS Laptop\n".into()), (0, "FIND User".into())],
+        &[
+            (1, "FIND Host\n  THAT HAS Laptop\n".into()),
+            (0, "FIND User".into()),
+        ],
     );
     assert!(out.left.is_empty(), "{:?}", out.left);
-    assert!(out.text.contains("    query = <<-EOF\n      FIND Host\n        THAT HAS Laptop\n    EOF\n"));
+    assert!(out
+        .text
+        .contains("    query = <<-EOF\n      FIND Host\n        THAT HAS Laptop\n    EOF\n"));
     assert!(hcl::parse(&out.text).is_ok());
 }
 
@@ -236,6 +275,11 @@ fn terraform_queries() {
 fn crlf_j1ql_files_stay_crlf() {
     let host = "find User\r\nthat is Person\r\n";
     let e = extract(HostKind::J1ql, host);
-    let out = rewrite(HostKind::J1ql, host, &e, &[(0, "FIND User\nTHAT IS Person\n".into())]);
+    let out = rewrite(
+        HostKind::J1ql,
+        host,
+        &e,
+        &[(0, "FIND User\nTHAT IS Person\n".into())],
+    );
     assert_eq!(out.text, "FIND User\r\nTHAT IS Person\r\n");
 }

@@ -180,11 +180,7 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Compares two JSON values: equal except strings under `query` keys, which are collected.
-fn same_except_queries(
-    a: &serde_json::Value,
-    b: &serde_json::Value,
-    key: Option<&str>,
-) -> bool {
+fn same_except_queries(a: &serde_json::Value, b: &serde_json::Value, key: Option<&str>) -> bool {
     use serde_json::Value;
     match (a, b) {
         (Value::String(_), Value::String(_)) if key == Some("query") => true,
@@ -196,7 +192,10 @@ fn same_except_queries(
                 })
         }
         (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same_except_queries(v, w, None))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(v, w)| same_except_queries(v, w, None))
         }
         _ => a == b,
     }
@@ -206,8 +205,8 @@ fn same_except_queries(
 /// both as the same document except those strings, and they read back as intended.
 pub(crate) fn verify(old: &str, new: &str, edits: &[(usize, String)]) -> Result<(), String> {
     let a: serde_json::Value = serde_json::from_str(old).map_err(|e| e.to_string())?;
-    let b: serde_json::Value = serde_json::from_str(new)
-        .map_err(|e| format!("the edited file is not valid JSON: {e}"))?;
+    let b: serde_json::Value =
+        serde_json::from_str(new).map_err(|e| format!("the edited file is not valid JSON: {e}"))?;
     if !same_except_queries(&a, &b, None) {
         return Err("the edited file's JSON differs from the original outside the queries".into());
     }

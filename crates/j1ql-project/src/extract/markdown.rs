@@ -26,8 +26,11 @@ fn is_j1ql_info(info: &str) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case("j1ql"))
 }
 
-/// The fences our scanner finds: (body lines, fence indentation, end offset of the body).
-fn fences(host: &str) -> Vec<(Vec<(usize, &str)>, usize, usize)> {
+/// A fence our scanner finds: its body lines, the fence's indentation, the end of the body.
+type Fence<'a> = (Vec<(usize, &'a str)>, usize, usize);
+
+/// The `j1ql` fences of a host.
+fn fences(host: &str) -> Vec<Fence<'_>> {
     let lines = lines(host);
     let mut out = Vec::new();
     let mut i = 0;

@@ -98,7 +98,12 @@ pub struct Rewrite {
 /// real parser of its format (saphyr for YAML, serde_json, pulldown-cmark, hcl-rs) and
 /// compared with the intended values. When that check fails, nothing is changed and every
 /// edit is reported as left.
-pub fn rewrite(kind: HostKind, host: &str, extraction: &Extraction, edits: &[(usize, String)]) -> Rewrite {
+pub fn rewrite(
+    kind: HostKind,
+    host: &str,
+    extraction: &Extraction,
+    edits: &[(usize, String)],
+) -> Rewrite {
     let mut left = Vec::new();
     let mut text_edits = Vec::new();
     let mut slots = Vec::new();

@@ -135,8 +135,12 @@ fn quoted(s: &str, start: usize) -> Option<(Region, usize)> {
         match c {
             '"' => {
                 out.map.push(i);
-                let mut region =
-                    Region::new(out.text, out.map, start..i + 1, Encoding::HclString { exact: out.exact });
+                let mut region = Region::new(
+                    out.text,
+                    out.map,
+                    start..i + 1,
+                    Encoding::HclString { exact: out.exact },
+                );
                 region.placeholders = out.placeholders;
                 return Some((region, i + 1));
             }
@@ -298,7 +302,13 @@ pub(crate) fn extract(host: &str) -> Extraction {
                             labels.push(region.text.clone());
                         }
                         // `"query": "..."` inside jsonencode.
-                        continue_attribute(&mut scan, &mut out, inside.is_some(), &region.text, eol);
+                        continue_attribute(
+                            &mut scan,
+                            &mut out,
+                            inside.is_some(),
+                            &region.text,
+                            eol,
+                        );
                     }
                     None => {
                         // Not decodable: skip to the end of the line.
@@ -339,7 +349,10 @@ fn continue_attribute(
     }
     let save = scan.i;
     scan.skip_trivia(false);
-    if scan.i >= scan.b.len() || !matches!(scan.b[scan.i], b'=' | b':') || scan.s[scan.i..].starts_with("==") {
+    if scan.i >= scan.b.len()
+        || !matches!(scan.b[scan.i], b'=' | b':')
+        || scan.s[scan.i..].starts_with("==")
+    {
         scan.i = save;
         return;
     }

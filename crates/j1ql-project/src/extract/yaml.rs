@@ -21,7 +21,10 @@ fn char_offsets(host: &str) -> Vec<usize> {
 }
 
 enum Frame {
-    Map { key: Option<String>, expect_key: bool },
+    Map {
+        key: Option<String>,
+        expect_key: bool,
+    },
     Seq,
 }
 
@@ -62,7 +65,10 @@ fn query_scalars(host: &str) -> (Vec<Found>, Vec<Unmapped>) {
                 let pos = at(e.marker().index());
                 unmapped.push(Unmapped {
                     range: pos..pos,
-                    reason: format!("not valid YAML, queries after this point are not read: {}", e.info()),
+                    reason: format!(
+                        "not valid YAML, queries after this point are not read: {}",
+                        e.info()
+                    ),
                 });
                 break;
             }
@@ -90,7 +96,10 @@ fn query_scalars(host: &str) -> (Vec<Found>, Vec<Unmapped>) {
                 take_value(&mut stack);
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                if let Some(Frame::Map { expect_key: true, .. }) = stack.last() {
+                if let Some(Frame::Map {
+                    expect_key: true, ..
+                }) = stack.last()
+                {
                     // A complex key: its contents are never a query.
                     if let Some(Frame::Map { expect_key, .. }) = stack.last_mut() {
                         *expect_key = false;
@@ -282,7 +291,12 @@ fn flow(host: &str, f: &Found) -> Option<Region> {
         escaped_break = breaks_here;
     }
     out.map.push(inner.end);
-    Some(Region::new(out.text, out.map, start..end, Encoding::YamlFlow))
+    Some(Region::new(
+        out.text,
+        out.map,
+        start..end,
+        Encoding::YamlFlow,
+    ))
 }
 
 /// Decodes one line of a double-quoted scalar (YAML escapes).
@@ -356,7 +370,9 @@ fn block_header(host: &str, content_line: usize) -> Option<(usize, String, Strin
                 .map_or(0, |i| i + 1);
             let token = &before[token_start..];
             let is_indicator = token.starts_with(['|', '>'])
-                && token[1..].chars().all(|c| c == '-' || c == '+' || c.is_ascii_digit())
+                && token[1..]
+                    .chars()
+                    .all(|c| c == '-' || c == '+' || c.is_ascii_digit())
                 && token.len() <= 3;
             if is_indicator {
                 return Some((
@@ -387,9 +403,9 @@ fn block(host: &str, f: &Found) -> Option<Region> {
             .unwrap_or(f.start_col)
     };
     // The block's own lines: up to the last line with content.
-    let last_content = lines
-        .iter()
-        .rposition(|(_, l)| !l.trim().is_empty() && l.len() - l.trim_start_matches(' ').len() >= indent)?;
+    let last_content = lines.iter().rposition(|(_, l)| {
+        !l.trim().is_empty() && l.len() - l.trim_start_matches(' ').len() >= indent
+    })?;
     let content_end = {
         let (s, l) = lines[last_content];
         let after = s + l.len();
@@ -416,17 +432,14 @@ fn block(host: &str, f: &Found) -> Option<Region> {
         }
         let content = &line[indent..];
         let more = content.starts_with([' ', '\t']);
-        match prev {
-            Some((prev_more, prev_break)) => {
-                if folded && !prev_more && !more {
-                    if pending.is_empty() {
-                        out.push(' ', prev_break);
-                    }
-                } else {
-                    out.push('\n', prev_break);
+        if let Some((prev_more, prev_break)) = prev {
+            if folded && !prev_more && !more {
+                if pending.is_empty() {
+                    out.push(' ', prev_break);
                 }
+            } else {
+                out.push('\n', prev_break);
             }
-            None => {}
         }
         for &p in &pending {
             out.push('\n', p);
@@ -532,7 +545,8 @@ fn skeleton(host: &str) -> Result<(Vec<String>, Vec<String>), String> {
     if let Some(u) = unmapped.iter().find(|u| u.reason.starts_with("not valid")) {
         return Err(u.reason.clone());
     }
-    let query_spans: std::collections::HashSet<usize> = found.iter().map(|f| f.span.start).collect();
+    let query_spans: std::collections::HashSet<usize> =
+        found.iter().map(|f| f.span.start).collect();
     let bytes = char_offsets(host);
     let mut events = Vec::new();
     for event in Parser::new_from_str(host) {
@@ -555,7 +569,8 @@ pub(crate) fn verify(old: &str, new: &str, edits: &[(usize, String)]) -> Result<
     for (slot, text) in edits {
         *intended.get_mut(*slot).ok_or("a query slot is missing")? = text.clone();
     }
-    let (new_events, values) = skeleton(new).map_err(|e| format!("the edited file is not valid YAML: {e}"))?;
+    let (new_events, values) =
+        skeleton(new).map_err(|e| format!("the edited file is not valid YAML: {e}"))?;
     if old_events != new_events {
         return Err("the edited file's YAML structure differs from the original".into());
     }

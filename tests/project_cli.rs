@@ -1,0 +1,254 @@
+//! End-to-end tests of the project model through the CLI: a repository of the kind JupiterOne
+//! teams keep (question YAML, rule-pack JSON, dashboard JSON, Markdown runbooks, Terraform,
+//! `.j1ql` files), each with one broken query; `check .`, `lint .` and `fmt --check .` see them
+//! all, positioned inside each broken query's lines, and never read Terraform as J1QL.
+
+mod common;
+use common::*;
+
+use std::fs;
+use std::path::Path;
+
+const QUESTIONS: &str = "questions:
+  - id: cloud
+    title: Cloud
+    description: |
+      query: FIND Fake WITH
+    queries:
+      - name: good
+        query: FIND User THAT IS Person
+      - name: broken
+        query: >
+          FIND aws_instance
+          WITH tag.Env = 'prod' AND
+";
+
+const RULE_PACK: &str = r#"[
+  {
+    "name": "rule",
+    "question": {
+      "queries": [
+        { "name": "query0", "query": "FIND Finding WITH severity = 'high'", "version": "v1" },
+        { "name": "query1", "query": "FIND Host\nTHAT", "version": "v1" }
+      ]
+    }
+  }
+]
+"#;
+
+const DASHBOARD: &str = r#"{"widgets": [{"config": {"queries": [{"name": "q", "query": "FIND User RETURN COUNT(User) AS"}]}}]}"#;
+
+const RUNBOOK: &str =
+    "# Runbook\n\nCheck this:\n\n```j1ql\nFIND User\n  WITH active = true AND (\n```\n";
+
+const TERRAFORM: &str = r#"resource "jupiterone_question" "q" {
+  title = "Users in ${var.region}"
+  query {
+    name  = "ok"
+    query = "FIND User WITH region = '${var.region}'"
+  }
+  query {
+    name  = "broken"
+    query = <<-EOF
+      FIND Host
+        THAT HAS
+    EOF
+  }
+}
+"#;
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        ("questions/cloud.yaml", QUESTIONS),
+        ("rule-packs/aws.json", RULE_PACK),
+        ("dashboards/main.json", DASHBOARD),
+        ("docs/runbook.md", RUNBOOK),
+        ("terraform/main.tf", TERRAFORM),
+        ("queries/a.j1ql", "FIND User WITH\n"),
+        ("queries/ok.j1ql", "FIND User\n"),
+        ("ignored/bad.j1ql", "FIND (\n"),
+        ("package.json", "{\"name\": \"x\"}"),
+        (".gitignore", "ignored/\n"),
+    ] {
+        let p = dir.path().join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// The 1-based line of the first line of `host` containing `needle`.
+fn line_of(host: &str, needle: &str) -> usize {
+    host.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+fn lines_for(output: &str, file: &str) -> Vec<usize> {
+    output
+        .lines()
+        .filter_map(|l| l.strip_prefix(&format!("{file}:")))
+        .filter_map(|rest| rest.split(':').next()?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn check_finds_the_broken_query_of_every_host_format() {
+    let dir = repo();
+    let o = j1ql_in(dir.path(), &["check", "."], "");
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}\n{}", err(&o));
+    let path = |p: &str| Path::new(".").join(p).display().to_string();
+    // Each broken query: a diagnostic inside its lines.
+    let yaml = lines_for(&text, &path("questions/cloud.yaml"));
+    assert!(
+        !yaml.is_empty() && yaml.iter().all(|&l| (10..=12).contains(&l)),
+        "{text}"
+    );
+    let json = lines_for(&text, &path("rule-packs/aws.json"));
+    assert_eq!(json, [line_of(RULE_PACK, "query1")], "{text}");
+    let dash = lines_for(&text, &path("dashboards/main.json"));
+    assert_eq!(dash, [1], "{text}");
+    let md = lines_for(&text, &path("docs/runbook.md"));
+    assert!(
+        !md.is_empty() && md.iter().all(|&l| (6..=7).contains(&l)),
+        "{text}"
+    );
+    let tf = lines_for(&text, &path("terraform/main.tf"));
+    assert!(
+        !tf.is_empty() && tf.iter().all(|&l| (10..=11).contains(&l)),
+        "Terraform is not read as J1QL, and `${{var.region}}` is no error: {text}"
+    );
+    let j1ql = lines_for(&text, &path("queries/a.j1ql"));
+    assert_eq!(j1ql, [1], "{text}");
+    assert!(
+        !text.contains("ignored/bad.j1ql"),
+        ".gitignore is respected: {text}"
+    );
+    assert!(
+        !text.contains("Fake"),
+        "text of another key is not a query: {text}"
+    );
+    assert!(err(&o).contains("of 8 files checked"), "{}", err(&o));
+}
+
+#[test]
+fn lint_finds_them_too() {
+    let dir = repo();
+    let o = j1ql_in(dir.path(), &["lint", "."], "");
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    for file in [
+        "questions/cloud.yaml",
+        "rule-packs/aws.json",
+        "dashboards/main.json",
+        "docs/runbook.md",
+        "terraform/main.tf",
+        "queries/a.j1ql",
+    ] {
+        let name = Path::new(".").join(file).display().to_string();
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{name}:")) && l.contains("error[P")),
+            "{file}: {text}"
+        );
+    }
+}
+
+#[test]
+fn exclude_and_include_select_files() {
+    let dir = repo();
+    fs::write(
+        dir.path().join("j1ql.toml"),
+        "exclude = [\"terraform/**\", \"docs\"]\n",
+    )
+    .unwrap();
+    let text = out(&j1ql_in(dir.path(), &["check", "."], ""));
+    assert!(
+        !text.contains("main.tf") && !text.contains("runbook.md"),
+        "{text}"
+    );
+    assert!(text.contains("aws.json"), "{text}");
+    fs::write(dir.path().join("j1ql.toml"), "include = [\"**/*.tf\"]\n").unwrap();
+    let o = j1ql_in(dir.path(), &["check", "."], "");
+    let text = out(&o);
+    assert!(
+        text.contains("main.tf") && !text.contains("aws.json"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_honours_ignore_comments_and_config() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.j1ql"),
+        "// j1ql-ignore: S010\nFIND Usr\n",
+    )
+    .unwrap();
+    let o = j1ql_in(dir.path(), &["check", "a.j1ql"], "");
+    assert!(!out(&o).contains("S010"), "{}", out(&o));
+    fs::write(dir.path().join("b.j1ql"), "FIND Usr\n").unwrap();
+    let o = j1ql_in(dir.path(), &["check", "b.j1ql"], "");
+    assert!(out(&o).contains("warning[S010]"), "{}", out(&o));
+}
+
+#[test]
+fn unknown_parameters_are_found_by_check_when_the_project_runs_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("j1ql.toml"), "[params]\nminAge = 4\n").unwrap();
+    fs::write(
+        dir.path().join("a.j1ql"),
+        "FIND User WITH age > ${ param.minAg }\n",
+    )
+    .unwrap();
+    let o = j1ql_in(dir.path(), &["check", "a.j1ql"], "");
+    assert!(
+        out(&o).contains("warning[unknown-parameter]"),
+        "{}",
+        out(&o)
+    );
+    assert!(out(&o).contains("did you mean `minAge`"), "{}", out(&o));
+}
+
+#[test]
+fn fmt_check_sees_every_host_and_fmt_writes_them_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("q.yaml", "questions:\n  - queries:\n      - query: >\n          find User\n          that is Person\n"),
+        ("r.json", "{\"query\": \"find Host\"}\n"),
+        ("d.md", "```j1ql\r\nfind User\r\n```\r\n"),
+        ("m.tf", "resource \"jupiterone_rule\" \"r\" {\n  query = \"find Finding\"\n}\n"),
+        ("a.j1ql", "find User\r\n"),
+    ];
+    for (p, t) in files {
+        fs::write(dir.path().join(p), t).unwrap();
+    }
+    let o = j1ql_in(dir.path(), &["fmt", "--check", "."], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("5 files would be reformatted"),
+        "{}",
+        err(&o)
+    );
+    let o = j1ql_in(dir.path(), &["fmt", "."], "");
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let read = |p: &str| fs::read_to_string(dir.path().join(p)).unwrap();
+    assert_eq!(
+        read("q.yaml"),
+        "questions:\n  - queries:\n      - query: |\n          FIND User THAT IS Person\n",
+        "a folded block becomes a literal block"
+    );
+    assert_eq!(read("r.json"), "{\"query\": \"FIND Host\"}\n");
+    assert_eq!(
+        read("d.md"),
+        "```j1ql\r\nFIND User\r\n```\r\n",
+        "CRLF stays CRLF"
+    );
+    assert_eq!(
+        read("m.tf"),
+        "resource \"jupiterone_rule\" \"r\" {\n  query = \"FIND Finding\"\n}\n"
+    );
+    assert_eq!(read("a.j1ql"), "FIND User\r\n", "CRLF stays CRLF");
+    let o = j1ql_in(dir.path(), &["fmt", "--check", "."], "");
+    assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
+}
