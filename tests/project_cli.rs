@@ -252,3 +252,63 @@ fn fmt_check_sees_every_host_and_fmt_writes_them_back() {
     let o = j1ql_in(dir.path(), &["fmt", "--check", "."], "");
     assert_eq!(o.status.code(), Some(0), "{}{}", out(&o), err(&o));
 }
+
+#[cfg(unix)]
+#[test]
+fn fmt_never_writes_through_a_link_leaving_the_repository() {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("q")).unwrap();
+    fs::write(outer.path().join("outside.j1ql"), "find User\n").unwrap();
+    std::os::unix::fs::symlink("../../outside.j1ql", repo.join("q/link.j1ql")).unwrap();
+    fs::write(repo.join("q/a.j1ql"), "find Host\n").unwrap();
+    // Named explicitly: refused with a message; the other file is still formatted.
+    let o = j1ql_in(&repo, &["fmt", "q/link.j1ql", "q/a.j1ql"], "");
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("outside"), "{}", err(&o));
+    assert!(err(&o).contains("1 file not reformatted"), "{}", err(&o));
+    assert_eq!(
+        fs::read_to_string(outer.path().join("outside.j1ql")).unwrap(),
+        "find User\n"
+    );
+    assert_eq!(
+        fs::read_to_string(repo.join("q/a.j1ql")).unwrap(),
+        "FIND Host\n"
+    );
+    // Through a folder walk the link is not even read.
+    let o = j1ql_in(&repo, &["fmt", "q"], "");
+    assert!(err(&o).contains("outside"), "{}", err(&o));
+    assert_eq!(
+        fs::read_to_string(outer.path().join("outside.j1ql")).unwrap(),
+        "find User\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_keeps_permissions_and_reports_unwritable_files_then_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("ro")).unwrap();
+    fs::write(dir.path().join("ro/a.j1ql"), "find User\n").unwrap();
+    fs::write(dir.path().join("b.j1ql"), "find Host\n").unwrap();
+    fs::set_permissions(dir.path().join("b.j1ql"), fs::Permissions::from_mode(0o640)).unwrap();
+    fs::set_permissions(dir.path().join("ro"), fs::Permissions::from_mode(0o555)).unwrap();
+    let o = j1ql_in(dir.path(), &["fmt", "ro/a.j1ql", "b.j1ql"], "");
+    fs::set_permissions(dir.path().join("ro"), fs::Permissions::from_mode(0o755)).unwrap();
+    if fs::read_to_string(dir.path().join("ro/a.j1ql")).unwrap() == "FIND User\n" {
+        return; // running as root: the folder is writable anyway
+    }
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(err(&o).contains("1 file not reformatted"), "{}", err(&o));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("b.j1ql")).unwrap(),
+        "FIND Host\n"
+    );
+    let mode = fs::metadata(dir.path().join("b.j1ql"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+}
