@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the demo account built into `j1ql run` (crates/j1ql-eval/data/demo/*.json).
 
-A small, realistic JupiterOne account in bulk-upload form (GUIDE §3): an Okta identity
+A small, realistic JupiterOne account in bulk-upload form (docs/contracts.md#fixture-data): an Okta identity
 provider with users and groups, the people behind them, two AWS accounts with buckets,
 instances, security groups, IAM roles and policies, GitHub repositories, laptops with endpoint
 agents, and findings. Each payload is its own subgraph (source/scope). Hand-designed; the

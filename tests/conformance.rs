@@ -1,5 +1,5 @@
 //! The conformance suite (`tests/conformance/`): 362 queries whose answers were worked out by
-//! hand from the spec and GUIDE §2/§4, run by the same library as `j1ql test` (issue 9, point 6)
+//! hand from the spec and docs/contracts.md#language-decisions and #run, run by the same library as `j1ql test` (issue 9, point 6)
 //! in CI mode (no snapshot is written). Every failing case is reported, then the test fails.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! `j1ql run [--data PATH]... [--param NAME=VALUE]... [--now RFC3339] [--format json|table] QUERY`
-//! (GUIDE §4): one query on fixture data, or on the built-in demo account.
+//! (docs/contracts.md#run): one query on fixture data, or on the built-in demo account.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

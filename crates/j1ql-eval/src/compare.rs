@@ -1,4 +1,4 @@
-//! Comparison semantics (GUIDE §2 and the spec's truth tables).
+//! Comparison semantics (docs/contracts.md#language-decisions and the spec's truth tables).
 //!
 //! * Against an array property, `= v` means "contains v"; `= (a AND b)` contains both;
 //!   `= (a OR b)` contains either.

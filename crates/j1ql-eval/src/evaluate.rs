@@ -34,7 +34,7 @@ pub struct EvalOptions {
     pub materialise_rows: bool,
 }
 
-/// A result in JupiterOne's shapes (GUIDE §4).
+/// A result in JupiterOne's shapes (docs/contracts.md#run).
 #[derive(Debug, Clone, PartialEq)]
 pub enum QueryResult {
     /// Entities in the list-item form.

@@ -1,4 +1,4 @@
-//! JupiterOne's result shapes for entities and relationships (GUIDE §4).
+//! JupiterOne's result shapes for entities and relationships (docs/contracts.md#run).
 
 use j1ql_graph::{EntityId, Graph, PropValue, RelId};
 use serde_json::{Map, Value};

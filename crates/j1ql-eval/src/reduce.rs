@@ -2,7 +2,7 @@
 //! traversal chain, and the semi-join reduction that starts from the most selective slot.
 //!
 //! The walk in [`crate::paths`] always enumerates paths from the starting entities forward,
-//! because that order is the result order (GUIDE §4). When a later step is much more selective
+//! because that order is the result order (docs/contracts.md#run). When a later step is much more selective
 //! than the start, the reduction first computes, for every slot of the chain, the set of
 //! entities that can lie on a complete path: the most selective slot's matches, then outward
 //! through the adjacency in both directions (each neighbour tested against its slot's pattern

@@ -137,7 +137,7 @@ fn a_type_filter_count_builds_and_uses_the_groups() {
     let t1 = Selector::Type(graph.sym("t1").unwrap());
     let p = graph.sym("p").unwrap();
     assert!(!graph.value_groups_built(t1, p));
-    // `true` and the array holding `true` match (GUIDE §2: any element); false, missing don't.
+    // `true` and the array holding `true` match (docs/contracts.md#language-decisions: any element); false, missing don't.
     let got = run("FIND t1 WITH p = true RETURN count(t1)", &graph).unwrap();
     assert!(graph.value_groups_built(t1, p));
     assert_eq!(got, json!({"type": "table", "data": [{"count(t1)": 2}]}));

@@ -4,14 +4,23 @@
 
 use j1ql_fmt::{format, format_compact, FormatError, FormatOptions};
 
-fn corpus() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/queries.jsonl"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("the corpus must exist at {path} (the shared folder next to the repository): {e}")
-    });
+/// The real-world corpus's `queries.jsonl`, from the folder `J1QL_CORPUS` names (CI sets it
+/// to the `shared/corpus` folder beside the repository); `None`, with a note, when it is not
+/// set, so a fresh clone's `cargo test` passes. Set but missing is a failure.
+fn corpus_file() -> Option<std::path::PathBuf> {
+    match std::env::var_os("J1QL_CORPUS") {
+        Some(dir) => Some(std::path::PathBuf::from(dir).join("queries.jsonl")),
+        None => {
+            eprintln!("note: J1QL_CORPUS is not set: the real-world corpus test is skipped");
+            None
+        }
+    }
+}
+
+fn corpus() -> Option<Vec<String>> {
+    let path = corpus_file()?;
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("J1QL_CORPUS: cannot read {}: {e}", path.display()));
     let rows: Vec<String> = text
         .lines()
         .map(|line| {
@@ -24,7 +33,7 @@ fn corpus() -> Vec<String> {
         "the corpus looks truncated: {} rows",
         rows.len()
     );
-    rows
+    Some(rows)
 }
 
 #[test]
@@ -33,7 +42,8 @@ fn whole_corpus_is_idempotent_and_meaning_preserving() {
     let mut formatted = 0;
     let mut untouched = 0;
     let mut failures = Vec::new();
-    for (i, query) in corpus().iter().enumerate() {
+    let Some(rows) = corpus() else { return };
+    for (i, query) in rows.iter().enumerate() {
         match format(query, &options) {
             Ok(once) => {
                 formatted += 1;
@@ -76,7 +86,8 @@ fn whole_corpus_in_other_styles() {
         indent: 4,
         line_width: 60,
     };
-    for (i, query) in corpus().iter().enumerate() {
+    let Some(rows) = corpus() else { return };
+    for (i, query) in rows.iter().enumerate() {
         match format(query, &options) {
             Ok(once) => assert_eq!(format(&once, &options).unwrap(), once, "row {i}"),
             Err(FormatError::Syntax(_)) => {}
@@ -92,7 +103,8 @@ fn whole_corpus_in_other_styles() {
 fn corpus_with_comments_inserted() {
     let options = FormatOptions::default();
     let mut checked = 0;
-    for (i, query) in corpus().iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+    let Some(rows) = corpus() else { return };
+    for (i, query) in rows.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
         let parse = j1ql_syntax::parse(query);
         if !parse.errors().is_empty() {
             continue;

@@ -51,12 +51,14 @@ fn seed_examples() {
 
 #[test]
 fn corpus() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/queries.jsonl"
-    );
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("the corpus must exist at {path}: {e}"));
+    let Some(path) = std::env::var_os("J1QL_CORPUS")
+        .map(|dir| std::path::PathBuf::from(dir).join("queries.jsonl"))
+    else {
+        eprintln!("note: J1QL_CORPUS is not set: the corpus snapshot is skipped");
+        return;
+    };
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("J1QL_CORPUS: cannot read {}: {e}", path.display()));
     let mut out = String::new();
     for (i, line) in text.lines().enumerate() {
         let row: serde_json::Value = serde_json::from_str(line).unwrap();

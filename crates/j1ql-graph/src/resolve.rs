@@ -1,4 +1,4 @@
-//! Relationship endpoint resolution (GUIDE §3): after every entity is in, each pending
+//! Relationship endpoint resolution (docs/contracts.md#fixture-data): after every entity is in, each pending
 //! relationship's endpoints are looked up and the relationship is inserted, or skipped and
 //! reported. The lookups of the common forms (`_id`, a bare key, key + source + scope) and the
 //! generated `_id`s are read-only work done on several threads a chunk at a time; inserting (and

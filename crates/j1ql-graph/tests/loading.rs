@@ -1,4 +1,4 @@
-//! GUIDE §3 loading: files, JSON-lines, folders, defaults, flattening, errors.
+//! docs/contracts.md#fixture-data loading: files, JSON-lines, folders, defaults, flattening, errors.
 
 use std::fs;
 

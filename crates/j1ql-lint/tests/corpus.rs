@@ -4,26 +4,37 @@
 
 use j1ql_lint::{fix, lint, Applicability, LintOptions};
 
-fn corpus() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/queries.jsonl"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
-        panic!("the corpus must exist at {path} (the shared folder next to the repository): {e}")
-    });
-    text.lines()
-        .map(|line| {
-            let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
-            row["query"].as_str().expect("a `query` string").to_string()
-        })
-        .collect()
+/// The real-world corpus's `queries.jsonl`, from the folder `J1QL_CORPUS` names (CI sets it
+/// to the `shared/corpus` folder beside the repository); `None`, with a note, when it is not
+/// set, so a fresh clone's `cargo test` passes. Set but missing is a failure.
+fn corpus_file() -> Option<std::path::PathBuf> {
+    match std::env::var_os("J1QL_CORPUS") {
+        Some(dir) => Some(std::path::PathBuf::from(dir).join("queries.jsonl")),
+        None => {
+            eprintln!("note: J1QL_CORPUS is not set: the real-world corpus test is skipped");
+            None
+        }
+    }
+}
+
+fn corpus() -> Option<Vec<String>> {
+    let path = corpus_file()?;
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("J1QL_CORPUS: cannot read {}: {e}", path.display()));
+    Some(
+        text.lines()
+            .map(|line| {
+                let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+                row["query"].as_str().expect("a `query` string").to_string()
+            })
+            .collect(),
+    )
 }
 
 #[test]
 fn whole_corpus_lints_and_fixes_cleanly() {
     let options = LintOptions::default();
-    let rows = corpus();
+    let Some(rows) = corpus() else { return };
     assert!(rows.len() > 2000, "the corpus looks truncated");
     let mut counts = std::collections::BTreeMap::<String, usize>::new();
     for (i, query) in rows.iter().enumerate() {

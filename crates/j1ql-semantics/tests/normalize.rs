@@ -3,7 +3,7 @@
 //!
 //! * Snapshots (`snapshots/normalize/`) of every query in `test_data/normalize/*.j1ql`:
 //!   input → expanded → collapsed (and the other expansions).
-//! * The spec's truth tables, checked with a small reference evaluator written here (GUIDE §2
+//! * The spec's truth tables, checked with a small reference evaluator written here (docs/contracts.md#language-decisions
 //!   semantics), before and after expansion.
 //! * The spec's smart-class table: each expansion lowers to the same IR as the spec's text.
 //! * Property tests over random filters: printing round-trips, expansion is idempotent and
@@ -133,7 +133,7 @@ fn canon(f: &Filter) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// the reference evaluator (GUIDE §2), for tests only
+// the reference evaluator (docs/contracts.md#language-decisions), for tests only
 
 #[derive(Debug, Clone, PartialEq)]
 enum Prop {

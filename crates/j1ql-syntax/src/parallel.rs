@@ -296,12 +296,15 @@ mod tests {
     /// holds docs snippets that are not J1QL, so there are errors on both sides of a cut.
     #[test]
     fn the_joined_corpus_parses_the_same_in_parts() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/queries.jsonl"
-        );
-        let corpus = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read the query corpus at {path}: {e}"));
+        // The corpus folder comes from J1QL_CORPUS (CI sets it); a fresh clone skips this.
+        let Some(path) = std::env::var_os("J1QL_CORPUS")
+            .map(|dir| std::path::PathBuf::from(dir).join("queries.jsonl"))
+        else {
+            eprintln!("note: J1QL_CORPUS is not set: the joined-corpus test is skipped");
+            return;
+        };
+        let corpus = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("J1QL_CORPUS: cannot read {}: {e}", path.display()));
         let queries: Vec<String> = corpus
             .lines()
             .filter(|l| !l.trim().is_empty())

@@ -26,9 +26,9 @@ REPO = os.path.dirname(os.path.dirname(GRAMMAR_DIR))
 def corpus_path():
     if len(sys.argv) > 1:
         return sys.argv[1]
-    return os.environ.get("J1QL_CORPUS") or os.path.join(
-        REPO, "..", "shared", "corpus", "queries.jsonl"
-    )
+    # J1QL_CORPUS names the corpus folder (as in CI and the Rust tests); a file path works too.
+    folder = os.environ.get("J1QL_CORPUS") or os.path.join(REPO, "..", "shared", "corpus")
+    return os.path.join(folder, "queries.jsonl") if os.path.isdir(folder) else folder
 
 
 def load(path):

@@ -116,7 +116,7 @@ impl Expr {
     }
 
     /// The expression as written, with every run of whitespace (and comments) collapsed to a
-    /// single space: the default column name of GUIDE §4 (`count(user)`, `u.username`).
+    /// single space: the default column name of docs/contracts.md#run (`count(user)`, `u.username`).
     pub fn normalized_text(&self) -> String {
         normalized_text(self.syntax())
     }
