@@ -85,13 +85,16 @@ pub enum Command {
         #[arg(long, value_name = "CODE")]
         explain: Option<String>,
     },
-    /// Run one query on fixture data (or, without `--data`, on the built-in demo account) and
-    /// print the result in JupiterOne's shape (`list`, `table` or `tree`).
+    /// Run one query on the project's data (the nearest `j1ql.toml`: `data`, `now`, `[params]`,
+    /// `[smart-classes]`; flags override it) or, without data, on the built-in demo account,
+    /// and print the result in JupiterOne's shape (`list`, `table` or `tree`).
     ///
-    /// A query with syntax or semantic errors is not run: its diagnostics go to stderr and the
-    /// exit code is 1.
+    /// Warnings (an unknown class, say) go to stderr, the result to stdout. A query with syntax
+    /// or semantic errors is not run: its diagnostics go to stderr and the exit code is 1.
     Run {
-        /// The query (`-` reads it from standard input). Not needed with `--timings`.
+        /// The query; `-` reads it from standard input, `FILE` from a file, `FILE:N` takes its
+        /// N-th query, `FILE::NAME` the query of that name (as `j1ql test` names them). Not
+        /// needed with `--timings`.
         #[arg(required_unless_present = "timings")]
         query: Option<String>,
         /// Time every query of a J1QL file on the loaded graph: load once, run each query
@@ -111,8 +114,12 @@ pub enum Command {
         /// as one, else a string.
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
-        /// The clock for relative dates (RFC 3339); default: now (the demo account has its
-        /// own fixed date).
+        /// A smart class: `#NAME` expands to the filter QUERY (over `[smart-classes]`).
+        #[arg(long = "smart-class", value_name = "NAME=QUERY")]
+        smart_classes: Vec<String>,
+        /// The clock for relative dates (RFC 3339); default: `now` of `j1ql.toml`, else a
+        /// fixed date in a project (and for the demo account), the wall clock for `--data`
+        /// without a `j1ql.toml`.
         #[arg(long, value_name = "RFC3339")]
         now: Option<String>,
         /// Output format.

@@ -312,3 +312,56 @@ fn fmt_keeps_permissions_and_reports_unwritable_files_then_goes_on() {
         .mode();
     assert_eq!(mode & 0o777, 0o640);
 }
+
+#[test]
+fn run_uses_the_suite_fixtures_and_prints_warnings_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("fixtures")).unwrap();
+    fs::write(
+        dir.path().join("fixtures/a.json"),
+        r#"{"entities": [{"_key": "u1", "_type": "okta_user", "_class": "User", "displayName": "Ann", "age": 50},
+                        {"_key": "u2", "_type": "okta_user", "_class": "User", "displayName": "Bob", "age": 20}]}"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("j1ql.toml"),
+        "data = [\"fixtures\"]\n[params]\nminAge = 40\n[smart-classes]\nOld = \"age > 60\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("q.j1ql"),
+        "// name: adults\nFIND User WITH age > ${ param.minAge }\n\n// name: all\nFIND User\n",
+    )
+    .unwrap();
+    let keys = |o: &std::process::Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", out(o), err(o)));
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["entity"]["_key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let o = j1ql_in(dir.path(), &["run", "FIND User WITH age > ${ param.minAge }"], "");
+    assert_eq!(keys(&o), ["u1"], "the suite's fixtures and [params]");
+    let o = j1ql_in(dir.path(), &["run", "q.j1ql::adults"], "");
+    assert_eq!(keys(&o), ["u1"]);
+    let o = j1ql_in(dir.path(), &["run", "q.j1ql:2"], "");
+    assert_eq!(keys(&o), ["u1", "u2"]);
+    let o = j1ql_in(dir.path(), &["run", "FIND #Old"], "");
+    assert!(keys(&o).is_empty(), "[smart-classes]");
+    let o = j1ql_in(dir.path(), &["run", "--smart-class", "Old=age > 30", "FIND #Old"], "");
+    assert_eq!(keys(&o), ["u1"], "--smart-class overrides");
+    let o = j1ql_in(dir.path(), &["run", "q.j1ql::nope"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("adults, all"), "{}", err(&o));
+    let o = j1ql_in(dir.path(), &["run", "-"], "FIND User WITH age < 30");
+    assert_eq!(keys(&o), ["u2"]);
+    // Warnings on stderr, results on stdout.
+    let empty = tempfile::tempdir().unwrap();
+    let o = j1ql_in(empty.path(), &["run", "FIND Usr"], "");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(err(&o).contains("warning[S010]") && err(&o).contains("`User`"), "{}", err(&o));
+    assert!(keys(&o).is_empty());
+}

@@ -26,16 +26,24 @@ pub fn run(input: &str, expand: &[Expansion], params: &[String]) -> Result<Outco
     } else {
         input.to_string()
     };
-    let parse = j1ql_syntax::parse(&text);
-    if !parse.errors().is_empty() {
-        let source = crate::diagnostic_render::Source::new("<input>", &text);
-        let mut out = String::new();
-        for e in parse.errors() {
+    let analysis = j1ql_semantics::analyze(&text, &j1ql_semantics::Context::builtin());
+    let source = crate::diagnostic_render::Source::new("<input>", &text);
+    let mut out = String::new();
+    if !analysis.parse.errors().is_empty() {
+        for e in analysis.parse.errors() {
             source.render(&source.diagnostic(e, false), &mut out);
         }
         eprint!("{out}");
         return Ok(Outcome::Problems);
     }
+    // Semantic warnings and errors are shown (on stderr); the text is still normalised.
+    for d in analysis
+        .diagnostics()
+        .filter(|d| d.severity >= j1ql_semantics::Severity::Warning)
+    {
+        source.render(&source.semantic(d, false), &mut out);
+    }
+    eprint!("{out}");
     let options = Expand {
         smart_classes: expand
             .contains(&Expansion::SmartClasses)

@@ -1,16 +1,20 @@
-//! `j1ql run [--data PATH]... [--param NAME=VALUE]... [--now RFC3339] [--format json|table] QUERY`
-//! (docs/contracts.md#run): one query on fixture data, or on the built-in demo account.
+//! `j1ql run [--data PATH]... [--param NAME=VALUE]... [--smart-class NAME=QUERY]... [--now RFC3339]
+//! [--format json|table] QUERY|FILE|FILE:N|FILE::NAME|-` (docs/contracts.md#run): one query on
+//! the project's data (the nearest `j1ql.toml`: `data`, `now`, `[params]`, `[smart-classes]`;
+//! flags override it), or on the built-in demo account. Warnings go to stderr, results to
+//! stdout.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
-use j1ql_eval::{demo, run_query, EvalOptions, QueryResult, RunError, ValueContext};
-use j1ql_graph::{Graph, LoadOptions};
-use j1ql_semantics::catalog::Catalog;
+use j1ql_eval::{run_query, EvalOptions, QueryResult, RunError};
+use j1ql_graph::Graph;
+use j1ql_project::Project;
 use j1ql_semantics::Context;
 use serde_json::Value;
 
+use crate::commands::report::to_diagnostic;
 use crate::diagnostic_render::Source;
 use crate::output::{print_json, print_stdout, CliError, Outcome};
 
@@ -31,6 +35,7 @@ pub struct RunArgs {
     pub explain: bool,
     pub data: Vec<PathBuf>,
     pub params: Vec<String>,
+    pub smart_classes: Vec<String>,
     pub now: Option<String>,
     pub format: RunFormat,
     pub strict: bool,
@@ -38,38 +43,27 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
-    let params = parse_params(&args.params)?;
+    let project = project(&args)?;
     let load_started = std::time::Instant::now();
-    let (graph, default_now) = load(&args)?;
+    let graph = project.graph().map_err(CliError::msg)?;
     let load_ms = load_started.elapsed().as_secs_f64() * 1000.0;
-    let query = match (&args.query, &args.timings) {
-        (_, Some(file)) => crate::input::read_document(file)?.text,
-        (Some(q), None) if q == "-" => crate::input::read_document(std::path::Path::new("-"))?.text,
-        (Some(q), None) => q.clone(),
+    for skipped in &graph.report().skipped_relationships {
+        eprintln!(
+            "warning: {}: relationship {} not created: {}",
+            skipped.file, skipped.index, skipped.reason
+        );
+    }
+    let (query_name, query) = match (&args.query, &args.timings) {
+        (_, Some(file)) => (file.display().to_string(), crate::input::read_document(file)?.text),
+        (Some(q), None) => query_text(q)?,
         (None, None) => return Err(CliError::msg("give a query (or --timings FILE)")),
     };
-    let now_ms = match &args.now {
-        Some(text) => j1ql_semantics::dates::parse_iso_date(text).map_err(|e| {
-            CliError::msg(format!(
-                "--now `{text}`: {e} (expected RFC 3339, e.g. 2025-11-21T00:00:00Z)"
-            ))
-        })?,
-        None => default_now,
-    };
-    let catalog = Catalog::builtin().extended(&graph.observations());
-    let builtin = Context::builtin();
-    let context = Context {
-        catalog: &catalog,
-        ..builtin
-    };
-    let options = EvalOptions {
-        values: ValueContext { now_ms, params },
-        ..EvalOptions::default()
-    };
+    let context = project.context();
+    let options = project.eval_options();
     if args.timings.is_some() {
         return timings(
             &query,
-            &graph,
+            graph,
             &context,
             &options,
             load_ms,
@@ -77,16 +71,39 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
             args.format,
         );
     }
+    // The same findings `check` gives: warnings on stderr, errors refuse the query.
+    let report = j1ql_project::diagnose(
+        &project,
+        std::path::Path::new(&query_name),
+        j1ql_project::HostKind::J1ql,
+        &query,
+    );
+    let source = Source::new(&query_name, &query);
+    let mut out = String::new();
+    let mut refused = false;
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| !f.is_style() && f.severity >= j1ql_lint::Severity::Warning)
+    {
+        refused |= f.severity == j1ql_lint::Severity::Error;
+        source.render(&to_diagnostic(&query_name, f, false), &mut out);
+    }
+    eprint!("{out}");
+    if refused {
+        eprintln!("error: the query was not run");
+        return Ok(Outcome::Problems);
+    }
     if args.explain {
         let analysis = j1ql_semantics::analyze(&query, &context);
         for q in &analysis.queries {
-            let plan = j1ql_eval::explain(&q.ir, &graph, &options)
+            let plan = j1ql_eval::explain(&q.ir, graph, &options)
                 .map_err(|e| CliError::msg(e.to_string()))?;
             print_stdout(&plan)?;
         }
         return Ok(Outcome::Clean);
     }
-    match run_query(&query, &graph, &context, &options) {
+    match run_query(&query, graph, &context, &options) {
         Ok(result) => {
             match args.format {
                 RunFormat::Json => print_json(&result.to_json())?,
@@ -94,23 +111,94 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
             }
             Ok(Outcome::Clean)
         }
-        Err(RunError::Refused(analysis)) => {
-            let source = Source::new("<query>", &query);
-            let mut out = String::new();
-            for error in analysis.parse.errors() {
-                source.render(&source.diagnostic(error, false), &mut out);
-            }
-            for d in analysis.diagnostics() {
-                if d.severity >= j1ql_semantics::Severity::Warning {
-                    source.render(&source.semantic(d, false), &mut out);
-                }
-            }
-            eprint!("{out}");
+        Err(RunError::Refused(_)) => {
             eprintln!("error: the query was not run");
             Ok(Outcome::Problems)
         }
         Err(e) => Err(CliError::msg(e.to_string())),
     }
+}
+
+/// The project of the current folder (its `j1ql.toml`: `data`, `now`, `[params]`,
+/// `[smart-classes]`), with the command line's flags over it. Without a `j1ql.toml`, data
+/// given by `--data` runs with the wall clock unless `--now` says otherwise.
+fn project(args: &RunArgs) -> Result<Project, CliError> {
+    let project = Project::discover(std::path::Path::new("."))
+        .map_err(|e| CliError::msg(format!("invalid configuration: {e}")))?;
+    let params = parse_params(&args.params)?;
+    let mut now_ms = match &args.now {
+        Some(text) => Some(j1ql_semantics::dates::parse_iso_date(text).map_err(|e| {
+            CliError::msg(format!(
+                "--now `{text}`: {e} (expected RFC 3339, e.g. 2025-11-21T00:00:00Z)"
+            ))
+        })?),
+        None => None,
+    };
+    if now_ms.is_none() && project.config_path().is_none() && !args.data.is_empty() {
+        now_ms = Some(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0),
+        );
+    }
+    let mut smart = Vec::new();
+    for s in &args.smart_classes {
+        let (name, definition) = s.split_once('=').ok_or_else(|| {
+            CliError::msg(format!("--smart-class `{s}`: expected NAME=QUERY"))
+        })?;
+        smart.push((
+            name.trim().trim_start_matches('#').to_string(),
+            definition.trim().to_string(),
+        ));
+    }
+    let data = args
+        .data
+        .iter()
+        .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+        .collect();
+    Ok(project
+        .with_overrides(params, now_ms, &smart, data)
+        .with_load_flags(args.strict, args.global_mappings))
+}
+
+/// The query to run and the name it goes by in messages: `-` (standard input), `FILE`,
+/// `FILE:N` (its N-th query), `FILE::NAME` (the query named so, as `j1ql test` names them), or
+/// the query text itself.
+fn query_text(arg: &str) -> Result<(String, String), CliError> {
+    if arg == "-" {
+        let file = crate::input::read_document(std::path::Path::new("-"))?;
+        return Ok(("<stdin>".into(), file.text));
+    }
+    let pick = |file: &str, select: &dyn Fn(usize, &j1ql_test::Case) -> bool, what: String| {
+        let cases = j1ql_test::read_cases(std::path::Path::new(file))
+            .map_err(|e| CliError::msg(format!("{file}: {e}")))?;
+        let found: Vec<_> = cases.iter().enumerate().filter(|(i, c)| select(*i, c)).collect();
+        match found.as_slice() {
+            [(_, case)] => Ok((format!("{file}:{}", case.line), case.query.clone())),
+            [] => Err(CliError::msg(format!(
+                "{file}: no query {what} (it has {}: {})",
+                cases.len(),
+                cases.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+            _ => Err(CliError::msg(format!("{file}: several queries {what}"))),
+        }
+    };
+    if let Some((file, name)) = arg.split_once("::") {
+        if std::path::Path::new(file).is_file() {
+            return pick(file, &|_, c| c.name == name, format!("named `{name}`"));
+        }
+    }
+    if let Some((file, n)) = arg.rsplit_once(':') {
+        if let (true, Ok(n)) = (std::path::Path::new(file).is_file(), n.parse::<usize>()) {
+            return pick(file, &|i, _| i + 1 == n, format!("number {n}"));
+        }
+    }
+    if std::path::Path::new(arg).is_file() {
+        let file = crate::input::read_document(std::path::Path::new(arg))?;
+        return Ok((arg.to_string(), file.text));
+    }
+    Ok(("<query>".into(), arg.to_string()))
 }
 
 /// `--timings`: every query of the document, `repeat` times each, on the loaded graph.
@@ -185,32 +273,6 @@ pub(crate) fn parse_params(params: &[String]) -> Result<BTreeMap<String, Value>,
         map.insert(name, value);
     }
     Ok(map)
-}
-
-/// The graph, and the "now" to use by default (the demo graph has a fixed one).
-fn load(args: &RunArgs) -> Result<(Graph, i64), CliError> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    if args.data.is_empty() {
-        let graph = demo::graph().map_err(|e| CliError::msg(format!("demo graph: {e}")))?;
-        return Ok((graph, demo::DEMO_NOW_MS));
-    }
-    let options = LoadOptions {
-        strict: args.strict,
-        global_mappings: args.global_mappings,
-        ..LoadOptions::default()
-    };
-    let graph =
-        j1ql_graph::load_paths(&args.data, options).map_err(|e| CliError::msg(e.to_string()))?;
-    for skipped in &graph.report().skipped_relationships {
-        eprintln!(
-            "warning: {}: relationship {} not created: {}",
-            skipped.file, skipped.index, skipped.reason
-        );
-    }
-    Ok((graph, now))
 }
 
 /// A readable terminal table of any result shape.

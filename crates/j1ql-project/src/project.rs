@@ -174,6 +174,14 @@ impl Project {
         self
     }
 
+    /// Loader flags from the command line (`--strict`, `--global-mappings`), added to `[test]`.
+    pub fn with_load_flags(mut self, strict: bool, global_mappings: bool) -> Project {
+        self.config.test.strict |= strict;
+        self.config.test.global_mappings |= global_mappings;
+        self.data = OnceLock::new();
+        self
+    }
+
     /// The folder relative paths are read from (the `j1ql.toml`'s folder).
     pub fn root(&self) -> &Path {
         &self.root
