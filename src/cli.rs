@@ -181,9 +181,14 @@ pub enum Command {
         /// CI mode: write nothing; any difference or missing snapshot fails.
         #[arg(long)]
         check: bool,
-        /// Run only queries whose name (or `FILE::NAME`) contains this text.
+        /// Run only queries whose name (or `FILE::NAME`) contains this text, in any case; a
+        /// filter that selects nothing fails.
         #[arg(long, value_name = "NAME")]
         filter: Option<String>,
+        /// Test files outside a suite (no `j1ql.toml`) run on the built-in demo account
+        /// instead of being refused.
+        #[arg(long)]
+        demo: bool,
         /// Output format.
         #[arg(long, value_enum, default_value_t = crate::commands::TestFormat::Human)]
         format: crate::commands::TestFormat,

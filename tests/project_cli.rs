@@ -343,7 +343,11 @@ fn run_uses_the_suite_fixtures_and_prints_warnings_on_stderr() {
             .map(|i| i["entity"]["_key"].as_str().unwrap().to_string())
             .collect()
     };
-    let o = j1ql_in(dir.path(), &["run", "FIND User WITH age > ${ param.minAge }"], "");
+    let o = j1ql_in(
+        dir.path(),
+        &["run", "FIND User WITH age > ${ param.minAge }"],
+        "",
+    );
     assert_eq!(keys(&o), ["u1"], "the suite's fixtures and [params]");
     let o = j1ql_in(dir.path(), &["run", "q.j1ql::adults"], "");
     assert_eq!(keys(&o), ["u1"]);
@@ -351,7 +355,11 @@ fn run_uses_the_suite_fixtures_and_prints_warnings_on_stderr() {
     assert_eq!(keys(&o), ["u1", "u2"]);
     let o = j1ql_in(dir.path(), &["run", "FIND #Old"], "");
     assert!(keys(&o).is_empty(), "[smart-classes]");
-    let o = j1ql_in(dir.path(), &["run", "--smart-class", "Old=age > 30", "FIND #Old"], "");
+    let o = j1ql_in(
+        dir.path(),
+        &["run", "--smart-class", "Old=age > 30", "FIND #Old"],
+        "",
+    );
     assert_eq!(keys(&o), ["u1"], "--smart-class overrides");
     let o = j1ql_in(dir.path(), &["run", "q.j1ql::nope"], "");
     assert_eq!(o.status.code(), Some(2));
@@ -362,6 +370,10 @@ fn run_uses_the_suite_fixtures_and_prints_warnings_on_stderr() {
     let empty = tempfile::tempdir().unwrap();
     let o = j1ql_in(empty.path(), &["run", "FIND Usr"], "");
     assert_eq!(o.status.code(), Some(0));
-    assert!(err(&o).contains("warning[S010]") && err(&o).contains("`User`"), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning[S010]") && err(&o).contains("`User`"),
+        "{}",
+        err(&o)
+    );
     assert!(keys(&o).is_empty());
 }

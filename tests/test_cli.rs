@@ -470,7 +470,7 @@ questions:
 }
 
 #[test]
-fn a_suite_without_data_runs_on_the_demo_account() {
+fn files_outside_a_suite_are_refused_unless_demo() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("demo.j1ql"),
@@ -478,6 +478,11 @@ fn a_suite_without_data_runs_on_the_demo_account() {
     )
     .unwrap();
     let o = j1ql(dir.path(), &["test", "demo.j1ql"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(e.contains("no j1ql.toml") && e.contains("--demo"), "{e}");
+    assert!(!dir.path().join("snapshots").exists(), "nothing written");
+    let o = j1ql(dir.path(), &["test", "--demo", "demo.j1ql"]);
     assert!(o.status.success(), "{}", stdout(&o));
     assert!(stdout(&o).contains("1 passed, 0 failed"));
     let o = j1ql(dir.path(), &["test", "missing"]);
@@ -509,4 +514,65 @@ fn example_suite_passes() {
         "{out}"
     );
     assert!(out.contains(", 0 failed"), "{out}");
+}
+
+#[test]
+fn filter_is_case_insensitive_and_must_match_something() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("j1ql.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("q.j1ql"),
+        "// name: Users\n// expect: nonempty\nFIND User\n",
+    )
+    .unwrap();
+    let o = j1ql(dir.path(), &["test", "--filter", "users"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 passed, 0 failed"), "{}", stdout(&o));
+    let o = j1ql(dir.path(), &["test", "--filter", "nomatch"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no query matches --filter `nomatch`"));
+}
+
+#[test]
+fn a_suite_without_now_passes_twice_in_a_row() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("fixtures")).unwrap();
+    std::fs::write(
+        dir.path().join("fixtures/a.json"),
+        r#"{"entities": [{"_key": "u1", "_type": "okta_user", "_class": "User"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("j1ql.toml"), "data = [\"fixtures\"]\n").unwrap();
+    std::fs::write(dir.path().join("q.j1ql"), "FIND User\n").unwrap();
+    let o = j1ql(dir.path(), &["test", "--accept"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let snap = std::fs::read_to_string(dir.path().join("snapshots/q__query-1.snap")).unwrap();
+    assert!(snap.contains("_createdOn"), "{snap}");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let o = j1ql(dir.path(), &["test", "--check"]);
+    assert!(
+        o.status.success(),
+        "the second run sees the same snapshot: {}",
+        stdout(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn snapshots_are_never_written_through_links_leaving_the_repository() {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("snapshots")).unwrap();
+    std::fs::write(repo.join("j1ql.toml"), "").unwrap();
+    std::fs::write(repo.join("q.j1ql"), "FIND User\n").unwrap();
+    std::fs::write(outer.path().join("victim"), "keep").unwrap();
+    std::os::unix::fs::symlink("../../victim", repo.join("snapshots/q__query-1.snap.new")).unwrap();
+    let o = j1ql(&repo, &["test"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(outer.path().join("victim")).unwrap(),
+        "keep"
+    );
+    assert!(stdout(&o).contains("outside"), "{}", stdout(&o));
 }

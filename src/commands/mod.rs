@@ -44,7 +44,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             check,
             filter,
             format,
-        } => test::run(&paths, review, accept, check, filter, format),
+            demo,
+        } => test::run(&paths, review, accept, check, filter, format, demo),
         Command::Gen {
             entities,
             seed,

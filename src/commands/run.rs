@@ -54,7 +54,10 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
         );
     }
     let (query_name, query) = match (&args.query, &args.timings) {
-        (_, Some(file)) => (file.display().to_string(), crate::input::read_document(file)?.text),
+        (_, Some(file)) => (
+            file.display().to_string(),
+            crate::input::read_document(file)?.text,
+        ),
         (Some(q), None) => query_text(q)?,
         (None, None) => return Err(CliError::msg("give a query (or --timings FILE)")),
     };
@@ -144,9 +147,9 @@ fn project(args: &RunArgs) -> Result<Project, CliError> {
     }
     let mut smart = Vec::new();
     for s in &args.smart_classes {
-        let (name, definition) = s.split_once('=').ok_or_else(|| {
-            CliError::msg(format!("--smart-class `{s}`: expected NAME=QUERY"))
-        })?;
+        let (name, definition) = s
+            .split_once('=')
+            .ok_or_else(|| CliError::msg(format!("--smart-class `{s}`: expected NAME=QUERY")))?;
         smart.push((
             name.trim().trim_start_matches('#').to_string(),
             definition.trim().to_string(),
@@ -173,13 +176,21 @@ fn query_text(arg: &str) -> Result<(String, String), CliError> {
     let pick = |file: &str, select: &dyn Fn(usize, &j1ql_test::Case) -> bool, what: String| {
         let cases = j1ql_test::read_cases(std::path::Path::new(file))
             .map_err(|e| CliError::msg(format!("{file}: {e}")))?;
-        let found: Vec<_> = cases.iter().enumerate().filter(|(i, c)| select(*i, c)).collect();
+        let found: Vec<_> = cases
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| select(*i, c))
+            .collect();
         match found.as_slice() {
             [(_, case)] => Ok((format!("{file}:{}", case.line), case.query.clone())),
             [] => Err(CliError::msg(format!(
                 "{file}: no query {what} (it has {}: {})",
                 cases.len(),
-                cases.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+                cases
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
             _ => Err(CliError::msg(format!("{file}: several queries {what}"))),
         }

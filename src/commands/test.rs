@@ -30,6 +30,7 @@ pub fn run(
     check: bool,
     filter: Option<String>,
     format: TestFormat,
+    demo: bool,
 ) -> Result<Outcome, CliError> {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -41,6 +42,16 @@ pub fn run(
         return Err(CliError::msg(
             "no test files (*.j1ql, question YAML) under the given paths",
         ));
+    }
+    if let Some(s) = suites.iter().find(|s| s.config_path.is_none()) {
+        if !demo {
+            return Err(CliError::msg(format!(
+                "`{}` is not in a test suite (no j1ql.toml in it or above it): make one with a \
+                 `j1ql.toml` naming its fixtures (`data = [\"fixtures\"]`, `now = \"2025-01-01T00:00:00Z\"`), \
+                 or pass `--demo` to run on the demo account (docs/testing-queries.md)",
+                s.files.first().map_or_else(|| s.root.display().to_string(), |f| f.display().to_string())
+            )));
+        }
     }
     let mode = if accept {
         Mode::Accept
@@ -77,6 +88,12 @@ pub fn run(
         TestFormat::Json => print_json(&report::json(&report))?,
     }
     let mut failed = report.failed();
+    if let Some(f) = &options.filter {
+        if report.files.iter().all(|file| file.cases.is_empty()) {
+            eprintln!("error: no query matches --filter `{f}`");
+            failed += 1;
+        }
+    }
     if review_mode {
         let pending = review::pending(&suites);
         if pending.is_empty() {

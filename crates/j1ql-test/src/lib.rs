@@ -283,11 +283,10 @@ pub fn load(suite: &Suite) -> Result<Loaded, String> {
     let now_ms = match &config.now {
         Some(text) => j1ql_semantics::dates::parse_iso_date(text)
             .map_err(|e| format!("{where_}: now `{text}`: {e}"))?,
-        None if config.data.is_empty() => j1ql_eval::demo::DEMO_NOW_MS,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0),
+        // No wall clock anywhere in a snapshot: without `now` the clock is a fixed date (the
+        // demo account's, as in `j1ql_project::DEFAULT_NOW_MS`), for relative dates and for
+        // the `_createdOn`/`_beginOn` the loader gives items without one.
+        None => j1ql_eval::demo::DEMO_NOW_MS,
     };
     let graph = if config.data.is_empty() {
         j1ql_eval::demo::graph().map_err(|e| format!("demo graph: {e}"))?
@@ -398,20 +397,31 @@ fn matches_filter(filter: &Option<String>, file: &Path, name: &str) -> bool {
     match filter {
         None => true,
         Some(f) => {
+            // Case-insensitive, as people type names.
             let stem = file
                 .file_name()
                 .map(|s| s.to_string_lossy().to_string())
                 .unwrap_or_default();
-            name.contains(f.as_str()) || format!("{stem}::{name}").contains(f.as_str())
+            let f = f.to_lowercase();
+            name.to_lowercase().contains(&f)
+                || format!("{stem}::{name}").to_lowercase().contains(&f)
         }
     }
 }
 
+/// Writes a snapshot atomically, never through a link leading out of its repository (the
+/// nearest folder above holding `.git`, else the folder of the test file).
 fn write(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let root = absolute
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .or_else(|| absolute.parent())
+        .unwrap_or(&absolute)
+        .to_path_buf();
+    j1ql_fs::atomic_write_within(&root, path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
 fn run_one(
