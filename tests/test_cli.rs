@@ -576,3 +576,60 @@ fn snapshots_are_never_written_through_links_leaving_the_repository() {
     );
     assert!(stdout(&o).contains("outside"), "{}", stdout(&o));
 }
+
+#[test]
+fn rule_packs_and_non_ascii_names_are_test_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("j1ql.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("pack.json"),
+        r#"[{"name": "Benutzer älter", "question": {"queries": [{"query": "FIND User"}]}},
+            {"name": "Benutzer ölter", "question": {"queries": [{"query": "FIND Person"}]}}]"#,
+    )
+    .unwrap();
+    let o = j1ql(dir.path(), &["test", "--accept"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 passed, 0 failed"), "{}", stdout(&o));
+    assert!(dir
+        .path()
+        .join("snapshots/pack__benutzer_älter.snap")
+        .exists());
+    assert!(dir
+        .path()
+        .join("snapshots/pack__benutzer_ölter.snap")
+        .exists());
+}
+
+#[test]
+fn question_typos_fail_instead_of_passing_with_no_tests() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("j1ql.toml"), "").unwrap();
+    std::fs::write(
+        dir.path().join("q.yaml"),
+        "questions:\n  - title: T\n    queries:\n      - querys: FIND User\n",
+    )
+    .unwrap();
+    let o = j1ql(dir.path(), &["test"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("querys"), "{}", stdout(&o));
+}
+
+#[cfg(unix)]
+#[test]
+fn suite_discovery_does_not_loop_on_link_cycles() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("j1ql.toml"), "").unwrap();
+    std::fs::create_dir_all(dir.path().join("d")).unwrap();
+    std::fs::write(
+        dir.path().join("d/q.j1ql"),
+        "// expect: nonempty\nFIND User\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".", dir.path().join("d/self")).unwrap();
+    std::os::unix::fs::symlink("/", dir.path().join("d/root")).unwrap();
+    let o = j1ql(dir.path(), &["test"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("1 passed, 0 failed"), "{}", stdout(&o));
+    let e = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(e.contains("self") && e.contains("root"), "{e}");
+}

@@ -37,10 +37,14 @@ pub fn run(
     } else {
         paths.to_vec()
     };
-    let suites = j1ql_test::discover(&paths).map_err(|e| CliError::msg(e.to_string()))?;
+    let (suites, notes) =
+        j1ql_test::discover_with_notes(&paths).map_err(|e| CliError::msg(e.to_string()))?;
+    for note in &notes {
+        eprintln!("warning: {note}");
+    }
     if suites.iter().all(|s| s.files.is_empty()) {
         return Err(CliError::msg(
-            "no test files (*.j1ql, question YAML) under the given paths",
+            "no test files (*.j1ql, question YAML, alert rule-pack JSON) under the given paths",
         ));
     }
     if let Some(s) = suites.iter().find(|s| s.config_path.is_none()) {

@@ -305,11 +305,97 @@ pub fn parse_document(text: &str) -> Result<Vec<Case>, CaseError> {
     Ok(cases)
 }
 
+/// Where the queries of a host file are: the extractor's regions (`j1ql-project`), so that a
+/// case's line is exact in every YAML scalar style and in JSON.
+struct HostLines {
+    regions: Vec<j1ql_project::Region>,
+    index: j1ql_syntax::line_index::LineIndex,
+    next: usize,
+}
+
+impl HostLines {
+    fn new(kind: j1ql_project::HostKind, text: &str) -> HostLines {
+        HostLines {
+            regions: j1ql_project::extract(kind, text).regions,
+            index: j1ql_syntax::line_index::LineIndex::new(text),
+            next: 0,
+        }
+    }
+
+    /// The region of the next query with this text (queries are met in file order).
+    fn find(&mut self, query: &str) -> Option<usize> {
+        let k = (self.next..self.regions.len()).find(|&k| self.regions[k].text == query)?;
+        self.next = k + 1;
+        Some(k)
+    }
+
+    /// The 1-based host line of 1-based line `line` of region `k`'s text.
+    fn line(&self, k: Option<usize>, line: usize) -> usize {
+        let Some(region) = k.and_then(|k| self.regions.get(k)) else {
+            return 1;
+        };
+        let offset: usize = region
+            .text
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let host = region.host_offset(offset);
+        self.index.line_col(TextSize::from(host as u32)).line as usize + 1
+    }
+}
+
+/// The cases of one query text of a host file, named `default_name` unless a `// name:`
+/// header names them, with `extra` assertions on the first.
+fn host_cases(
+    query: &str,
+    default_name: &str,
+    extra: &[String],
+    lines: &mut HostLines,
+    out: &mut Vec<Case>,
+) -> Result<(), CaseError> {
+    let region = lines.find(query);
+    let first_line = lines.line(region, 1);
+    let inner = parse_document(query).map_err(|e| CaseError {
+        line: lines.line(region, e.line),
+        message: e.message,
+    })?;
+    if inner.is_empty() {
+        return Err(CaseError {
+            line: first_line,
+            message: format!("`{default_name}` has an empty query"),
+        });
+    }
+    let multiple = inner.len() > 1;
+    for (k, mut case) in inner.into_iter().enumerate() {
+        if case.name.starts_with("query-") {
+            case.name = if multiple {
+                format!("{default_name} #{}", k + 1)
+            } else {
+                default_name.to_string()
+            };
+        }
+        if k == 0 {
+            for e in extra {
+                case.expects
+                    .push(parse_expect(e).map_err(|message| CaseError {
+                        line: first_line,
+                        message,
+                    })?);
+            }
+        }
+        case.line = lines.line(region, case.line);
+        out.push(case);
+    }
+    Ok(())
+}
+
 /// Reads a JupiterOne question file: every `questions[].queries[].query`. A question's
 /// `title` (else its `id`) names it; a question with several queries names each
 /// `TITLE / NAME` (the query's `name`, else its position). `// name:` and `// expect:`
 /// comments inside the query text work as in a J1QL file, and a query item may carry
-/// `expect:` (a string or a list of strings) as well.
+/// `expect:` (a string or a list of strings) as well. A query item without a string `query`
+/// (a typo such as `querys:`, or `query: 5`) is an error, never a silently empty suite.
 pub fn parse_questions(text: &str) -> Result<Vec<Case>, CaseError> {
     let doc: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| CaseError {
         line: e.location().map(|l| l.line()).unwrap_or(1),
@@ -321,6 +407,7 @@ pub fn parse_questions(text: &str) -> Result<Vec<Case>, CaseError> {
             message: "no `questions:` list".into(),
         });
     };
+    let mut lines = HostLines::new(j1ql_project::HostKind::Yaml, text);
     let mut cases = Vec::new();
     for (qi, question) in questions.iter().enumerate() {
         let title = ["title", "name", "id"]
@@ -328,37 +415,51 @@ pub fn parse_questions(text: &str) -> Result<Vec<Case>, CaseError> {
             .find_map(|k| question.get(*k).and_then(|v| v.as_str()))
             .map(str::to_string)
             .unwrap_or_else(|| format!("question-{}", qi + 1));
-        let queries = question
-            .get("queries")
-            .and_then(|q| q.as_sequence())
-            .cloned()
-            .unwrap_or_default();
+        let Some(queries) = question.get("queries").and_then(|q| q.as_sequence()) else {
+            return Err(CaseError {
+                line: lines.line(None, 1),
+                message: format!("question `{title}` has no `queries:` list"),
+            });
+        };
         for (i, item) in queries.iter().enumerate() {
-            let Some(query) = item.get("query").and_then(|q| q.as_str()) else {
-                continue;
+            let n = item
+                .get("name")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+                .unwrap_or_else(|| (i + 1).to_string());
+            let query = match item.get("query") {
+                Some(serde_yaml::Value::String(q)) => q,
+                Some(other) => {
+                    return Err(CaseError {
+                        line: 1,
+                        message: format!(
+                            "question `{title}`, query {n}: `query` is not a string ({other:?})"
+                        ),
+                    })
+                }
+                None => {
+                    let keys: Vec<String> = item
+                        .as_mapping()
+                        .map(|m| {
+                            m.keys()
+                                .filter_map(|k| k.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    return Err(CaseError {
+                        line: 1,
+                        message: format!(
+                            "question `{title}`, query {n} has no `query:` (its keys: {})",
+                            keys.join(", ")
+                        ),
+                    });
+                }
             };
-            let line = text
-                .lines()
-                .position(|l| {
-                    let first = query.lines().find(|x| !x.trim().is_empty()).unwrap_or("");
-                    !first.trim().is_empty() && l.contains(first.trim())
-                })
-                .map(|p| p + 1)
-                .unwrap_or(1);
             let default_name = if queries.len() == 1 {
                 title.clone()
             } else {
-                let n = item
-                    .get("name")
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-                    .unwrap_or_else(|| (i + 1).to_string());
                 format!("{title} / {n}")
             };
-            let inner = parse_document(query).map_err(|e| CaseError {
-                line: line + e.line - 1,
-                message: e.message,
-            })?;
             let mut extra = Vec::new();
             match item.get("expect") {
                 Some(serde_yaml::Value::String(s)) => extra.push(s.clone()),
@@ -367,24 +468,78 @@ pub fn parse_questions(text: &str) -> Result<Vec<Case>, CaseError> {
                 }
                 _ => {}
             }
-            let multiple = inner.len() > 1;
-            for (k, mut case) in inner.into_iter().enumerate() {
-                if case.name.starts_with("query-") {
-                    case.name = if multiple {
-                        format!("{default_name} #{}", k + 1)
-                    } else {
-                        default_name.clone()
-                    };
-                }
-                if k == 0 {
-                    for e in &extra {
-                        case.expects
-                            .push(parse_expect(e).map_err(|message| CaseError { line, message })?);
-                    }
-                }
-                case.line = line + case.line - 1;
-                cases.push(case);
-            }
+            host_cases(query, &default_name, &extra, &mut lines, &mut cases)?;
+        }
+    }
+    Ok(cases)
+}
+
+/// The rules of an alert rule pack: a JSON list of rules (or `{"rules": [...]}`), each with
+/// `question.queries[].query`.
+fn rules(doc: &Value) -> Option<&Vec<Value>> {
+    let list = match doc {
+        Value::Array(items) => items,
+        Value::Object(o) => o.get("rules")?.as_array()?,
+        _ => return None,
+    };
+    list.iter()
+        .any(|r| r.get("question").and_then(|q| q.get("queries")).is_some())
+        .then_some(list)
+}
+
+/// Whether a JSON text is an alert rule pack.
+pub fn is_rule_pack(text: &str) -> bool {
+    text.contains("\"queries\"")
+        && serde_json::from_str::<Value>(text)
+            .ok()
+            .is_some_and(|d| rules(&d).is_some())
+}
+
+/// Reads an alert rule pack: every `question.queries[].query` of every rule, named by the
+/// rule's `name` (and the query's `name` when a rule has several).
+pub fn parse_rule_pack(text: &str) -> Result<Vec<Case>, CaseError> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| CaseError {
+        line: e.line(),
+        message: format!("not valid JSON: {e}"),
+    })?;
+    let Some(rules) = rules(&doc) else {
+        return Err(CaseError {
+            line: 1,
+            message: "not an alert rule pack (no rule with `question.queries`)".into(),
+        });
+    };
+    let mut lines = HostLines::new(j1ql_project::HostKind::Json, text);
+    let mut cases = Vec::new();
+    for (ri, rule) in rules.iter().enumerate() {
+        let title = rule
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("rule-{}", ri + 1));
+        let queries = rule
+            .get("question")
+            .and_then(|q| q.get("queries"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (i, item) in queries.iter().enumerate() {
+            let n = item
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| (i + 1).to_string());
+            let Some(query) = item.get("query").and_then(Value::as_str) else {
+                return Err(CaseError {
+                    line: 1,
+                    message: format!("rule `{title}`, query {n}: no string `query`"),
+                });
+            };
+            let name = if queries.len() == 1 {
+                title.clone()
+            } else {
+                format!("{title} / {n}")
+            };
+            host_cases(query, &name, &[], &mut lines, &mut cases)?;
         }
     }
     Ok(cases)
@@ -435,6 +590,44 @@ mod tests {
         assert_eq!(cases.len(), 1);
         assert_eq!(cases[0].name, "a");
         assert_eq!(cases[0].expects, vec![Expect::Empty]);
+    }
+
+    #[test]
+    fn question_typos_are_errors() {
+        let typo = "questions:\n  - title: T\n    queries:\n      - querys: FIND User\n";
+        let e = parse_questions(typo).unwrap_err();
+        assert!(
+            e.message.contains("no `query:`") && e.message.contains("querys"),
+            "{e}"
+        );
+        let number = "questions:\n  - title: T\n    queries:\n      - query: 5\n";
+        assert!(parse_questions(number)
+            .unwrap_err()
+            .message
+            .contains("not a string"));
+        assert!(parse_questions("questions:\n  - title: T\n").is_err());
+    }
+
+    #[test]
+    fn question_lines_come_from_the_extractor() {
+        let text = "questions:\n  - title: Folded\n    queries:\n      - query: >\n          FIND User\n          THAT IS Person\n      - query: |\n          FIND Host\n\n          // name: second\n          FIND Device\n";
+        let cases = parse_questions(text).unwrap();
+        let lines: Vec<_> = cases.iter().map(|c| (c.name.as_str(), c.line)).collect();
+        assert_eq!(
+            lines,
+            [("Folded / 1", 5), ("Folded / 2 #1", 8), ("second", 10)]
+        );
+    }
+
+    #[test]
+    fn rule_packs() {
+        let text = "[\n  {\"name\": \"r1\", \"question\": {\"queries\": [\n    {\"name\": \"query0\", \"query\": \"FIND User\"},\n    {\"name\": \"query1\", \"query\": \"FIND Host\"}]}}\n]\n";
+        assert!(is_rule_pack(text));
+        assert!(!is_rule_pack("{\"name\": \"x\"}"));
+        let cases = parse_rule_pack(text).unwrap();
+        let names: Vec<_> = cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["r1 / query0", "r1 / query1"]);
+        assert_eq!((cases[0].line, cases[1].line), (3, 4));
     }
 
     #[test]

@@ -28,11 +28,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use j1ql_config::{Config, SnapshotPolicy};
-use j1ql_eval::{EvalOptions, ValueContext};
-use j1ql_graph::{Graph, LoadOptions};
-use j1ql_semantics::catalog::Catalog;
-use j1ql_semantics::smart_classes::SmartClasses;
-use j1ql_semantics::{Context, Severity};
+use j1ql_eval::EvalOptions;
+use j1ql_project::Project;
+use j1ql_semantics::Severity;
 
 pub use cases::{Case, Expect};
 
@@ -87,25 +85,26 @@ fn is_test_file(path: &Path) -> bool {
         Some("yaml" | "yml") => std::fs::read_to_string(path)
             .map(|t| cases::is_question_file(&t))
             .unwrap_or(false),
+        Some("json") => std::fs::read_to_string(path)
+            .map(|t| cases::is_rule_pack(&t))
+            .unwrap_or(false),
         _ => false,
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error(format!("{}: {e}", dir.display())))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if p.is_dir() {
-            if name.starts_with('.') || matches!(name, "snapshots" | "target" | "node_modules") {
-                continue;
-            }
-            walk(&p, out)?;
-        } else if is_test_file(&p) {
-            out.push(p);
-        }
-    }
+/// The test files under `dir`, sorted, with the reasons for what was left out (links that
+/// lead out of `dir` or back into the walk: every real path is visited once).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, notes: &mut Vec<String>) -> Result<(), Error> {
+    let walk = j1ql_fs::Walker::new(dir)
+        .enter_dir(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            !(name.starts_with('.') || matches!(name, "snapshots" | "target" | "node_modules"))
+        })
+        .keep_file(is_test_file)
+        .run()
+        .map_err(|e| Error(e.to_string()))?;
+    out.extend(walk.files);
+    notes.extend(walk.skipped.iter().map(ToString::to_string));
     Ok(())
 }
 
@@ -113,10 +112,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
 /// `snapshots/`, `target/` and hidden folders) and groups them into suites by their nearest
 /// `j1ql.toml`.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Error> {
+    discover_with_notes(paths).map(|(suites, _)| suites)
+}
+
+/// [`discover`], and what the walk left out and why (to print as warnings).
+pub fn discover_with_notes(paths: &[PathBuf]) -> Result<(Vec<Suite>, Vec<String>), Error> {
     let mut files = Vec::new();
+    let mut notes = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut files)?;
+            walk(p, &mut files, &mut notes)?;
         } else if p.is_file() {
             files.push(p.clone());
         } else {
@@ -151,7 +156,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Error> {
             .files
             .push(file);
     }
-    Ok(suites.into_values().collect())
+    Ok((suites.into_values().collect(), notes))
 }
 
 /// How a case ended.
@@ -264,73 +269,42 @@ impl Report {
     }
 }
 
-/// A loaded suite: the graph and the evaluation settings.
+/// A loaded suite: its project (graph, catalog, smart classes, clock, parameters; built by
+/// `j1ql-project`, as every front-end builds it) and the evaluation settings.
 pub struct Loaded {
-    graph: Graph,
-    catalog: Catalog,
-    smart: SmartClasses,
+    project: Project,
     options: EvalOptions,
 }
 
-/// Loads a suite's graph (its `data`, or the demo account when it names none) and settings.
+/// Loads a suite's project and graph (its `data`, or the demo account when it names none).
+/// Without `now`, the clock is the fixed [`j1ql_project::DEFAULT_NOW_MS`]: no wall clock in
+/// any result or snapshot.
 pub fn load(suite: &Suite) -> Result<Loaded, String> {
-    let where_ = suite
+    let origin = suite
         .config_path
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|| "(no j1ql.toml)".into());
-    let config = &suite.config;
-    let now_ms = match &config.now {
-        Some(text) => j1ql_semantics::dates::parse_iso_date(text)
-            .map_err(|e| format!("{where_}: now `{text}`: {e}"))?,
-        // No wall clock anywhere in a snapshot: without `now` the clock is a fixed date (the
-        // demo account's, as in `j1ql_project::DEFAULT_NOW_MS`), for relative dates and for
-        // the `_createdOn`/`_beginOn` the loader gives items without one.
-        None => j1ql_eval::demo::DEMO_NOW_MS,
-    };
-    let graph = if config.data.is_empty() {
-        j1ql_eval::demo::graph().map_err(|e| format!("demo graph: {e}"))?
-    } else {
-        let paths: Vec<PathBuf> = config.data.iter().map(|p| suite.root.join(p)).collect();
-        let options = LoadOptions {
-            strict: config.test.strict,
-            global_mappings: config.test.global_mappings,
-            timestamp_ms: Some(now_ms),
-            ..LoadOptions::default()
-        };
-        j1ql_graph::load_paths(&paths, options).map_err(|e| format!("{where_}: data: {e}"))?
-    };
-    let mut smart = SmartClasses::default();
-    for (name, definition) in &config.smart_classes {
-        smart.define(name.clone(), definition.clone());
-    }
-    let params = config
-        .params
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
-        .collect();
-    let catalog = Catalog::builtin().extended(&graph.observations());
-    let options = EvalOptions {
-        values: ValueContext { now_ms, params },
-        smart_classes: smart.clone(),
-        ..EvalOptions::default()
-    };
-    Ok(Loaded {
-        graph,
-        catalog,
-        smart,
-        options,
-    })
+    let project = Project::from_config(
+        suite.root.clone(),
+        suite.config_path.clone(),
+        suite.config.clone(),
+        origin,
+    )
+    .map_err(|e| e.0)?;
+    project.graph()?;
+    let options = project.eval_options();
+    Ok(Loaded { project, options })
 }
 
 /// Reads a test file into cases.
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
-    let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
-    let cases = if is_yaml {
-        cases::parse_questions(&text)
-    } else {
-        cases::parse_document(&text)
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let cases = match ext {
+        "yaml" | "yml" => cases::parse_questions(&text),
+        "json" => cases::parse_rule_pack(&text),
+        _ => cases::parse_document(&text),
     };
     cases.map_err(|e| e.to_string())
 }
@@ -344,11 +318,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// Runs one query: the result and whether it is ordered, or why it did not run.
 pub fn run_case(loaded: &Loaded, query: &str) -> Result<(j1ql_eval::QueryResult, bool), String> {
-    let context = Context {
-        catalog: &loaded.catalog,
-        smart_classes: &loaded.smart,
-        known_tags: None,
-    };
+    let context = loaded.project.context();
     let analysis = j1ql_semantics::analyze(query, &context);
     if analysis.has_errors() {
         let mut problems: Vec<String> = analysis
@@ -379,7 +349,8 @@ pub fn run_case(loaded: &Loaded, query: &str) -> Result<(j1ql_eval::QueryResult,
     }
     let ir = &analysis.queries[0].ir;
     let ordered = !ir.order_by.is_empty();
-    j1ql_eval::evaluate(ir, &loaded.graph, &loaded.options)
+    let graph = loaded.project.graph()?;
+    j1ql_eval::evaluate(ir, graph, &loaded.options)
         .map(|r| (r, ordered))
         .map_err(|e| format!("the query failed: {e}"))
 }

@@ -18,8 +18,9 @@ pub fn folder(query_file: &Path) -> PathBuf {
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' {
-            out.push(c.to_ascii_lowercase());
+        // Letters and digits of every script: non-ASCII names keep their own file names.
+        if c.is_alphanumeric() || c == '-' {
+            out.extend(c.to_lowercase());
         } else if !out.ends_with('_') {
             out.push('_');
         }
