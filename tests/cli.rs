@@ -409,6 +409,16 @@ fn corpus_check_json() {
 }
 
 #[test]
+fn corpus_check_empty_file_fails() {
+    let dir = temp_dir(&[("q.jsonl", ""), ("blank.jsonl", "\n\n")]);
+    for file in ["q.jsonl", "blank.jsonl"] {
+        let out = j1ql(dir.path(), &["corpus-check", file]);
+        assert_eq!(code(&out), 2, "{file}");
+        assert!(stderr(&out).contains("has no rows"), "{}", stderr(&out));
+    }
+}
+
+#[test]
 fn corpus_check_missing_file_fails_naming_the_path() {
     let dir = temp_dir(&[]);
     let out = j1ql(dir.path(), &["corpus-check", "no/such/queries.jsonl"]);

@@ -377,3 +377,39 @@ fn run_uses_the_suite_fixtures_and_prints_warnings_on_stderr() {
     );
     assert!(keys(&o).is_empty());
 }
+
+#[test]
+fn unknown_lint_codes_in_the_configuration_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("j1ql.toml"),
+        "[lint]\nignore = [\"S999\"]\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("a.j1ql"), "FIND User\n").unwrap();
+    for command in ["check", "lint"] {
+        let o = j1ql_in(dir.path(), &[command, "a.j1ql"], "");
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", err(&o));
+        assert!(err(&o).contains("unknown lint code `S999`"), "{}", err(&o));
+    }
+}
+
+#[test]
+fn lint_fix_of_stdin_keeps_stdout_for_the_fixed_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for flags in [
+        &["--fix"][..],
+        &["--unsafe-fixes"][..],
+        &["--fix", "--format", "json"][..],
+    ] {
+        let mut args = vec!["lint", "-"];
+        args.extend_from_slice(flags);
+        let o = j1ql_in(dir.path(), &args, "find User with a = 1 and a = 1\n");
+        assert_eq!(
+            out(&o),
+            "FIND User WITH a = 1\n",
+            "{flags:?}: stdout is the fixed text only"
+        );
+        assert!(!err(&o).is_empty());
+    }
+}

@@ -72,6 +72,13 @@ struct Failure {
 
 pub fn run(file: &Path, kinds: &[String], format: Format) -> Result<Outcome, CliError> {
     let rows = read_rows(file)?;
+    if rows.is_empty() {
+        // An empty corpus checks nothing: that is a broken input, not a pass.
+        return Err(CliError::msg(format!(
+            "`{}` has no rows: nothing to check",
+            file.display()
+        )));
+    }
     for kind in kinds {
         if !rows.iter().any(|r| &r.kind == kind) {
             return Err(CliError::msg(format!(

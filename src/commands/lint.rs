@@ -106,7 +106,8 @@ pub fn run(
                 if region.text.trim().is_empty() {
                     continue;
                 }
-                let outcome = j1ql_lint::fix(&region.text, &options, unsafe_fixes);
+                let outcome =
+                    j1ql_lint::fix_in(&region.text, &options, unsafe_fixes, &project.context());
                 if outcome.applied == 0 {
                     continue;
                 }

@@ -64,6 +64,42 @@ impl LintOptions {
         options
     }
 
+    /// Checks that every code of `[lint]` (`select`, `ignore`, `[lint.severity]`) names
+    /// something: `ALL`, a rule's name, or a prefix of a rule's code. A typo such as
+    /// `ignore = ["S999"]` is an error instead of a silent no-op.
+    pub fn validate(config: &LintConfig) -> Result<(), String> {
+        let known = |code: &str| {
+            code.eq_ignore_ascii_case("ALL")
+                || RULES.iter().any(|r| {
+                    r.name == code || r.code.starts_with(code.to_ascii_uppercase().as_str())
+                })
+        };
+        let unknown = |code: &str| -> String {
+            let suggestion = j1ql_semantics::suggest::best_match(
+                code,
+                RULES.iter().flat_map(|r| [r.code, r.name]),
+            )
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+            format!(
+                "unknown lint code `{code}`{suggestion}: codes are S001…, L001… (see `j1ql lint --explain CODE`)"
+            )
+        };
+        for (key, codes) in [("select", &config.select), ("ignore", &config.ignore)] {
+            if let Some(bad) = codes.iter().find(|c| c.is_empty() || !known(c)) {
+                return Err(format!("`[lint] {key}`: {}", unknown(bad)));
+            }
+        }
+        if let Some(bad) = config.severity.keys().find(|c| {
+            !RULES
+                .iter()
+                .any(|r| r.code.eq_ignore_ascii_case(c) || r.name == *c)
+        }) {
+            return Err(format!("`[lint.severity]`: {}", unknown(bad)));
+        }
+        Ok(())
+    }
+
     /// Whether a rule runs.
     pub fn enabled(&self, rule: &Rule) -> bool {
         let matches = |prefix: &String| {
@@ -339,6 +375,23 @@ pub struct FixOutcome {
 /// fixed text no longer parses cleanly into as many queries, the round's fixes are tried one
 /// by one and the ones that break it are dropped.
 pub fn fix(text: &str, options: &LintOptions, unsafe_fixes: bool) -> FixOutcome {
+    fix_in(
+        text,
+        options,
+        unsafe_fixes,
+        &j1ql_semantics::Context::builtin(),
+    )
+}
+
+/// [`fix`] against a given data model and configuration (the project's, so that fixes see the
+/// classes of its data, its smart classes and tags, as the findings do).
+pub fn fix_in(
+    text: &str,
+    options: &LintOptions,
+    unsafe_fixes: bool,
+    cx: &j1ql_semantics::Context<'_>,
+) -> FixOutcome {
+    let lint = |t: &str, o: &LintOptions| lint_in(t, o, cx);
     let mut current = text.to_string();
     let mut applied = 0;
     let mut rejected: HashSet<(String, u32, String)> = HashSet::new();
@@ -444,6 +497,24 @@ pub fn fix(text: &str, options: &LintOptions, unsafe_fixes: bool) -> FixOutcome 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_codes_in_the_configuration_are_errors() {
+        let config = |select: &[&str], ignore: &[&str]| LintConfig {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            ..LintConfig::default()
+        };
+        assert!(
+            LintOptions::validate(&config(&["S", "L0", "ALL", "keyword-case"], &["L001"])).is_ok()
+        );
+        let e = LintOptions::validate(&config(&[], &["S999"])).unwrap_err();
+        assert!(e.contains("S999"), "{e}");
+        assert!(LintOptions::validate(&config(&["X"], &[])).is_err());
+        let mut c = LintConfig::default();
+        c.severity.insert("L0001".into(), SeverityOverride::Error);
+        assert!(LintOptions::validate(&c).is_err());
+    }
 
     #[test]
     fn ignore_comment_forms() {

@@ -5,14 +5,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use j1ql_lint::{Applicability, LintDiagnostic, LintFix};
-use j1ql_semantics::{Analysis, Severity};
-use j1ql_syntax::ast::{AstNode, Literal, LiteralKind};
+use j1ql_lint::LintDiagnostic;
+use j1ql_semantics::Analysis;
 use j1ql_syntax::{SyntaxNode, TextRange, TextSize};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
-use crate::workspace::{Env, Workspace};
+use crate::workspace::Env;
 
 /// How `Position.character` counts: negotiated at `initialize`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,14 +43,9 @@ impl ChunkData {
     fn new(text: String, env: &Env, encoding: Encoding) -> ChunkData {
         let cx = env.workspace.context();
         let analysis = j1ql_semantics::analyze(&text, &cx);
-        let mut lint = j1ql_lint::lint_analysis(&analysis, &env.lint);
-        if env.workspace.checks_params() {
-            lint.extend(unknown_params(
-                &analysis.parse.syntax_node(),
-                &env.workspace,
-            ));
-            lint.sort_by_key(|d| (d.range.start(), d.range.end()));
-        }
+        // The project's pipeline: the same findings as `j1ql check` and `j1ql lint`.
+        let lint =
+            j1ql_project::diagnostics::text_findings(&env.workspace.project, &analysis, &env.lint);
         let rope = Rope::from_str(&text);
         let diagnostics = crate::diagnostics::chunk_diagnostics(&lint, &|offset| {
             position_in(&rope, offset, encoding)
@@ -442,60 +436,7 @@ pub fn position_in(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
     Position::new(line as u32, character as u32)
 }
 
-/// The name of a parameter literal (`${ param.x }`, `${x}`, `{{x}}` → `x`).
-pub fn param_name(literal: &Literal) -> Option<String> {
-    let name = literal.placeholder_name()?;
-    Some(
-        name.strip_prefix("param.")
-            .unwrap_or(&name)
-            .trim()
-            .to_string(),
-    )
-}
-
-/// Parameters without a value in `[params]` (the workspace runs queries, so running would
-/// fail): code `unknown-parameter`.
-fn unknown_params(root: &SyntaxNode, workspace: &Workspace) -> Vec<LintDiagnostic> {
-    root.descendants()
-        .filter_map(Literal::cast)
-        .filter(|l| matches!(l.kind(), Some(LiteralKind::Param | LiteralKind::Template)))
-        .filter_map(|l| {
-            let name = param_name(&l)?;
-            if workspace.params.contains_key(&name) {
-                return None;
-            }
-            let suggestion =
-                j1ql_semantics::suggest::best_match(&name, workspace.params.keys().map(String::as_str));
-            let range = l.syntax().text_range();
-            let mut message = format!(
-                "unknown parameter `{name}`: not in `[params]` of j1ql.toml (running the query fails)"
-            );
-            let fix = suggestion.map(|s| {
-                message.push_str(&format!("; did you mean `{s}`?"));
-                let written = l.syntax().text().to_string();
-                LintFix {
-                    title: format!("Replace with `{s}`"),
-                    edits: vec![j1ql_lint::TextEdit {
-                        range,
-                        new_text: written.replacen(&name, s, 1),
-                    }],
-                    applicability: Applicability::Unsafe,
-                }
-            });
-            Some(LintDiagnostic {
-                code: UNKNOWN_PARAMETER.into(),
-                name: UNKNOWN_PARAMETER.into(),
-                severity: Severity::Warning,
-                range,
-                message,
-                fix,
-            })
-        })
-        .collect()
-}
-
-/// The code of the language server's own diagnostic for a parameter `[params]` lacks.
-pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
+pub use j1ql_project::diagnostics::{param_name, UNKNOWN_PARAMETER};
 
 /// Where the chunks of a document start: at 0, and at each line whose first word is `FIND`
 /// (outside block comments), moved up over the `//` comment lines right above it so that a

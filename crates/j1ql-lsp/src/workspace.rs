@@ -4,15 +4,20 @@
 //! from here, so a configured parameter or smart class is known everywhere at once. Editor
 //! settings ([`Settings`]) are merged over the file, key by key; they also make a workspace of
 //! their own for documents no `j1ql.toml` governs.
+//!
+//! The settings are turned into a context once, by `j1ql-project` ([`Project`]), as for every
+//! other front-end: this module only merges the editor settings and keeps the project's views
+//! (catalog, smart classes, tags, parameters) at hand for the features.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use j1ql_config::Config;
-use j1ql_eval::{demo, EvalOptions, ValueContext};
-use j1ql_graph::{Graph, LoadOptions};
+use j1ql_eval::EvalOptions;
+use j1ql_graph::Graph;
 use j1ql_lint::LintOptions;
+use j1ql_project::Project;
 use j1ql_semantics::catalog::{Catalog, Observations};
 use j1ql_semantics::smart_classes::SmartClasses;
 use j1ql_semantics::Context;
@@ -39,12 +44,12 @@ pub struct Workspace {
     pub known_tags: Option<BTreeSet<String>>,
     /// `[params]` as JSON values.
     pub params: BTreeMap<String, serde_json::Value>,
-    /// The loaded `data`, if the config names any.
-    pub data: Option<Graph>,
     /// What the data holds (types, their classes and properties).
     pub observed: Observations,
     /// "Now" for relative dates when running queries.
     pub now_ms: i64,
+    /// The project: context, data, evaluation settings.
+    pub project: Project,
 }
 
 /// A workspace and the lint settings of one file in it: what a document is analysed with.
@@ -77,7 +82,7 @@ impl Env {
     /// The environment of the file at `path` in `workspace`.
     pub fn for_file(workspace: Arc<Workspace>, path: Option<&Path>) -> Arc<Env> {
         let lint = match path {
-            Some(p) => LintOptions::for_path(&workspace.config, &p.to_string_lossy()),
+            Some(p) => workspace.project.lint_options(p),
             None => LintOptions::new(&workspace.config),
         };
         Arc::new(Env { workspace, lint })
@@ -94,16 +99,10 @@ pub fn config_dir(path: Option<&Path>) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-fn demo_graph() -> Result<&'static Graph, String> {
-    static DEMO: OnceLock<Result<Graph, String>> = OnceLock::new();
-    DEMO.get_or_init(|| demo::graph().map_err(|e| format!("demo graph: {e}")))
-        .as_ref()
-        .map_err(Clone::clone)
-}
-
 impl Workspace {
     /// No config.
     pub fn builtin() -> Workspace {
+        let project = Project::builtin();
         Workspace {
             dir: None,
             config: Config::default(),
@@ -113,9 +112,9 @@ impl Workspace {
             smart: SmartClasses::default(),
             known_tags: None,
             params: BTreeMap::new(),
-            data: None,
             observed: Observations::default(),
-            now_ms: demo::DEMO_NOW_MS,
+            now_ms: project.now_ms(),
+            project,
         }
     }
 
@@ -156,51 +155,27 @@ impl Workspace {
                 Err(e) => ws.problem = Some(format!("editor settings (j1ql.config): {e}")),
             }
         }
-        let origin = ws.origin();
-        for (name, definition) in &ws.config.smart_classes {
-            ws.smart.define(name.clone(), definition.clone());
-        }
-        ws.params = ws
-            .config
-            .params
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
-            .collect();
-        let now = match &ws.config.now {
-            Some(text) => match j1ql_semantics::dates::parse_iso_date(text) {
-                Ok(ms) => Some(ms),
-                Err(e) => {
-                    ws.problem = Some(format!("{origin}: now `{text}`: {e}"));
-                    None
-                }
-            },
-            None => None,
+        let root = match dir {
+            Some(d) => d.to_path_buf(),
+            None => std::env::current_dir().unwrap_or_default(),
         };
-        if !ws.config.data.is_empty() {
-            ws.now_ms = now.unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_millis() as i64)
-            });
-            let paths = ws.data_paths();
-            let options = LoadOptions {
-                strict: false,
-                global_mappings: ws.config.test.global_mappings,
-                timestamp_ms: Some(ws.now_ms),
-                ..LoadOptions::default()
-            };
-            match j1ql_graph::load_paths(&paths, options) {
-                Ok(graph) => {
-                    ws.observed = graph.observations();
-                    ws.catalog = Catalog::builtin().extended(&ws.observed);
-                    ws.known_tags = Some(tags(&graph));
-                    ws.data = Some(graph);
-                }
-                Err(e) => ws.problem = Some(format!("{origin}: data: {e}")),
+        let project = match Project::from_config(root, file, ws.config.clone(), ws.origin()) {
+            Ok(p) => p,
+            Err(e) => {
+                ws.problem = Some(e.0);
+                return ws;
             }
-        } else if let Some(ms) = now {
-            ws.now_ms = ms;
+        };
+        if let Some(problem) = project.data_problem() {
+            ws.problem = Some(problem);
         }
+        ws.catalog = project.catalog().clone();
+        ws.smart = project.smart_classes().clone();
+        ws.known_tags = project.known_tags().cloned();
+        ws.params = project.params().clone();
+        ws.observed = project.observed().cloned().unwrap_or_default();
+        ws.now_ms = project.now_ms();
+        ws.project = project;
         ws
     }
 
@@ -220,20 +195,7 @@ impl Workspace {
     /// the editor settings arrive resolved against the workspace folder), or, without a file,
     /// to the server's working directory.
     pub fn data_paths(&self) -> Vec<PathBuf> {
-        // Without `.` components, so that a changed file's path can be matched by prefix.
-        self.config
-            .data
-            .iter()
-            .map(|p| {
-                let p = match &self.dir {
-                    Some(dir) => dir.join(p),
-                    None => std::path::absolute(p).unwrap_or_else(|_| p.clone()),
-                };
-                p.components()
-                    .filter(|c| !matches!(c, std::path::Component::CurDir))
-                    .collect()
-            })
-            .collect()
+        self.project.data_paths().to_vec()
     }
 
     /// Whether a changed file at `path` is this workspace's config or data.
@@ -262,34 +224,20 @@ impl Workspace {
 
     /// The graph queries run on: the data, or the demo account.
     pub fn graph(&self) -> Result<&Graph, String> {
-        match &self.data {
-            Some(g) => Ok(g),
-            None if !self.config.data.is_empty() => Err(self
-                .problem
-                .clone()
-                .unwrap_or_else(|| "the data did not load".into())),
-            None => demo_graph(),
-        }
+        self.project.graph()
     }
 
     /// Where queries run: the config file (and/or the editor settings), or `demo`.
     pub fn source(&self) -> String {
-        match &self.data {
-            Some(_) => self.origin(),
-            None => "demo".into(),
+        match self.project.data() {
+            Ok(Some(_)) => self.origin(),
+            _ => "demo".into(),
         }
     }
 
     /// Evaluation settings: clock, parameters, smart classes.
     pub fn eval_options(&self) -> EvalOptions {
-        EvalOptions {
-            values: ValueContext {
-                now_ms: self.now_ms,
-                params: self.params.clone(),
-            },
-            smart_classes: self.smart.clone(),
-            ..EvalOptions::default()
-        }
+        self.project.eval_options()
     }
 
     /// Property names seen in the data on entities of class or type `name`, sorted.
@@ -307,26 +255,4 @@ impl Workspace {
         }
         out
     }
-}
-
-/// Every tag of the data: values of `tags` (a string or a list of strings).
-fn tags(graph: &Graph) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for e in graph.entities() {
-        if let Some(v) = e.property("tags") {
-            match graph.value_to_json(v) {
-                serde_json::Value::String(s) => {
-                    out.insert(s);
-                }
-                serde_json::Value::Array(items) => {
-                    out.extend(items.into_iter().filter_map(|i| match i {
-                        serde_json::Value::String(s) => Some(s),
-                        _ => None,
-                    }));
-                }
-                _ => {}
-            }
-        }
-    }
-    out
 }

@@ -109,11 +109,7 @@ pub fn findings(
             continue;
         }
         let analysis = j1ql_semantics::analyze(&region.text, &context);
-        let mut found = j1ql_lint::lint_analysis(&analysis, &options);
-        if project.checks_params() {
-            found.extend(unknown_parameters(&analysis.parse.syntax_node(), project));
-        }
-        for d in found {
+        for d in text_findings(project, &analysis, &options) {
             let start: usize = d.range.start().into();
             let end: usize = d.range.end().into();
             if region
@@ -150,6 +146,23 @@ pub fn findings(
         (a.range.start, a.range.end, &a.code).cmp(&(b.range.start, b.range.end, &b.code))
     });
     out
+}
+
+/// The findings of one J1QL text already analysed with [`Project::context`], in the text's own
+/// offsets, sorted: syntax, semantic and lint findings after `[lint]` and `// j1ql-ignore:`
+/// (all through `j1ql-lint`), and unknown parameters when the project runs queries. The core
+/// of the pipeline: [`diagnose`] calls it per region, the language server per chunk.
+pub fn text_findings(
+    project: &Project,
+    analysis: &j1ql_semantics::Analysis,
+    options: &j1ql_lint::LintOptions,
+) -> Vec<LintDiagnostic> {
+    let mut found = j1ql_lint::lint_analysis(analysis, options);
+    if project.checks_params() && project.data_problem().is_none() {
+        found.extend(unknown_parameters(&analysis.parse.syntax_node(), project));
+        found.sort_by_key(|d| (d.range.start(), d.range.end()));
+    }
+    found
 }
 
 fn finding(

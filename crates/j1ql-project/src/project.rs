@@ -102,6 +102,7 @@ impl Project {
         config: Config,
         origin: String,
     ) -> Result<Project, ProjectError> {
+        LintOptions::validate(&config.lint).map_err(|e| ProjectError(format!("{origin}: {e}")))?;
         let now_ms = match &config.now {
             Some(text) => j1ql_semantics::dates::parse_iso_date(text)
                 .map_err(|e| ProjectError(format!("{origin}: now `{text}`: {e}")))?,
