@@ -23,8 +23,10 @@ struct Formatted {
     text: String,
     /// Syntax errors (host positions) of regions left untouched.
     errors: Vec<SyntaxError>,
-    /// Other reasons a region was left untouched.
+    /// Other reasons a region was left untouched (fail the run).
     notes: Vec<String>,
+    /// Parts of the host that hold J1QL but cannot be mapped (warnings only).
+    warnings: Vec<String>,
 }
 
 fn format_host(
@@ -37,9 +39,11 @@ fn format_host(
     let mut edits = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    for u in &extraction.unmapped {
-        notes.push(format!("{name}: byte {}: {}", u.range.start, u.reason));
-    }
+    let warnings = extraction
+        .unmapped
+        .iter()
+        .map(|u| format!("{name}: byte {}: {}", u.range.start, u.reason))
+        .collect();
     for (i, region) in extraction.regions.iter().enumerate() {
         if region.text.trim().is_empty() && kind != HostKind::J1ql {
             continue;
@@ -80,6 +84,7 @@ fn format_host(
         text: rewrite.text,
         errors,
         notes,
+        warnings,
     }
 }
 
@@ -124,6 +129,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
         for note in &result.notes {
             problems = true;
             eprintln!("error: {note}");
+        }
+        for warning in &result.warnings {
+            eprintln!("warning: {warning}");
         }
         if file.path.is_none() {
             if check {

@@ -3,7 +3,8 @@
 # on a sample repository (tests/precommit/sample) in a temporary folder:
 #   - j1ql-fmt fixes a badly formatted file (the hook fails because it changed a file) and
 #     leaves formatted files alone;
-#   - j1ql-lint fails on a file with a lint error and passes on a clean one.
+#   - j1ql-lint fails on a file with a lint error and passes on a clean one;
+#   - the hooks match every host format: a YAML question's query is formatted in place.
 # Installs pre-commit from PyPI when it is missing. Usage: bash tests/precommit/run.sh
 set -euo pipefail
 
@@ -48,6 +49,9 @@ expected="FIND User WITH active = true THAT HAS Device"
 actual="$(cat queries/unformatted.j1ql)"
 [[ "$actual" == "$expected" ]] || fail "j1ql-fmt wrote: $actual"
 cmp -s queries/formatted.j1ql "$SAMPLE/queries/formatted.j1ql" || fail "j1ql-fmt changed a formatted file"
+grep -q "FIND User WITH mfaEnabled != true" questions/mfa.yaml || fail "j1ql-fmt did not format the YAML question: $(cat questions/mfa.yaml)"
+cmp -s terraform/rules.tf "$SAMPLE/terraform/rules.tf" || fail "j1ql-fmt changed a formatted Terraform file"
+cmp -s package.json "$SAMPLE/package.json" || fail "j1ql-fmt changed a JSON file without queries"
 
 echo "== run 2: the lint error removed: both hooks must pass"
 git rm -q queries/lint_error.j1ql
