@@ -81,3 +81,80 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
     text.push('\n');
     print_stdout(&text)
 }
+
+/// When to colour output: `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (and not empty).
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+static COLOR: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+/// Records the `--color` choice for the whole run.
+pub fn set_color(choice: ColorChoice) {
+    let _ = COLOR.set(choice);
+}
+
+/// Whether to colour what goes to stdout (`stderr`: false) or stderr (true).
+pub fn color(stderr: bool) -> bool {
+    use std::io::IsTerminal;
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let terminal = if stderr {
+                io::stderr().is_terminal()
+            } else {
+                io::stdout().is_terminal()
+            };
+            terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// `text` in the colour of a severity (`error` red, `warning` yellow, others cyan), bold.
+pub fn paint_severity(text: &str, severity: &str, on: bool) -> String {
+    if !on {
+        return text.to_string();
+    }
+    let code = match severity {
+        "error" => "31",
+        "warning" => "33",
+        _ => "36",
+    };
+    format!("\x1b[1;{code}m{text}\x1b[0m")
+}
+
+/// Colours the `severity[CODE]` of each rendered diagnostic header (`file:1:2: error[P001]: …`).
+pub fn paint_headers(rendered: &str, on: bool) -> String {
+    if !on {
+        return rendered.to_string();
+    }
+    let mut out = String::with_capacity(rendered.len() + 64);
+    for line in rendered.split_inclusive('\n') {
+        let mut done = false;
+        for severity in ["error", "warning", "info", "hint"] {
+            let marker = format!(": {severity}[");
+            if let Some(at) = line.find(&marker) {
+                if let Some(close) = line[at..].find(']') {
+                    let end = at + close + 1;
+                    out.push_str(&line[..at + 2]);
+                    out.push_str(&paint_severity(&line[at + 2..end], severity, true));
+                    out.push_str(&line[end..]);
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if !done {
+            out.push_str(line);
+        }
+    }
+    out
+}

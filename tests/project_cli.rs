@@ -413,3 +413,33 @@ fn lint_fix_of_stdin_keeps_stdout_for_the_fixed_text() {
         assert!(!err(&o).is_empty());
     }
 }
+
+#[test]
+fn colour_on_request_for_every_command_and_never_by_default_in_pipes() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("j1ql.toml"), "").unwrap();
+    fs::write(dir.path().join("a.j1ql"), "find Usr THAT\n").unwrap();
+    let ansi = "\x1b[";
+    for args in [
+        &["check", "a.j1ql"][..],
+        &["lint", "a.j1ql"][..],
+        &["fmt", "--check", "b.j1ql"][..],
+    ] {
+        if args[0] == "fmt" {
+            fs::write(dir.path().join("b.j1ql"), "find User\n").unwrap();
+        }
+        let plain = j1ql_in(dir.path(), args, "");
+        assert!(!out(&plain).contains(ansi), "{args:?}: no colour in a pipe");
+        let mut coloured_args = vec!["--color", "always"];
+        coloured_args.extend_from_slice(args);
+        let coloured = j1ql_in(dir.path(), &coloured_args, "");
+        assert!(
+            out(&coloured).contains(ansi),
+            "{args:?}: {}",
+            out(&coloured)
+        );
+        let mut never = args.to_vec();
+        never.extend_from_slice(&["--color", "never"]);
+        assert!(!out(&j1ql_in(dir.path(), &never, "")).contains(ansi));
+    }
+}

@@ -96,7 +96,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> Result<Outcome, CliError> {
     let warning_count = diagnostics.len() - error_count;
     match format {
         Format::Human => {
-            print_stdout(&human)?;
+            print_stdout(&crate::output::paint_headers(
+                &human,
+                crate::output::color(false),
+            ))?;
             let files_word = plural(files.len(), "file", "files");
             if error_count == 0 && read_errors.is_empty() {
                 let warnings = match warning_count {

@@ -117,7 +117,10 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
                 let d = source.diagnostic(e, true);
                 source.render(&d, &mut report);
             }
-            eprint!("{report}");
+            eprint!(
+                "{}",
+                crate::output::paint_headers(&report, crate::output::color(true))
+            );
             report.clear();
             eprintln!(
                 "{}: {} syntax error{}: the query is left as it is",
@@ -182,11 +185,16 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
     })
 }
 
-/// A unified diff of a file that would change.
+/// A unified diff of a file that would change (coloured on a terminal).
 fn diff(name: &str, before: &str, after: &str) -> String {
-    similar::TextDiff::from_lines(before, after)
+    let diff = similar::TextDiff::from_lines(before, after)
         .unified_diff()
         .context_radius(3)
         .header(name, name)
-        .to_string()
+        .to_string();
+    if crate::output::color(false) {
+        j1ql_test::report::colour_diff(&diff, true)
+    } else {
+        diff
+    }
 }

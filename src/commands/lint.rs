@@ -160,20 +160,21 @@ pub fn run(
     let mut out = String::new();
     match format {
         LintFormat::Human => {
+            let painted = crate::output::color(to_stderr);
             for f in &findings {
                 let mark = match f.fix {
                     Some(Applicability::Safe) => " [*]",
                     Some(Applicability::Unsafe) => " [unsafe fix]",
                     _ => "",
                 };
-                out.push_str(&format!(
-                    "{}:{}:{}: {}[{}] {}{mark}\n",
-                    f.file,
-                    f.line,
-                    f.column,
+                let level = crate::output::paint_severity(
+                    &format!("{}[{}]", f.severity.as_str(), f.code),
                     f.severity.as_str(),
-                    f.code,
-                    f.message
+                    painted,
+                );
+                out.push_str(&format!(
+                    "{}:{}:{}: {level} {}{mark}\n",
+                    f.file, f.line, f.column, f.message
                 ));
             }
             let fixable = findings

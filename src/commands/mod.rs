@@ -24,6 +24,7 @@ use crate::output::{CliError, Outcome};
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    crate::output::set_color(cli.color);
     match cli.command {
         Command::Parse { file } => parse::run(&file),
         Command::Normalize {

@@ -92,7 +92,10 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
         refused |= f.severity == j1ql_lint::Severity::Error;
         source.render(&to_diagnostic(&query_name, f, false), &mut out);
     }
-    eprint!("{out}");
+    eprint!(
+        "{}",
+        crate::output::paint_headers(&out, crate::output::color(true))
+    );
     if refused {
         eprintln!("error: the query was not run");
         return Ok(Outcome::Problems);

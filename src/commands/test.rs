@@ -1,7 +1,6 @@
 //! `j1ql test [PATH...] [--review | --accept | --check] [--filter NAME] [--format ...]`:
 //! snapshot-tested query suites (the logic is in the `j1ql-test` crate).
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use j1ql_test::{report, review, Mode, Options};
@@ -20,7 +19,7 @@ pub enum TestFormat {
 }
 
 fn colour() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    crate::output::color(false)
 }
 
 pub fn run(
