@@ -283,3 +283,24 @@ fn crlf_j1ql_files_stay_crlf() {
     );
     assert_eq!(out.text, "FIND User\r\nTHAT IS Person\r\n");
 }
+
+#[test]
+fn yaml_empty_blocks() {
+    for host in [
+        "q:\n  - query: |-\n",
+        "q:\n  - query: |-\n  - b: 1\n",
+        "query: >\n\nx: 1\n",
+    ] {
+        let e = extract(HostKind::Yaml, host);
+        assert_eq!(e.regions.len(), 1, "{host:?}: {e:?}");
+        assert_eq!(e.regions[0].text, "", "{host:?}");
+        let out = rewrite(HostKind::Yaml, host, &e, &[(0, "FIND x".into())]);
+        assert!(out.left.is_empty(), "{host:?}: {:?}", out.left);
+        assert_eq!(
+            extract(HostKind::Yaml, &out.text).regions[0].text,
+            "FIND x",
+            "{}",
+            out.text
+        );
+    }
+}

@@ -225,9 +225,12 @@ pub fn query_at(doc: &Document, offset: usize) -> Option<String> {
         .map(|q| q.syntax().text().to_string())
 }
 
-/// Formats the whole document (one edit replacing everything that changed).
+/// Formats the whole document (one edit replacing everything that changed). A CRLF document
+/// stays CRLF.
 pub fn format(doc: &Snapshot) -> Result<Vec<TextEdit>, String> {
-    let formatted = j1ql_fmt::format(&doc.text, &doc.format).map_err(|e| e.to_string())?;
+    let eol = j1ql_project::LineEnding::detect(&doc.text);
+    let formatted =
+        eol.apply(&j1ql_fmt::format(&doc.text, &doc.format).map_err(|e| e.to_string())?);
     if formatted == doc.text {
         return Ok(Vec::new());
     }
@@ -240,10 +243,11 @@ pub fn format(doc: &Snapshot) -> Result<Vec<TextEdit>, String> {
 
 /// Formats the queries a range touches.
 pub fn format_range(doc: &Snapshot, range: TextRange) -> Result<Vec<TextEdit>, String> {
+    let eol = j1ql_project::LineEnding::detect(&doc.text);
     let edits = j1ql_fmt::format_range(&doc.text, range, &doc.format).map_err(|e| e.to_string())?;
     Ok(edits
         .into_iter()
-        .map(|e| TextEdit::new(doc.range(e.range), e.new_text))
+        .map(|e| TextEdit::new(doc.range(e.range), eol.apply(&e.new_text)))
         .collect())
 }
 
@@ -350,4 +354,36 @@ pub fn semantic_tokens(doc: &Document, range: Option<TextRange>) -> Vec<Semantic
         }
     }
     out
+}
+
+#[cfg(test)]
+mod crlf_tests {
+    use super::*;
+
+    fn snapshot(text: &str) -> Snapshot {
+        Snapshot {
+            text: text.to_string(),
+            rope: ropey::Rope::from_str(text),
+            encoding: crate::document::Encoding::Utf16,
+            format: j1ql_fmt::FormatOptions::default(),
+        }
+    }
+
+    #[test]
+    fn formatting_keeps_crlf() {
+        let doc = snapshot("find User\r\nthat is Person\r\n");
+        let edits = format(&doc).unwrap();
+        assert_eq!(edits.len(), 1);
+        assert!(
+            !edits[0].new_text.replace("\r\n", "").contains('\n'),
+            "{:?}",
+            edits[0].new_text
+        );
+        assert!(edits[0].new_text.contains("\r\n"));
+        let formatted = snapshot(&edits[0].new_text);
+        assert!(
+            format(&formatted).unwrap().is_empty(),
+            "formatted CRLF text is stable"
+        );
+    }
 }

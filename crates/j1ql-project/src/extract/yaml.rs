@@ -35,6 +35,8 @@ struct Found {
     span: Range<usize>,
     /// The column (characters) the scalar starts at.
     start_col: usize,
+    /// Its position in the parser's event stream.
+    event: usize,
 }
 
 /// Scalars that are values of a `query` key, with the parser's values; and what could not be
@@ -55,7 +57,7 @@ fn query_scalars(host: &str) -> (Vec<Found>, Vec<Unmapped>) {
             _ => false,
         }
     }
-    for event in Parser::new_from_str(host) {
+    for (index, event) in Parser::new_from_str(host).enumerate() {
         let (event, span): (Event, Span) = match event {
             Ok(e) => e,
             Err(e) => {
@@ -89,6 +91,7 @@ fn query_scalars(host: &str) -> (Vec<Found>, Vec<Unmapped>) {
                         style,
                         span: range,
                         start_col: span.start.col(),
+                        event: index,
                     });
                 }
             }
@@ -388,9 +391,22 @@ fn block_header(host: &str, content_line: usize) -> Option<(usize, String, Strin
 
 /// A literal or folded block scalar.
 fn block(host: &str, f: &Found) -> Option<Region> {
-    let content_line = host[..f.span.start].rfind('\n').map_or(0, |i| i + 1);
+    // The parser's span of an empty block may start at its header (after the key on its
+    // line; a content line has only indentation before its text).
+    let line_start = host[..f.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let at_header = host[f.span.start..].starts_with(['|', '>'])
+        && !host[line_start..f.span.start].trim().is_empty();
+    let content_line = if at_header {
+        host[f.span.start..]
+            .find('\n')
+            .map_or(host.len(), |i| f.span.start + i + 1)
+    } else {
+        line_start
+    };
     let (header_at, indicator, header_comment) = block_header(host, content_line)?;
-    let header_line_end = host[header_at..].find('\n').map(|i| header_at + i + 1)?;
+    let header_line_end = host[header_at..]
+        .find('\n')
+        .map_or(host.len(), |i| header_at + i + 1);
     let explicit = indicator[1..].chars().any(|c| c.is_ascii_digit());
     let lines = lines_in(host, header_line_end..f.span.end);
     let indent = if explicit {
@@ -403,9 +419,30 @@ fn block(host: &str, f: &Found) -> Option<Region> {
             .unwrap_or(f.start_col)
     };
     // The block's own lines: up to the last line with content.
-    let last_content = lines.iter().rposition(|(_, l)| {
+    let Some(last_content) = lines.iter().rposition(|(_, l)| {
         !l.trim().is_empty() && l.len() - l.trim_start_matches(' ').len() >= indent
-    })?;
+    }) else {
+        // An empty block: only line breaks, if anything (all at the header's end).
+        if !f.value.chars().all(|c| c == '\n') {
+            return None;
+        }
+        let header_line = host[..header_at].rfind('\n').map_or(0, |i| i + 1);
+        let header_indent = host[header_line..]
+            .chars()
+            .take_while(|&c| c == ' ' || c == '-')
+            .count();
+        let mut map = vec![header_line_end; f.value.len()];
+        map.push(header_line_end);
+        return Some(Region::new(
+            f.value.clone(),
+            map,
+            header_at..header_line_end,
+            Encoding::YamlBlock {
+                indent: header_indent + 2,
+                header_comment,
+            },
+        ));
+    };
     let content_end = {
         let (s, l) = lines[last_content];
         let after = s + l.len();
@@ -545,15 +582,12 @@ fn skeleton(host: &str) -> Result<(Vec<String>, Vec<String>), String> {
     if let Some(u) = unmapped.iter().find(|u| u.reason.starts_with("not valid")) {
         return Err(u.reason.clone());
     }
-    let query_spans: std::collections::HashSet<usize> =
-        found.iter().map(|f| f.span.start).collect();
-    let bytes = char_offsets(host);
+    let query_events: std::collections::HashSet<usize> = found.iter().map(|f| f.event).collect();
     let mut events = Vec::new();
-    for event in Parser::new_from_str(host) {
-        let (event, span) = event.map_err(|e| e.info().to_string())?;
-        let start = bytes[span.start.index().min(bytes.len() - 1)];
+    for (index, event) in Parser::new_from_str(host).enumerate() {
+        let (event, _) = event.map_err(|e| e.info().to_string())?;
         events.push(match event {
-            Event::Scalar(_, _, anchor, tag) if query_spans.contains(&start) => {
+            Event::Scalar(_, _, anchor, tag) if query_events.contains(&index) => {
                 format!("query {anchor} {tag:?}")
             }
             other => format!("{other:?}"),
