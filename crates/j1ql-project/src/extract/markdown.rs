@@ -49,9 +49,12 @@ fn fences(host: &str) -> Vec<Fence<'_>> {
         let fence_len = rest.chars().take_while(|&c| c == fence).count();
         let info = rest[fence_len..].trim();
         let mut j = i + 1;
+        // A closing fence: up to 3 spaces, at least as many fence characters, then only
+        // spaces or tabs (CommonMark; other Unicode whitespace does not close it).
         while j < lines.len() {
-            let t = lines[j].1.trim();
-            if t.len() >= fence_len && t.chars().all(|c| c == fence) {
+            let line = lines[j].1;
+            let t = line.trim_start_matches(' ').trim_end_matches([' ', '\t']);
+            if indent_of(line) < 4 && t.len() >= fence_len && t.chars().all(|c| c == fence) {
                 break;
             }
             j += 1;
@@ -142,7 +145,8 @@ pub(crate) fn verify(old: &str, new: &str, edits: &[(usize, String)]) -> Result<
         t
     };
     let intended: Vec<String> = intended.iter().map(fix_end).collect();
-    if parsed_fences(new) != intended {
+    let ours: Vec<String> = extract(new).regions.into_iter().map(|r| r.text).collect();
+    if parsed_fences(new) != intended || ours != intended {
         return Err("the edited file's `j1ql` fences do not read back as intended".into());
     }
     Ok(())

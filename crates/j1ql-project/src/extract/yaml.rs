@@ -611,5 +611,16 @@ pub(crate) fn verify(old: &str, new: &str, edits: &[(usize, String)]) -> Result<
     if values != intended {
         return Err("the edited file does not read back as the intended queries".into());
     }
+    // The extractor must map each edited query again (positions for the next run).
+    let ours = extract(new);
+    for (slot, text) in edits {
+        if !ours
+            .regions
+            .iter()
+            .any(|r| r.slot == *slot && &r.text == text)
+        {
+            return Err("the edited query cannot be mapped back to the file exactly".into());
+        }
+    }
     Ok(())
 }
