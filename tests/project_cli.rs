@@ -443,3 +443,20 @@ fn colour_on_request_for_every_command_and_never_by_default_in_pipes() {
         assert!(!out(&j1ql_in(dir.path(), &never, "")).contains(ansi));
     }
 }
+
+#[test]
+fn normalize_expands_the_project_smart_classes_and_params() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("j1ql.toml"),
+        "[params]\nminAge = 40\n[smart-classes]\nOld = \"age > 60\"\n",
+    )
+    .unwrap();
+    let o = j1ql_in(
+        dir.path(),
+        &["normalize", "--expand", "smart-classes,params", "FIND #Old WITH x > ${ param.minAge }"],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains("age > 60") && out(&o).contains("40"), "{}", out(&o));
+}

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use j1ql_semantics::normalize::{normalize_query_text, Expand};
-use j1ql_semantics::smart_classes::SmartClasses;
 
 use crate::output::{print_stdout, CliError, Outcome};
 
@@ -26,7 +25,10 @@ pub fn run(input: &str, expand: &[Expansion], params: &[String]) -> Result<Outco
     } else {
         input.to_string()
     };
-    let analysis = j1ql_semantics::analyze(&text, &j1ql_semantics::Context::builtin());
+    // The project of the current folder: its smart classes, parameters and data model.
+    let project = j1ql_project::Project::discover(Path::new("."))
+        .map_err(|e| CliError::msg(format!("invalid configuration: {e}")))?;
+    let analysis = j1ql_semantics::analyze(&text, &project.context());
     let source = crate::diagnostic_render::Source::new("<input>", &text);
     let mut out = String::new();
     if !analysis.parse.errors().is_empty() {
@@ -47,10 +49,12 @@ pub fn run(input: &str, expand: &[Expansion], params: &[String]) -> Result<Outco
     let options = Expand {
         smart_classes: expand
             .contains(&Expansion::SmartClasses)
-            .then(SmartClasses::default),
+            .then(|| project.smart_classes().clone()),
         selectors: expand.contains(&Expansion::Selectors),
         params: if expand.contains(&Expansion::Params) {
-            Some(super::run::parse_params(params)?)
+            let mut values = project.params().clone();
+            values.extend(super::run::parse_params(params)?);
+            Some(values)
         } else {
             None
         },

@@ -206,13 +206,9 @@ impl Workspace {
             || self.data_paths().iter().any(|d| path.starts_with(d))
     }
 
-    /// The analysis context: catalog, smart classes, known tags.
+    /// The analysis context: catalog, smart classes, known tags (the project's).
     pub fn context(&self) -> Context<'_> {
-        Context {
-            catalog: &self.catalog,
-            smart_classes: &self.smart,
-            known_tags: self.known_tags.as_ref(),
-        }
+        self.project.context()
     }
 
     /// Whether parameters must be configured: the workspace runs queries (its `j1ql.toml` or
