@@ -285,3 +285,55 @@ fn no_watcher_registration_without_client_support() {
     );
     client.notify("exit", Value::Null);
 }
+
+/// The same file gives the same findings in the editor and on the command line: the server and
+/// `j1ql lint` both run `j1ql-project`'s pipeline with the workspace's project (data, params,
+/// smart classes). (Only the recovery after a syntax error at the very end of a query can
+/// still differ: the server parses the document in chunks, one per `FIND` line.)
+#[test]
+fn the_server_and_lint_report_the_same_findings() {
+    let ws = Workspace::new();
+    let text: String = QUERIES.split_inclusive('\n').take(8).collect();
+    std::fs::write(ws.path().join("queries/q.j1ql"), &text).unwrap();
+    let uri = ws.uri("queries/q.j1ql");
+    let mut client = start(false);
+    client.open(&uri, &text);
+    let mut from_server: Vec<(u64, u64, String)> = client
+        .diagnostics(&uri, 1)
+        .iter()
+        .map(|d| {
+            (
+                d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                d["range"]["start"]["character"].as_u64().unwrap() + 1,
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    client.shutdown();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_j1ql"))
+        .args(["lint", "--format", "json", "queries/q.j1ql"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut from_lint: Vec<(u64, u64, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    from_server.sort();
+    from_lint.sort();
+    assert!(!from_lint.is_empty());
+    assert!(
+        from_lint.iter().any(|f| f.2 == "unknown-parameter"),
+        "{from_lint:?}"
+    );
+    assert_eq!(from_server, from_lint);
+}

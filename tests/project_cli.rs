@@ -454,9 +454,18 @@ fn normalize_expands_the_project_smart_classes_and_params() {
     .unwrap();
     let o = j1ql_in(
         dir.path(),
-        &["normalize", "--expand", "smart-classes,params", "FIND #Old WITH x > ${ param.minAge }"],
+        &[
+            "normalize",
+            "--expand",
+            "smart-classes,params",
+            "FIND #Old WITH x > ${ param.minAge }",
+        ],
         "",
     );
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    assert!(out(&o).contains("age > 60") && out(&o).contains("40"), "{}", out(&o));
+    assert!(
+        out(&o).contains("age > 60") && out(&o).contains("40"),
+        "{}",
+        out(&o)
+    );
 }
