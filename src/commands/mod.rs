@@ -11,6 +11,7 @@ mod normalize;
 mod parse;
 mod report;
 mod run;
+mod serve;
 mod test;
 mod write;
 
@@ -86,6 +87,31 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         } => corpus_check::run(&file, &kinds, format),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Lsp => lsp::run(),
+        Command::Serve {
+            data,
+            listen,
+            account,
+            token,
+            rate_limit,
+            now,
+            state,
+            max_body_bytes,
+            max_query_bytes,
+            strict,
+            global_mappings,
+        } => serve::run(serve::ServeArgs {
+            data,
+            listen,
+            account,
+            token,
+            rate_limit,
+            now,
+            state,
+            max_body_bytes,
+            max_query_bytes,
+            strict,
+            global_mappings,
+        }),
         Command::Lint {
             explain: Some(code),
             ..

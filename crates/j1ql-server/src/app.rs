@@ -1,0 +1,51 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use crate::config::ServeConfig;
+use crate::deferred::DeferredAnswers;
+use crate::questions::Questions;
+use crate::store::Store;
+use crate::sync::Jobs;
+
+/// The server's state: settings, data, jobs, deferred answers, questions.
+pub struct App {
+    /// The settings.
+    pub config: ServeConfig,
+    /// The account's data.
+    pub store: Arc<Store>,
+    /// Synchronization jobs.
+    pub jobs: Jobs,
+    /// Deferred `queryV1` answers.
+    pub deferred: DeferredAnswers,
+    /// Saved questions.
+    pub questions: Questions,
+    /// The account id answers carry when `--account` is not given.
+    pub default_account: String,
+}
+
+impl App {
+    /// "Now" for relative dates: `--now`, else the demo's date for the demo account, else the
+    /// wall clock (what `j1ql run` uses).
+    pub fn now_ms(&self) -> i64 {
+        if let Some(now) = self.config.now_ms {
+            return now;
+        }
+        if self.config.data.paths.is_empty() {
+            return j1ql_eval::demo::DEMO_NOW_MS;
+        }
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// Per request: what the GraphQL resolvers need to know about the caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account the request named (or the default one).
+    pub account: String,
+    /// `http://host:port` as the client addressed us (for deferred URLs).
+    pub base_url: String,
+}
