@@ -74,13 +74,13 @@ impl std::str::FromStr for RateLimit {
 
     /// `100/s`, `600/min`, `5000/h`, `10/5s`.
     fn from_str(text: &str) -> Result<RateLimit, String> {
-        let bad = || {
-            format!("`{text}`: expected N/PERIOD, e.g. 100/s, 600/min, 5000/h or 10/5s")
-        };
+        let bad = || format!("`{text}`: expected N/PERIOD, e.g. 100/s, 600/min, 5000/h or 10/5s");
         let (n, period) = text.split_once('/').ok_or_else(bad)?;
         let requests: u32 = n.trim().parse().map_err(|_| bad())?;
         if requests == 0 {
-            return Err(format!("`{text}`: the number of requests must be at least 1"));
+            return Err(format!(
+                "`{text}`: the number of requests must be at least 1"
+            ));
         }
         let period = period.trim();
         let digits: String = period.chars().take_while(|c| c.is_ascii_digit()).collect();

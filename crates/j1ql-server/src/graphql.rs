@@ -115,8 +115,10 @@ impl QueryRoot {
             None | Some(Value::Null) => BTreeMap::new(),
             Some(Value::Object(map)) => map.into_iter().collect(),
             Some(_) => {
-                return Err(async_graphql::Error::new("`variables` must be a JSON object")
-                    .extend_with(|_, e| e.set("code", "BAD_USER_INPUT")))
+                return Err(
+                    async_graphql::Error::new("`variables` must be a JSON object")
+                        .extend_with(|_, e| e.set("code", "BAD_USER_INPUT")),
+                )
             }
         };
         let request = QueryRequest {
@@ -303,6 +305,8 @@ fn log_query(
             ms,
             "queryV1"
         ),
-        Err(e) => tracing::info!(query_hash = hash, error = %e.message(), deferred, ms, "queryV1 refused"),
+        Err(e) => {
+            tracing::info!(query_hash = hash, error = %e.message(), deferred, ms, "queryV1 refused")
+        }
     }
 }

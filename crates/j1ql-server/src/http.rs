@@ -94,7 +94,10 @@ async fn authenticate(State(shared): State<Shared>, mut request: Request, next: 
         let given = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
         if given.map(str::trim) != Some(token.as_str()) {
             return unauthorized("a valid API token is required (Authorization: Bearer TOKEN)");
         }
@@ -186,6 +189,13 @@ async fn graphql(
                 .into_response()
         }
     };
+    let operations = match &batch {
+        async_graphql::BatchRequest::Single(_) => 1,
+        async_graphql::BatchRequest::Batch(rs) => rs.len(),
+    };
+    if operations > 1 {
+        tracing::info!(operations, "batched graphql");
+    }
     let batch = match batch {
         async_graphql::BatchRequest::Single(r) => {
             async_graphql::BatchRequest::Single(r.data(caller))

@@ -245,7 +245,12 @@ pub fn page(result: &QueryResult, offset: usize, variable_size: bool, hash: &str
     }
 }
 
-fn slice<T>(items: &[T], offset: usize, variable_size: bool, to_json: impl Fn(&T) -> Value) -> Vec<Value> {
+fn slice<T>(
+    items: &[T],
+    offset: usize,
+    variable_size: bool,
+    to_json: impl Fn(&T) -> Value,
+) -> Vec<Value> {
     let mut out = Vec::new();
     let mut bytes = 0;
     for item in items.iter().skip(offset).take(PAGE_SIZE) {

@@ -124,7 +124,12 @@ pub fn file_name(source: &str, scope: &str) -> String {
             .collect()
     };
     let hash = j1ql_graph::stable_hash(&[source, scope]);
-    format!("{}__{}__{:08x}.json", clean(source), clean(scope), hash as u32)
+    format!(
+        "{}__{}__{:08x}.json",
+        clean(source),
+        clean(scope),
+        hash as u32
+    )
 }
 
 fn array<'v>(value: &'v Value, key: &str) -> Result<&'v Vec<Value>, String> {
@@ -310,8 +315,8 @@ fn read_state(dir: &Path) -> Result<Vec<Subgraph>, StoreError> {
                 e.column()
             ))
         })?;
-        let subgraph =
-            Subgraph::from_payload(&value).map_err(|e| StoreError(format!("{}: {e}", file.display())))?;
+        let subgraph = Subgraph::from_payload(&value)
+            .map_err(|e| StoreError(format!("{}: {e}", file.display())))?;
         out.push(subgraph);
     }
     Ok(out)

@@ -158,11 +158,12 @@ impl Jobs {
         };
         let instance = text("integrationInstanceId")?;
         let scope = match source.as_str() {
-            "api" => text("scope")?.ok_or_else(|| {
-                JobError::bad("a job with source `api` needs a `scope`")
-            })?,
+            "api" => text("scope")?
+                .ok_or_else(|| JobError::bad("a job with source `api` needs a `scope`"))?,
             "integration-external" => instance.clone().ok_or_else(|| {
-                JobError::bad("a job with source `integration-external` needs an `integrationInstanceId`")
+                JobError::bad(
+                    "a job with source `integration-external` needs an `integrationInstanceId`",
+                )
             })?,
             other => {
                 return Err(JobError::bad(format!(
@@ -213,6 +214,9 @@ impl Jobs {
     /// `POST .../entities`, `.../relationships` and `.../upload`: `kind` names which keys the
     /// body may hold.
     pub fn upload(&self, id: &str, kind: UploadKind, body: &Value) -> Result<Value, JobError> {
+        if !self.jobs.lock().expect("jobs lock").contains_key(id) {
+            return Err(unknown(id));
+        }
         let body = body
             .as_object()
             .ok_or_else(|| JobError::bad("the body must be a JSON object"))?;
@@ -423,11 +427,20 @@ fn apply(store: &Store, job: &Job) -> Result<Counts, String> {
     counts.insert("numEntitiesCreated".into(), created.into());
     counts.insert("numEntitiesUpdated".into(), updated.into());
     counts.insert("numEntitiesDeleted".into(), deleted.into());
-    counts.insert("numRelationshipsCreated".into(), relationships_created.into());
+    counts.insert(
+        "numRelationshipsCreated".into(),
+        relationships_created.into(),
+    );
     counts.insert("numRelationshipsInScope".into(), relationships_after.into());
-    counts.insert("numEntitiesInScope".into(), snapshot_entities(&snapshot, job).into());
+    counts.insert(
+        "numEntitiesInScope".into(),
+        snapshot_entities(&snapshot, job).into(),
+    );
     if !delete_refused.is_empty() {
-        counts.insert("entityDeletesNotInScope".into(), Value::Array(delete_refused));
+        counts.insert(
+            "entityDeletesNotInScope".into(),
+            Value::Array(delete_refused),
+        );
     }
     Ok((counts, skipped))
 }
@@ -493,7 +506,9 @@ fn check_relationship(r: &Map<String, Value>) -> Result<(), String> {
     if !r.get("_class").is_some_and(Value::is_string) {
         return Err("relationship has no `_class` (a string)".into());
     }
-    let has = |a: &str, b: &str| r.get(a).is_some_and(Value::is_string) || r.get(b).is_some_and(Value::is_string);
+    let has = |a: &str, b: &str| {
+        r.get(a).is_some_and(Value::is_string) || r.get(b).is_some_and(Value::is_string)
+    };
     if !has("_fromEntityKey", "_fromEntityId") {
         return Err("relationship has no `_fromEntityKey` or `_fromEntityId`".into());
     }
