@@ -214,7 +214,12 @@ pub enum Command {
         out: PathBuf,
     },
     /// Run the language server on standard input and output (for editors).
-    Lsp,
+    ///
+    /// Accepts what editors' clients add to the command line: `--stdio` (the only transport:
+    /// VS Code's client adds it), `--clientProcessId N` or `--clientProcessId=N` (exit when the
+    /// editor's process is gone; `initialize`'s `processId` is watched too). `--pipe`,
+    /// `--socket` and `--node-ipc` are refused with an error naming the transport.
+    Lsp(LspArgs),
     /// Serve JupiterOne's API (GraphQL `queryV1`, questions, the synchronization API) offline
     /// over local data, for scripts and clients written against JupiterOne. See docs/serve.md.
     Serve {
@@ -253,6 +258,31 @@ pub enum Command {
         #[arg(long)]
         global_mappings: bool,
     },
+}
+
+/// The arguments of `j1ql lsp`; see `docs/lsp.md` ("Starting the server").
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// Talk LSP over standard input and output (the default and only transport; accepted
+    /// because vscode-languageclient and others add it).
+    #[arg(long)]
+    pub stdio: bool,
+    /// The editor's process id: the server exits (code 1) when that process is gone.
+    #[arg(
+        long = "clientProcessId",
+        alias = "client-process-id",
+        value_name = "PID"
+    )]
+    pub client_process_id: Option<u32>,
+    /// Not supported: named-pipe transport (`--pipe=NAME`).
+    #[arg(long, hide = true, value_name = "NAME")]
+    pub pipe: Option<String>,
+    /// Not supported: socket transport (`--socket=PORT`).
+    #[arg(long, hide = true, value_name = "PORT")]
+    pub socket: Option<String>,
+    /// Not supported: Node IPC transport.
+    #[arg(long = "node-ipc", hide = true)]
+    pub node_ipc: bool,
 }
 
 /// How results are printed.

@@ -86,7 +86,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
         } => corpus_check::run(&file, &kinds, format),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Lsp => lsp::run(),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Serve {
             data,
             listen,

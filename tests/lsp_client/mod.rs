@@ -28,11 +28,17 @@ pub const URI: &str = "file:///tmp/j1ql-lsp-test/queries.j1ql";
 
 impl Client {
     pub fn start(init: Value) -> (Client, Value) {
+        Client::start_with(&["lsp"], Stdio::inherit(), init)
+    }
+
+    /// Starts `j1ql` with `args` (e.g. `["lsp", "--stdio"]`), its standard error going to
+    /// `stderr`, and initializes it with `init`.
+    pub fn start_with(args: &[&str], stderr: Stdio, init: Value) -> (Client, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_j1ql"))
-            .arg("lsp")
+            .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .expect("start j1ql lsp");
         let stdin = child.stdin.take().unwrap();

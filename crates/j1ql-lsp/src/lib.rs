@@ -6,6 +6,7 @@
 //! ([`features`]), tested and benchmarked without a client; [`server::Backend`] wires them to
 //! `tower-lsp-server`.
 
+pub mod client_process;
 pub mod diagnostics;
 pub mod document;
 pub mod features;
@@ -16,15 +17,31 @@ pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
 
-/// Serves the language server over standard input and output until the client exits. The
-/// streams go through [`stdio`]'s guard, so a malformed message is answered with an error
-/// instead of ending the session.
-pub fn run_stdio() -> std::io::Result<()> {
+/// How `j1ql lsp` was started: what editors put on its command line.
+#[derive(Debug, Clone, Default)]
+pub struct StdioOptions {
+    /// `--clientProcessId`: the editor's process; the server exits when it is gone.
+    pub client_process_id: Option<u32>,
+}
+
+/// How serving ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The client closed the connection (after `exit`, or by closing standard input).
+    ClientClosed,
+    /// The watched client process (command line or `initialize`'s `processId`) is gone.
+    ClientProcessGone(u32),
+}
+
+/// Serves the language server over standard input and output until the client exits or its
+/// process is gone ([`client_process`]). The streams go through [`stdio`]'s guard, so a
+/// malformed message is answered with an error instead of ending the session.
+pub fn run_stdio(options: &StdioOptions) -> std::io::Result<Ended> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    runtime.block_on(async {
+    let ended = runtime.block_on(async {
         let (to_server, server_in) = tokio::io::duplex(1 << 20);
         let (server_out, from_server) = tokio::io::duplex(1 << 20);
         let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
@@ -35,14 +52,20 @@ pub fn run_stdio() -> std::io::Result<()> {
         ));
         let splitter = tokio::spawn(stdio::split_output(from_server, frames));
         let writer = tokio::spawn(stdio::write_output(tokio::io::stdout(), outgoing));
-        let (service, socket) = LspService::new(server::Backend::new);
-        Server::new(server_in, server_out, socket)
-            .serve(service)
-            .await;
-        // The server's output is closed: flush what it wrote, then stop.
-        let _ = splitter.await;
-        let _ = writer.await;
+        let (watch, watched) = client_process::watch(options.client_process_id);
+        let (service, socket) =
+            LspService::new(move |client| server::Backend::new(client).watching(watch));
+        let serve = Server::new(server_in, server_out, socket).serve(service);
+        tokio::select! {
+            () = serve => {
+                // The server's output is closed: flush what it wrote, then stop.
+                let _ = splitter.await;
+                let _ = writer.await;
+                Ended::ClientClosed
+            }
+            pid = watched.first_gone() => Ended::ClientProcessGone(pid),
+        }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
-    Ok(())
+    Ok(ended)
 }

@@ -45,6 +45,8 @@ pub struct World {
 pub struct Backend {
     client: Client,
     world: Arc<Mutex<World>>,
+    /// Where `initialize`'s `processId` goes, so the server exits when the editor is gone.
+    client_watch: Option<crate::client_process::ClientWatch>,
 }
 
 /// Runs a handler body, turning a panic into an `InternalError` response and an out-of-range
@@ -70,7 +72,14 @@ impl Backend {
                 diagnostics_delay: Duration::from_millis(50),
                 ..World::default()
             })),
+            client_watch: None,
         }
+    }
+
+    /// The same server, exiting when the client's `processId` (from `initialize`) is gone.
+    pub fn watching(mut self, watch: crate::client_process::ClientWatch) -> Backend {
+        self.client_watch = Some(watch);
+        self
     }
 
     fn world(&self) -> MutexGuard<'_, World> {
@@ -249,6 +258,9 @@ pub const COMMANDS: &[&str] = &["j1ql.runQuery", "j1ql.explain"];
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        if let (Some(watch), Some(pid)) = (&self.client_watch, params.process_id) {
+            watch.watch(pid);
+        }
         let utf8 = params
             .capabilities
             .general
