@@ -3,26 +3,45 @@
 // Settings as j1ql.toml. Everything that can be decided without VS Code lives in the pure
 // modules (serverPath, settings, render, commands) and is unit-tested there.
 
+import * as cp from "node:child_process";
 import * as fs from "node:fs";
 
 import * as vscode from "vscode";
 import {
+  CloseAction,
+  ErrorAction,
+  type ErrorHandler,
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
   type ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 import { deMorganActions, describeRun, NO_DE_MORGAN, RUN_QUERY, runQueryArguments } from "./commands";
 import { errorPageHtml, resultPageHtml, type PageOptions } from "./render";
+import { OutputTail, startFailureMessage } from "./serverOutput";
 import { nodeEnvironment, resolveServerPath } from "./serverPath";
 import { explicitValue, MAPPED_SETTING_KEYS, mapSettings, toToml } from "./settings";
 
 const SHOW_JSON = "j1ql.showResultJson";
 
-let client: LanguageClient | undefined;
+/**
+ * The language client, quiet until the server is initialized: a failed start is reported once
+ * by the extension with the server's own stderr, instead of the client's generic "couldn't
+ * create connection" toasts that hide it.
+ */
+class J1qlLanguageClient extends LanguageClient {
+  quiet = true;
+
+  override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+    super.error(message, data, this.quiet ? false : showNotification);
+  }
+}
+
+let client: J1qlLanguageClient | undefined;
 let output: vscode.OutputChannel;
+/** What the server wrote on stderr during the current start (the client also copies it to the output channel). */
+const serverSaid = new OutputTail();
 let panel: vscode.WebviewPanel | undefined;
 let lastResult: { title: string; result: unknown } | undefined;
 let extensionUri: vscode.Uri;
@@ -85,10 +104,40 @@ async function start(): Promise<void> {
     output.appendLine(problem);
     void vscode.window.showWarningMessage(problem);
   }
-  const serverOptions: ServerOptions = {
-    command: lookup.command,
-    args: ["lsp"],
-    transport: TransportKind.stdio,
+  // The extension starts `j1ql lsp` itself (rather than letting the client spawn it) so that
+  // it sees the process exit: a server that exits before it is initialized is reported in a
+  // notification quoting its stderr (docs/lsp.md "Starting the server"). The arguments are
+  // the ones vscode-languageclient would add: `--stdio` and the extension host's pid.
+  serverSaid.clear();
+  const attempt: { initialized: boolean; reported: boolean; fallback?: ErrorHandler } = {
+    initialized: false,
+    reported: false,
+  };
+  const report = (error: string): void => {
+    if (attempt.initialized || attempt.reported) {
+      return;
+    }
+    attempt.reported = true;
+    const message = startFailureMessage(lookup.command, error, serverSaid.lines());
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message, "Show Output").then((choice) => {
+      if (choice === "Show Output") {
+        output.show(true);
+      }
+    });
+  };
+  const serverOptions: ServerOptions = () => {
+    const child = cp.spawn(lookup.command, ["lsp", "--stdio", `--clientProcessId=${process.pid}`], {
+      cwd: folder,
+      env: process.env,
+    });
+    child.stderr.on("data", (chunk: Buffer) => serverSaid.push(chunk.toString("utf8")));
+    child.on("error", (e) => report(errorText(e)));
+    // `close` comes after the process's stderr has been read to its end.
+    child.on("close", (code, signal) => {
+      report(signal !== null ? `the server was killed by ${signal}` : `the server exited with code ${String(code)}`);
+    });
+    return Promise.resolve(child);
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -97,6 +146,21 @@ async function start(): Promise<void> {
     ],
     initializationOptions: mapped.initializationOptions,
     outputChannel: output,
+    // A failed initialize is reported by `report`; the client would only say "failed".
+    initializationFailedHandler: () => false,
+    // Until the server is initialized, failures are reported once by `report` (with the
+    // server's stderr) instead of the client's "connection to server is erroring" toasts;
+    // after that the client's default handling applies (restarts after a crash).
+    errorHandler: {
+      error: (error, message, count) =>
+        attempt.initialized && attempt.fallback !== undefined
+          ? attempt.fallback.error(error, message, count)
+          : { action: ErrorAction.Shutdown, handled: true },
+      closed: () =>
+        attempt.initialized && attempt.fallback !== undefined
+          ? attempt.fallback.closed()
+          : { action: CloseAction.DoNotRestart, handled: true },
+    },
     middleware: {
       // The code lens "▶ Run" executes the server command; show its result too.
       executeCommand: async (command, args, next): Promise<unknown> =>
@@ -104,13 +168,18 @@ async function start(): Promise<void> {
     },
   };
   output.appendLine(`starting ${lookup.command} lsp`);
-  client = new LanguageClient("j1ql", "J1QL Language Server", serverOptions, clientOptions);
+  const started = new J1qlLanguageClient("j1ql", "J1QL Language Server", serverOptions, clientOptions);
+  client = started;
+  attempt.fallback = started.createDefaultErrorHandler();
   try {
-    await client.start();
+    await started.start();
+    attempt.initialized = true;
+    started.quiet = false;
   } catch (e) {
-    const message = `The j1ql language server (${lookup.command} lsp) failed to start: ${errorText(e)}`;
-    output.appendLine(message);
-    void vscode.window.showErrorMessage(message);
+    // The process's `close` usually reports first, with the server's own words; give it a
+    // moment, then report what the client saw if nothing was reported yet.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    report(errorText(e));
   }
 }
 
