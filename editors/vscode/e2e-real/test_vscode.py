@@ -78,9 +78,10 @@ class CodeServer:
 
     def __init__(self, root: Path) -> None:
         self.port = free_port()
-        self.data = root / "data"
-        (self.data / "User").mkdir(parents=True)
-        (self.data / "Machine").mkdir(parents=True)
+        # The folder the .vsix was installed with (run.sh), else a new one.
+        self.data = Path(os.environ.get("USER_DATA_DIR") or root / "data")
+        (self.data / "User").mkdir(parents=True, exist_ok=True)
+        (self.data / "Machine").mkdir(parents=True, exist_ok=True)
         quiet = {
             "workbench.startupEditor": "none",
             "security.workspace.trust.enabled": False,
