@@ -69,9 +69,11 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Lint J1QL: syntax errors, semantic checks and style rules (`--explain CODE` describes
-    /// one). Exits 1 when an error-severity finding remains. Settings come from the nearest
-    /// `j1ql.toml` (`[lint]`).
+    /// Lint J1QL in J1QL files and in YAML, JSON, Markdown and Terraform hosts: syntax errors,
+    /// semantic checks, style rules (`--explain CODE` describes one), unknown parameters and
+    /// unmapped regions, positioned in the host file. `--fix` writes fixes back in each host's
+    /// own syntax, atomically. Exits 1 when an error-severity finding remains. Settings come
+    /// from the nearest `j1ql.toml` (`[lint]`; unknown codes are errors).
     Lint {
         /// Files, folders or `-`; default: the current folder.
         paths: Vec<PathBuf>,
@@ -167,11 +169,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
-    /// Run snapshot-tested query suites: every query of the `*.j1ql` and question YAML files
-    /// under PATH (default `.`) on its suite's graph (the nearest `j1ql.toml`: `data`, `now`,
-    /// `[params]`, `[smart-classes]`), checked against `// expect:` assertions and its snapshot
-    /// in `snapshots/`. New or changed snapshots are written as `.snap.new`. Exits 1 on any
-    /// failure. See docs/testing-queries.md.
+    /// Run snapshot-tested query suites: every query of the `*.j1ql`, question YAML and alert
+    /// rule-pack JSON files under PATH (default `.`) on its suite's graph (the nearest
+    /// `j1ql.toml`: `data`, `now` (default: a fixed date), `[params]`, `[smart-classes]`),
+    /// checked against `// expect:` assertions and its snapshot in `snapshots/`. New or changed
+    /// snapshots are written as `.snap.new`. Files outside a suite are refused unless `--demo`.
+    /// Exits 1 on any failure. See docs/testing-queries.md.
     Test {
         /// Suite folders or test files; default: the current folder.
         paths: Vec<PathBuf>,

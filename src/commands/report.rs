@@ -6,15 +6,14 @@ use crate::diagnostic_render::{ByteRange, Diagnostic, Severity};
 
 /// A pipeline finding as the renderer's diagnostic (`file` left out when `with_file` is false).
 pub fn to_diagnostic(file: &str, f: &Finding, with_file: bool) -> Diagnostic {
-    let (code, name) = j1ql_project::code_names(&f.code).unwrap_or(("?", "unknown"));
     Diagnostic {
         file: with_file.then(|| file.to_string()),
         line: f.line,
         column: f.column,
         end_line: f.end_line,
         end_column: f.end_column,
-        code,
-        name,
+        code: f.code.as_str(),
+        name: f.code.name(),
         severity: match f.severity {
             j1ql_lint::Severity::Error => Severity::Error,
             j1ql_lint::Severity::Warning => Severity::Warning,

@@ -15,11 +15,13 @@
 //! alone, for every rule) suppresses findings in that query. [`fix`] applies fixes until none
 //! is left, checking after each round that the document still parses to the same queries.
 
+mod code;
 pub mod registry;
 mod rules;
 
 use std::collections::HashSet;
 
+pub use code::{Code, RuleCode, SemanticCode, SyntaxCode};
 pub use j1ql_config::{Config, LintConfig, SeverityOverride};
 pub use j1ql_semantics::Severity;
 use j1ql_syntax::{SyntaxKind, SyntaxNode, TextRange};
@@ -154,7 +156,7 @@ pub struct LintFix {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LintDiagnostic {
     /// Stable code (`L001`, `S010`, `P004`).
-    pub code: String,
+    pub code: Code,
     /// Kebab-case name.
     pub name: String,
     /// Severity (configured).
@@ -179,14 +181,14 @@ fn serialize_range<S: serde::Serializer>(r: &TextRange, s: S) -> Result<S::Ok, S
 
 /// A finding of a rule, before configuration is applied.
 pub(crate) struct Finding {
-    pub code: &'static str,
+    pub code: RuleCode,
     pub range: TextRange,
     pub message: String,
     pub fix: Option<(String, Vec<TextEdit>)>,
 }
 
 impl Finding {
-    pub(crate) fn new(code: &'static str, range: TextRange, message: impl Into<String>) -> Finding {
+    pub(crate) fn new(code: RuleCode, range: TextRange, message: impl Into<String>) -> Finding {
         Finding {
             code,
             range,
@@ -227,7 +229,7 @@ pub fn lint_analysis(
         .errors()
         .iter()
         .map(|e| LintDiagnostic {
-            code: e.code.as_str().to_string(),
+            code: Code::Syntax(e.code),
             name: e.code.name().to_string(),
             severity: Severity::Error,
             range: e.range,
@@ -251,7 +253,7 @@ pub fn lint_analysis(
             continue;
         }
         out.push(LintDiagnostic {
-            code: rule.code.to_string(),
+            code: Code::Semantic(d.code),
             name: rule.name.to_string(),
             severity: options.severity(rule),
             range: d.range,
@@ -274,12 +276,12 @@ pub fn lint_analysis(
     }
 
     for finding in rules::check(&root, options) {
-        let rule = registry::rule(finding.code).expect("registered rule");
+        let rule = registry::rule(finding.code.as_str()).expect("registered rule");
         if !options.enabled(rule) || ignored(rule.code, finding.range) {
             continue;
         }
         out.push(LintDiagnostic {
-            code: rule.code.to_string(),
+            code: Code::Rule(finding.code),
             name: rule.name.to_string(),
             severity: options.severity(rule),
             range: finding.range,
@@ -394,7 +396,7 @@ pub fn fix_in(
     let lint = |t: &str, o: &LintOptions| lint_in(t, o, cx);
     let mut current = text.to_string();
     let mut applied = 0;
-    let mut rejected: HashSet<(String, u32, String)> = HashSet::new();
+    let mut rejected: HashSet<(Code, u32, String)> = HashSet::new();
     let query_count = |t: &str| -> Option<usize> {
         let parse = j1ql_syntax::parse(t);
         parse
@@ -417,17 +419,13 @@ pub fn fix_in(
         // alias) depend on: they get rounds of their own.
         let semantic_round = unsafe_fixes
             && diagnostics.iter().any(|d| {
-                d.code.starts_with('S')
+                matches!(d.code, Code::Semantic(_))
                     && d.fix.is_some()
-                    && !rejected.contains(&(
-                        d.code.clone(),
-                        u32::from(d.range.start()),
-                        d.message.clone(),
-                    ))
+                    && !rejected.contains(&(d.code, u32::from(d.range.start()), d.message.clone()))
             });
         for d in diagnostics
             .iter()
-            .filter(|d| d.code.starts_with('S') == semantic_round)
+            .filter(|d| matches!(d.code, Code::Semantic(_)) == semantic_round)
         {
             let Some(fix) = &d.fix else { continue };
             let allowed = match fix.applicability {
@@ -435,11 +433,7 @@ pub fn fix_in(
                 Applicability::Unsafe => unsafe_fixes,
                 Applicability::None => false,
             };
-            let key = (
-                d.code.clone(),
-                u32::from(d.range.start()),
-                d.message.clone(),
-            );
+            let key = (d.code, u32::from(d.range.start()), d.message.clone());
             if !allowed || fix.edits.is_empty() || rejected.contains(&key) {
                 continue;
             }
@@ -471,11 +465,7 @@ pub fn fix_in(
         // One at a time, dropping the ones that break the document.
         let mut progressed = false;
         for d in chosen {
-            let key = (
-                d.code.clone(),
-                u32::from(d.range.start()),
-                d.message.clone(),
-            );
+            let key = (d.code, u32::from(d.range.start()), d.message.clone());
             let candidate = apply_edits(&current, &d.fix.as_ref().unwrap().edits);
             if query_count(&candidate) == Some(queries) {
                 current = candidate;

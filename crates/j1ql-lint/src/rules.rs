@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use j1ql_config::KeywordCase;
 use j1ql_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
 
-use crate::{Finding, LintOptions, TextEdit};
+use crate::{Finding, LintOptions, RuleCode, TextEdit};
 use SyntaxKind::*;
 
 /// Every finding of the L rules in a document (configuration is applied by the caller).
@@ -104,7 +104,7 @@ fn keyword_case(query: &SyntaxNode, options: &LintOptions, out: &mut Vec<Finding
         .collect();
     out.push(
         Finding::new(
-            "L001",
+            RuleCode::KeywordCase,
             first.text_range(),
             format!(
                 "{} keyword{} not in {word} case: {list}{more}",
@@ -180,7 +180,7 @@ fn neq_and_group(node: &SyntaxNode, out: &mut Vec<Finding>) {
             .join(" OR ")
     );
     let mut finding = Finding::new(
-        "L002",
+        RuleCode::NeqAndGroup,
         node.text_range(),
         format!(
             "`!=` with an AND group matches when `{property}` lacks any one of the values: it means `{expansion}`; for \"none of them\" write `!= ({})`",
@@ -220,7 +220,7 @@ fn boolean_as_string(node: &SyntaxNode, out: &mut Vec<Finding>) {
         _ => return,
     };
     let mut finding = Finding::new(
-        "L012",
+        RuleCode::BooleanAsString,
         string.text_range(),
         format!(
             "{} is a string, not a boolean: a boolean property never equals it; write `{boolean}`",
@@ -250,7 +250,11 @@ fn double_quotes(node: &SyntaxNode, out: &mut Vec<Finding>) {
         return;
     }
     let inner = &text[1..text.len() - 1];
-    let mut finding = Finding::new("L011", t.text_range(), "string value in double quotes");
+    let mut finding = Finding::new(
+        RuleCode::DoubleQuotedString,
+        t.text_range(),
+        "string value in double quotes",
+    );
     if !inner.contains(['\\', '\'', '"']) {
         finding = finding.with_fix(
             "Use single quotes",
@@ -304,7 +308,7 @@ fn chains(node: &SyntaxNode, out: &mut Vec<Finding>) {
                 operand.text_range().end(),
             );
             let mut finding = Finding::new(
-                "L005",
+                RuleCode::DuplicateCondition,
                 operand.text_range(),
                 format!(
                     "this condition repeats `{}` in the same {op_word} chain",
@@ -361,13 +365,13 @@ fn chains(node: &SyntaxNode, out: &mut Vec<Finding>) {
                         format!("`{property}` cannot equal both {v1} and {v2} (on a scalar property); did you mean OR, or a value group `= ({v1} OR {v2})`?")
                     };
                     out.push(Finding::new(
-                        "L003",
+                        RuleCode::ContradictoryFilter,
                         TextRange::new(n1.text_range().start(), n2.text_range().end()),
                         format!("this filter never matches: {why}"),
                     ));
                 } else if op == OR_KW && opposite {
                     out.push(Finding::new(
-                        "L004",
+                        RuleCode::TautologicalFilter,
                         TextRange::new(n1.text_range().start(), n2.text_range().end()),
                         format!("this filter always matches: `{property}` either equals {v1} or it does not"),
                     ));
@@ -432,7 +436,7 @@ fn redundant_parens(node: &SyntaxNode, out: &mut Vec<Finding>) {
         .filter(|t| matches!(t.kind(), L_PAREN | R_PAREN))
         .collect();
     let mut finding = Finding::new(
-        "L006",
+        RuleCode::RedundantParentheses,
         node.text_range(),
         format!("redundant parentheses {reason}"),
     );
@@ -507,7 +511,7 @@ fn aliases(query: &SyntaxNode, out: &mut Vec<Finding>) {
         let text = name.text();
         if RESERVED.contains(&text.to_ascii_lowercase().as_str()) {
             out.push(Finding::new(
-                "L008",
+                RuleCode::ReservedAlias,
                 name.text_range(),
                 format!("`{text}` is a reserved word: JupiterOne rejects it as an alias"),
             ));
@@ -522,7 +526,7 @@ fn aliases(query: &SyntaxNode, out: &mut Vec<Finding>) {
         };
         let range = TextRange::new(start, alias.text_range().end());
         let mut finding = Finding::new(
-            "L007",
+            RuleCode::UnusedAlias,
             alias.text_range(),
             format!("the alias `{text}` is never used"),
         );
@@ -551,7 +555,7 @@ fn limit(node: &SyntaxNode, options: &LintOptions, out: &mut Vec<Finding>) {
     let max = options.config.max_limit;
     if n > max {
         out.push(Finding::new(
-            "L009",
+            RuleCode::LimitTooLarge,
             number.text_range(),
             format!("LIMIT {n} is above the {max} rows JupiterOne returns in one page; page with SKIP, or aggregate"),
         ));
@@ -566,7 +570,7 @@ fn alert_wildcard(node: &SyntaxNode, out: &mut Vec<Finding>) {
     };
     if tokens(&path).last().is_some_and(|t| t.kind() == STAR) {
         out.push(Finding::new(
-            "L010",
+            RuleCode::AlertReturnWildcard,
             path.text_range(),
             format!(
                 "`{}` returns every property in an alert rule; return the properties the alert needs",
@@ -586,7 +590,7 @@ fn alias_before_with(node: &SyntaxNode, out: &mut Vec<Finding>) {
             WITH_CLAUSE => {
                 if let Some(alias) = &alias {
                     out.push(Finding::new(
-                        "L013",
+                        RuleCode::AliasBeforeWith,
                         alias.text_range(),
                         format!(
                             "the alias comes before WITH; JupiterOne's style is `WITH ... {}`",

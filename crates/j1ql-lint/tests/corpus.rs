@@ -41,7 +41,7 @@ fn whole_corpus_lints_and_fixes_cleanly() {
         let found = lint(query, &options);
         for d in &found {
             assert!(usize::from(d.range.end()) <= query.len(), "row {i}: {d:?}");
-            *counts.entry(d.code.clone()).or_default() += 1;
+            *counts.entry(d.code.to_string()).or_default() += 1;
         }
         let fixed = fix(query, &options, false);
         let before = j1ql_syntax::parse(query);

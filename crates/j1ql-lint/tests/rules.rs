@@ -21,7 +21,10 @@ fn settings() -> insta::Settings {
 }
 
 fn codes(text: &str, options: &LintOptions) -> Vec<String> {
-    lint(text, options).into_iter().map(|d| d.code).collect()
+    lint(text, options)
+        .into_iter()
+        .map(|d| d.code.to_string())
+        .collect()
 }
 
 #[test]
@@ -142,7 +145,9 @@ fn configuration_selects_ignores_and_sets_severity() {
 fn syntax_errors_are_errors_and_block_fixes() {
     let options = LintOptions::default();
     let found = lint("find User WITH", &options);
-    assert!(found.iter().any(|d| d.code.starts_with('P')));
+    assert!(found
+        .iter()
+        .any(|d| matches!(d.code, j1ql_lint::Code::Syntax(_))));
     let fixed = fix("find User WITH", &options, true);
     assert_eq!(fixed.text, "find User WITH");
     assert_eq!(fixed.applied, 0);

@@ -54,13 +54,13 @@ pub fn chunk_diagnostics(
             Diagnostic {
                 range: range(d.range),
                 severity: Some(severity(d.severity)),
-                code: Some(NumberOrString::String(d.code.clone())),
+                code: Some(NumberOrString::String(d.code.to_string())),
                 code_description: None,
                 source: Some("j1ql".into()),
                 message: d.message.clone(),
                 related_information: related,
                 tags: None,
-                data: Some(if is_registered(&d.code) {
+                data: Some(if d.code.is_registered() {
                     serde_json::json!({
                         "name": d.name,
                         "explain": format!("j1ql lint --explain {}", d.code),
@@ -73,10 +73,10 @@ pub fn chunk_diagnostics(
         .collect()
 }
 
-/// Whether a code is one of `j1ql lint`'s: the server's own, `unknown-parameter` and
-/// `config`, have no `--explain` page.
+/// Whether a code is one of `j1ql lint`'s registry: `unknown-parameter`, `unmapped` and the
+/// server's own `config` have no `--explain` page.
 fn is_registered(code: &str) -> bool {
-    code != crate::document::UNKNOWN_PARAMETER && code != CONFIG_PROBLEM
+    j1ql_lint::Code::parse(code).is_some_and(j1ql_lint::Code::is_registered)
 }
 
 /// The code of the diagnostic saying the workspace's `j1ql.toml` or its data is unusable.

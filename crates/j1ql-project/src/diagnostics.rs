@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use j1ql_lint::{Applicability, LintDiagnostic, LintFix, Severity};
+use j1ql_lint::{Applicability, Code, LintDiagnostic, LintFix, Severity};
 use j1ql_syntax::ast::{AstNode, Literal, LiteralKind};
 use j1ql_syntax::line_index::LineIndex;
 use j1ql_syntax::{SyntaxNode, TextSize};
@@ -20,17 +20,14 @@ use crate::{extract, Extraction, HostKind, Project};
 /// The code of a parameter `[params]` has no value for.
 pub const UNKNOWN_PARAMETER: &str = "unknown-parameter";
 
-/// The code of a part of a host file that holds J1QL but cannot be mapped exactly.
-pub const UNMAPPED: &str = "unmapped";
-
 /// One finding, positioned in its host file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Finding {
     /// Stable code (`P004`, `S010`, `L001`, `unknown-parameter`, `unmapped`).
-    pub code: String,
+    pub code: Code,
     /// Kebab-case name.
-    pub name: String,
+    pub name: &'static str,
     /// Severity, after `[lint]` overrides.
     pub severity: Severity,
     /// What is wrong.
@@ -55,7 +52,7 @@ impl Finding {
     /// Whether this is a style finding of the linter (an `L` rule), which `check` leaves to
     /// `lint`.
     pub fn is_style(&self) -> bool {
-        self.code.starts_with('L')
+        self.code.is_style()
     }
 }
 
@@ -124,7 +121,6 @@ pub fn findings(
                 &index,
                 host_range,
                 d.code,
-                d.name,
                 d.severity,
                 d.message,
                 d.fix.map(|f| f.applicability),
@@ -135,8 +131,7 @@ pub fn findings(
         out.push(finding(
             &index,
             u.range.clone(),
-            UNMAPPED.into(),
-            "unmapped-region".into(),
+            Code::Unmapped,
             Severity::Warning,
             u.reason.clone(),
             None,
@@ -168,8 +163,7 @@ pub fn text_findings(
 fn finding(
     index: &LineIndex,
     range: std::ops::Range<usize>,
-    code: String,
-    name: String,
+    code: Code,
     severity: Severity,
     message: String,
     fix: Option<Applicability>,
@@ -178,7 +172,7 @@ fn finding(
     let e = index.line_col(TextSize::from(range.end as u32));
     Finding {
         code,
-        name,
+        name: code.name(),
         severity,
         message,
         range,
@@ -232,7 +226,7 @@ pub fn unknown_parameters(root: &SyntaxNode, project: &Project) -> Vec<LintDiagn
                 }
             });
             Some(LintDiagnostic {
-                code: UNKNOWN_PARAMETER.into(),
+                code: Code::UnknownParameter,
                 name: UNKNOWN_PARAMETER.into(),
                 severity: Severity::Warning,
                 range,
@@ -241,23 +235,4 @@ pub fn unknown_parameters(root: &SyntaxNode, project: &Project) -> Vec<LintDiagn
             })
         })
         .collect()
-}
-
-/// The static code and name of a finding's code (syntax, semantic and lint codes, and this
-/// crate's own), for printers that keep them as `&'static str`.
-pub fn code_names(code: &str) -> Option<(&'static str, &'static str)> {
-    if let Some(c) = j1ql_syntax::ErrorCode::ALL
-        .iter()
-        .find(|c| c.as_str() == code)
-    {
-        return Some((c.as_str(), c.name()));
-    }
-    if let Some(rule) = j1ql_lint::registry::rule(code) {
-        return Some((rule.code, rule.name));
-    }
-    match code {
-        UNKNOWN_PARAMETER => Some((UNKNOWN_PARAMETER, UNKNOWN_PARAMETER)),
-        UNMAPPED => Some((UNMAPPED, "unmapped-region")),
-        _ => None,
-    }
 }

@@ -26,7 +26,7 @@ mod region;
 pub mod write;
 
 pub use cache::Projects;
-pub use diagnostics::{code_names, diagnose, FileReport, Finding};
+pub use diagnostics::{diagnose, FileReport, Finding};
 pub use extract::{extract, rewrite, HostKind, Rewrite};
 pub use project::{Project, ProjectError, DEFAULT_NOW_MS};
 pub use region::{Extraction, LineEnding, Region, Unmapped};
