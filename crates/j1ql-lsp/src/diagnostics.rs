@@ -60,7 +60,7 @@ pub fn chunk_diagnostics(
                 message: d.message.clone(),
                 related_information: related,
                 tags: None,
-                data: Some(if d.code.is_registered() {
+                data: Some(if is_registered(d.code.as_str()) {
                     serde_json::json!({
                         "name": d.name,
                         "explain": format!("j1ql lint --explain {}", d.code),
@@ -73,10 +73,11 @@ pub fn chunk_diagnostics(
         .collect()
 }
 
-/// Whether a code is one of `j1ql lint`'s registry: `unknown-parameter`, `unmapped` and the
-/// server's own `config` have no `--explain` page.
+/// Whether a code is one of `j1ql lint`'s own (syntax, semantic, rule): `unknown-parameter`,
+/// `unmapped` and the server's `config` have no documentation page.
 fn is_registered(code: &str) -> bool {
-    j1ql_lint::Code::parse(code).is_some_and(j1ql_lint::Code::is_registered)
+    use j1ql_lint::Code;
+    Code::parse(code).is_some_and(|c| !matches!(c, Code::UnknownParameter | Code::Unmapped))
 }
 
 /// The code of the diagnostic saying the workspace's `j1ql.toml` or its data is unusable.
