@@ -65,7 +65,9 @@ start() {
 
 # DEMO: the built-in demo account. DATA: the devices, uploads kept in a state folder.
 start DEMO
-start DATA --data "$WORK/data" --state "$WORK/state"
+# Both the server and `j1ql run` use this clock: items without timestamps get it as `_createdOn`.
+export J1_NOW=2025-11-21T00:00:00Z
+start DATA --data "$WORK/data" --state "$WORK/state" --now "$J1_NOW"
 export DATA_DIR="$WORK/data" STATE_DIR="$WORK/state"
 export J1_ACCOUNT=ci-account J1_TOKEN=ci-token-0123456789
 

@@ -349,8 +349,9 @@ impl Project {
     }
 }
 
-/// Every tag of the data: values of `tags` (a string or a list of strings).
-fn tags(graph: &Graph) -> BTreeSet<String> {
+/// Every tag of the data: values of `tags` (a string or a list of strings). Public so that a
+/// graph built outside the project (`j1ql serve` adds uploads) gets the same known tags.
+pub fn tags(graph: &Graph) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for e in graph.entities() {
         if let Some(v) = e.property("tags") {

@@ -25,19 +25,10 @@ pub struct App {
 }
 
 impl App {
-    /// "Now" for relative dates: `--now`, else the demo's date for the demo account, else the
-    /// wall clock (what `j1ql run` uses).
+    /// "Now" for relative dates: the project's clock (`--now`, `now` of `j1ql.toml`, the demo's
+    /// date, or the server's start with `--data` and no `j1ql.toml`, as `j1ql run`).
     pub fn now_ms(&self) -> i64 {
-        if let Some(now) = self.config.now_ms {
-            return now;
-        }
-        if self.config.data.paths.is_empty() {
-            return j1ql_eval::demo::DEMO_NOW_MS;
-        }
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0)
+        self.config.project.now_ms()
     }
 }
 

@@ -2,9 +2,10 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::store::DataOptions;
+use j1ql_project::Project;
 
 /// The server's settings (the options of `j1ql serve`).
 #[derive(Debug, Clone)]
@@ -19,32 +20,29 @@ pub struct ServeConfig {
     pub token: Option<String>,
     /// Requests allowed per period and client, if limited.
     pub rate_limit: Option<RateLimit>,
-    /// "Now" for relative dates (epoch ms); `None`: the demo's date for the demo account, the
-    /// wall clock otherwise (as `j1ql run`).
-    pub now_ms: Option<i64>,
-    /// The data served and where uploads are kept.
-    pub data: DataOptions,
+    /// The project whose data, clock, parameters, smart classes and lint settings are served
+    /// (built as `j1ql run` builds it: the nearest `j1ql.toml`, with the command line over it).
+    pub project: Arc<Project>,
+    /// Folder that keeps uploaded subgraphs across restarts; `None`: memory only.
+    pub state_dir: Option<PathBuf>,
     /// Largest request body in bytes (413 beyond).
     pub max_body_bytes: usize,
     /// Largest J1QL text in bytes (a GraphQL error beyond).
     pub max_query_bytes: usize,
-    /// Folder of question YAML files to load and keep questions in; `None`: memory only.
-    pub questions_dir: Option<PathBuf>,
 }
 
 impl ServeConfig {
-    /// Settings for `data` with the defaults of `j1ql serve`.
-    pub fn new(data: DataOptions) -> ServeConfig {
+    /// Settings for `project` with the defaults of `j1ql serve`.
+    pub fn new(project: Project) -> ServeConfig {
         ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             account: None,
             token: None,
             rate_limit: None,
-            now_ms: None,
-            data,
+            project: Arc::new(project),
+            state_dir: None,
             max_body_bytes: 32 * 1024 * 1024,
             max_query_bytes: 64 * 1024,
-            questions_dir: None,
         }
     }
 
@@ -124,12 +122,14 @@ mod tests {
 
     #[test]
     fn non_loopback_needs_a_token() {
-        let mut config = ServeConfig::new(DataOptions {
-            paths: vec![],
-            strict: false,
-            global_mappings: false,
-            state_dir: None,
-        });
+        let project = Project::from_config(
+            std::env::temp_dir(),
+            None,
+            Default::default(),
+            "(test)".into(),
+        )
+        .unwrap();
+        let mut config = ServeConfig::new(project);
         assert!(config.check().is_ok());
         config.listen = "0.0.0.0:8080".parse().unwrap();
         assert!(config.check().unwrap_err().contains("--token"));

@@ -131,17 +131,12 @@ impl QueryRoot {
         let correlation_id = uuid::Uuid::new_v4().to_string();
         let hash = query::query_hash(&request.text, &request.params);
         if dry_run == Some(true) {
+            // Checked as a run would check it, not evaluated.
             let snapshot = app.store.snapshot();
-            let context = j1ql_semantics::Context {
-                catalog: &snapshot.catalog,
-                ..j1ql_semantics::Context::builtin()
-            };
-            let analysis = j1ql_semantics::analyze(&request.text, &context);
-            if analysis.has_errors() {
-                let err = query::evaluate(&snapshot, &request).err();
-                if let Some(e) = err {
-                    return Err(graphql_error(&e));
-                }
+            if let Err(e @ QueryError::Invalid(_)) =
+                query::evaluate(&snapshot, &app.config.project, &request)
+            {
+                return Err(graphql_error(&e));
             }
             return Ok(QueryV1Response {
                 kind: "list".into(),
@@ -158,7 +153,8 @@ impl QueryRoot {
             let id_for_worker = id.clone();
             tokio::task::spawn_blocking(move || {
                 let started = Instant::now();
-                let outcome = query::execute(&worker.store.snapshot(), &request);
+                let outcome =
+                    query::execute(&worker.store.snapshot(), &worker.config.project, &request);
                 log_query(&hash, &outcome, started, true);
                 worker.deferred.finish(&id_for_worker, outcome);
             });
@@ -173,7 +169,7 @@ impl QueryRoot {
         }
         let started = Instant::now();
         let outcome = tokio::task::spawn_blocking(move || {
-            let outcome = query::execute(&app.store.snapshot(), &request);
+            let outcome = query::execute(&app.store.snapshot(), &app.config.project, &request);
             log_query(&hash, &outcome, started, false);
             outcome
         })

@@ -32,7 +32,8 @@ pub const DEFAULT_ACCOUNT: &str = "j1ql-local";
 /// Loads the data and builds the shared state (what [`serve`] and tests start from).
 pub fn build_app(config: ServeConfig) -> Result<Arc<App>, String> {
     config.check()?;
-    let store = Store::open(config.data.clone()).map_err(|e| e.to_string())?;
+    let data = DataOptions::of_project(&config.project, config.state_dir.clone());
+    let store = Store::open(data).map_err(|e| e.to_string())?;
     Ok(Arc::new(App {
         default_account: config
             .account
@@ -67,12 +68,12 @@ pub fn serve(config: ServeConfig) -> Result<(), String> {
             .await
             .map_err(|e| format!("--listen {listen}: {e}"))?;
         let snapshot = app.store.snapshot();
-        let data = if app.config.data.paths.is_empty() {
+        let data = if app.config.project.data_paths().is_empty() {
             "the demo account".to_string()
         } else {
             app.config
-                .data
-                .paths
+                .project
+                .data_paths()
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()

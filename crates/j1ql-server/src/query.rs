@@ -1,5 +1,7 @@
-//! Running a J1QL query for `queryV1`: the same analysis and evaluation as `j1ql run`
-//! (`j1ql_eval::run_query` with the catalog extended by the loaded data), then cut into pages.
+//! Running a J1QL query for `queryV1`: the same checks and evaluation as `j1ql run` — the
+//! project's context (catalog of the data, smart classes, known tags), its lint settings (a
+//! non-style finding of error severity refuses the query), `j1ql_eval::run_query` with the
+//! project's evaluation options — then cut into pages.
 //!
 //! **LIMIT and pages.** A query's LIMIT — the one it gives, or the spec's default 250 — bounds
 //! the whole answer, exactly as in `j1ql run`; the answer is then served in pages of at most
@@ -11,7 +13,10 @@
 use std::collections::BTreeMap;
 
 use base64::Engine;
-use j1ql_eval::{run_query, EvalOptions, QueryResult, RunError, ValueContext};
+use std::path::Path;
+
+use j1ql_eval::{run_query, QueryResult, RunError};
+use j1ql_project::Project;
 use j1ql_semantics::Context;
 use j1ql_syntax::line_index::LineIndex;
 use j1ql_syntax::TextRange;
@@ -149,36 +154,69 @@ fn decode_cursor(cursor: &str, hash: &str) -> Result<usize, QueryError> {
 }
 
 /// Runs the query on the snapshot and returns the page the cursor asks for.
-pub fn execute(snapshot: &Snapshot, request: &QueryRequest) -> Result<Page, QueryError> {
+pub fn execute(
+    snapshot: &Snapshot,
+    project: &Project,
+    request: &QueryRequest,
+) -> Result<Page, QueryError> {
     let hash = query_hash(&request.text, &request.params);
     let offset = match &request.cursor {
         Some(c) if !c.is_empty() => decode_cursor(c, &hash)?,
         _ => 0,
     };
-    let result = evaluate(snapshot, request)?;
+    let result = evaluate(snapshot, project, request)?;
     Ok(page(&result, offset, request.variable_result_size, &hash))
 }
 
-/// The whole answer, as `j1ql run` computes it.
-pub fn evaluate(snapshot: &Snapshot, request: &QueryRequest) -> Result<QueryResult, QueryError> {
-    let context = Context {
+/// The analysis context `j1ql run` uses, over the snapshot's graph.
+pub fn context<'a>(snapshot: &'a Snapshot, project: &'a Project) -> Context<'a> {
+    Context {
         catalog: &snapshot.catalog,
-        ..Context::builtin()
+        smart_classes: project.smart_classes(),
+        known_tags: snapshot.known_tags.as_ref(),
+    }
+}
+
+/// The whole answer, as `j1ql run` computes it: refused when the lint pipeline finds a
+/// non-style error (syntax, semantics, or a rule `[lint]` makes an error), else evaluated with
+/// the project's clock, parameters (and the request's variables over them) and smart classes.
+pub fn evaluate(
+    snapshot: &Snapshot,
+    project: &Project,
+    request: &QueryRequest,
+) -> Result<QueryResult, QueryError> {
+    let context = context(snapshot, project);
+    let index = LineIndex::new(&request.text);
+    let position = |range: TextRange| {
+        let at = index.line_col(range.start());
+        (at.line + 1, at.col_char + 1)
     };
-    let options = EvalOptions {
-        values: ValueContext {
-            now_ms: request.now_ms,
-            params: request.params.clone(),
-        },
-        ..EvalOptions::default()
-    };
+    let analysis = j1ql_semantics::analyze(&request.text, &context);
+    let lint = j1ql_lint::lint_analysis(&analysis, &project.lint_options(Path::new("query.j1ql")));
+    let refusals: Vec<J1qlProblem> = lint
+        .iter()
+        .filter(|d| d.severity == j1ql_lint::Severity::Error && !d.code.starts_with('L'))
+        .map(|d| {
+            let (line, column) = position(d.range);
+            J1qlProblem {
+                code: d.code.clone(),
+                message: d.message.clone(),
+                line,
+                column,
+            }
+        })
+        .collect();
+    if !refusals.is_empty() {
+        return Err(QueryError::Invalid(refusals));
+    }
+    let mut options = project.eval_options();
+    options.values.now_ms = request.now_ms;
+    options
+        .values
+        .params
+        .extend(request.params.iter().map(|(k, v)| (k.clone(), v.clone())));
     run_query(&request.text, &snapshot.graph, &context, &options).map_err(|e| match e {
         RunError::Refused(analysis) => {
-            let index = LineIndex::new(&request.text);
-            let position = |range: TextRange| {
-                let at = index.line_col(range.start());
-                (at.line + 1, at.col_char + 1)
-            };
             let mut problems: Vec<J1qlProblem> = analysis
                 .parse
                 .errors()

@@ -16,7 +16,8 @@ use j1ql_graph::{Graph, LoadOptions, Loader};
 use j1ql_semantics::catalog::Catalog;
 use serde_json::{Map, Value};
 
-/// Where the read-only part of the account comes from.
+/// Where the read-only part of the account comes from: the project's data (as `j1ql run`
+/// loads it), or the demo account.
 #[derive(Debug, Clone)]
 pub struct DataOptions {
     /// Fixture files or folders; empty: the built-in demo account.
@@ -25,16 +26,36 @@ pub struct DataOptions {
     pub strict: bool,
     /// Apply the published global mapping rules (as `j1ql run --global-mappings`).
     pub global_mappings: bool,
+    /// `_createdOn` / `_beginOn` of items without them: the project's clock, as the project
+    /// loads its data.
+    pub timestamp_ms: i64,
     /// Folder that keeps uploaded subgraphs across restarts; `None`: memory only.
     pub state_dir: Option<PathBuf>,
+}
+
+impl DataOptions {
+    /// The data of `project`, with uploads kept in `state_dir`.
+    pub fn of_project(project: &j1ql_project::Project, state_dir: Option<PathBuf>) -> DataOptions {
+        DataOptions {
+            paths: project.data_paths().to_vec(),
+            strict: project.config().test.strict,
+            global_mappings: project.config().test.global_mappings,
+            timestamp_ms: project.now_ms(),
+            state_dir,
+        }
+    }
 }
 
 /// One graph and what queries need with it; replaced as a whole when a job finalizes.
 pub struct Snapshot {
     /// The graph.
     pub graph: Graph,
-    /// The builtin catalog extended with what the graph holds (as `j1ql run` builds it).
+    /// The catalog `j1ql run` analyses with: the builtin one extended with what the data
+    /// holds (the builtin one for the demo account).
     pub catalog: Catalog,
+    /// The data's tags (for unknown-smart-class checks; `None` for the demo account, as in
+    /// `j1ql run`).
+    pub known_tags: Option<BTreeSet<String>>,
     /// Counts rebuilds, so that cursors can tell a page of an older graph.
     pub generation: u64,
 }
@@ -144,9 +165,6 @@ fn array<'v>(value: &'v Value, key: &str) -> Result<&'v Vec<Value>, String> {
 /// The data files, the uploaded subgraphs and the current snapshot.
 pub struct Store {
     data: DataOptions,
-    /// `_createdOn` default for items without one: the server's start, so that rebuilding does
-    /// not change the data files' entities.
-    timestamp_ms: i64,
     /// Subgraphs the data files hold (jobs may not take them over).
     file_subgraphs: BTreeSet<(String, String)>,
     /// Uploaded subgraphs by file name (the order they are loaded in).
@@ -169,17 +187,13 @@ impl std::error::Error for StoreError {}
 impl Store {
     /// Loads the data files and the subgraphs saved under `state_dir`.
     pub fn open(data: DataOptions) -> Result<Store, StoreError> {
-        let timestamp_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
         let mut subgraphs = BTreeMap::new();
         if let Some(dir) = &data.state_dir {
             for subgraph in read_state(dir)? {
                 subgraphs.insert(subgraph.file_name(), Arc::new(subgraph));
             }
         }
-        let files_only = build(&data, timestamp_ms, &BTreeMap::new())?;
+        let files_only = build(&data, &BTreeMap::new())?;
         let file_subgraphs = files_only
             .entities()
             .map(|e| (e.source().to_string(), e.scope().to_string()))
@@ -192,14 +206,14 @@ impl Store {
         let graph = if subgraphs.is_empty() {
             files_only
         } else {
-            build(&data, timestamp_ms, &subgraphs)?
+            build(&data, &subgraphs)?
         };
+        let demo_only = data.paths.is_empty() && subgraphs.is_empty();
         Ok(Store {
             data,
-            timestamp_ms,
             file_subgraphs,
             subgraphs: RwLock::new(subgraphs),
-            snapshot: RwLock::new(Arc::new(snapshot(graph, 0))),
+            snapshot: RwLock::new(Arc::new(snapshot(graph, demo_only, 0))),
         })
     }
 
@@ -235,12 +249,13 @@ impl Store {
         } else {
             all.insert(name.clone(), Arc::new(subgraph.clone()));
         }
-        let graph = build(&self.data, self.timestamp_ms, &all)?;
+        let graph = build(&self.data, &all)?;
         if let Some(dir) = &self.data.state_dir {
             save(dir, &name, (!empty).then_some(&subgraph))?;
         }
         let generation = self.snapshot().generation + 1;
-        let next = Arc::new(snapshot(graph, generation));
+        let demo_only = self.data.paths.is_empty() && all.is_empty();
+        let next = Arc::new(snapshot(graph, demo_only, generation));
         *self.subgraphs.write().expect("subgraphs lock") = all;
         *self.snapshot.write().expect("snapshot lock") = next.clone();
         Ok(next)
@@ -252,11 +267,20 @@ impl Store {
     }
 }
 
-fn snapshot(graph: Graph, generation: u64) -> Snapshot {
-    let catalog = Catalog::builtin().extended(&graph.observations());
+/// The snapshot of a graph, with the catalog and tags `j1ql run`'s project would give it.
+fn snapshot(graph: Graph, demo_only: bool, generation: u64) -> Snapshot {
+    let (catalog, known_tags) = if demo_only {
+        (Catalog::builtin().clone(), None)
+    } else {
+        (
+            Catalog::builtin().extended(&graph.observations()),
+            Some(j1ql_project::tags(&graph)),
+        )
+    };
     Snapshot {
         graph,
         catalog,
+        known_tags,
         generation,
     }
 }
@@ -264,7 +288,6 @@ fn snapshot(graph: Graph, generation: u64) -> Snapshot {
 /// The graph of the data files plus the uploaded subgraphs (in file-name order).
 fn build(
     data: &DataOptions,
-    timestamp_ms: i64,
     subgraphs: &BTreeMap<String, Arc<Subgraph>>,
 ) -> Result<Graph, StoreError> {
     let load_error = |e: j1ql_graph::LoadError| StoreError(e.to_string());
@@ -274,7 +297,7 @@ fn build(
         let mut loader = Loader::new(LoadOptions {
             strict: data.strict,
             global_mappings: data.global_mappings,
-            timestamp_ms: Some(timestamp_ms),
+            timestamp_ms: Some(data.timestamp_ms),
             ..LoadOptions::default()
         });
         loader.add_paths(&data.paths).map_err(load_error)?;

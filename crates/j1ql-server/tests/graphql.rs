@@ -19,7 +19,7 @@ async fn list_table_and_tree_answers_equal_run() {
     ] {
         let body = server.query_v1(query, json!({})).await;
         let answer = &body["data"]["queryV1"];
-        let expected = run_json(&server, query);
+        let expected = run_json(&server, query, &[]);
         assert_eq!(answer["type"], kind, "{query}");
         assert_eq!(answer["type"], expected["type"], "{query}");
         assert_eq!(answer["data"], expected["data"], "{query}");
@@ -35,7 +35,7 @@ async fn pages_of_250_joined_equal_run_and_the_last_cursor_is_null() {
     let query = "FIND Device LIMIT 1000";
     let (kind, rows, pages) = server.all_pages(query).await;
     assert_eq!((kind.as_str(), rows.len(), pages), ("list", 620, 3));
-    assert_eq!(Value::Array(rows), run_json(&server, query)["data"]);
+    assert_eq!(Value::Array(rows), run_json(&server, query, &[])["data"]);
     let first = server.query_v1(query, json!({})).await;
     assert_eq!(first["data"]["queryV1"]["totalCount"], 620);
     assert_eq!(

@@ -37,7 +37,12 @@ async fn keys(server: &Server, query: &str) -> Vec<String> {
 #[tokio::test]
 async fn diff_replaces_what_the_scope_owns_and_leaves_other_scopes() {
     let data = device_data(3);
-    let server = Server::start(data_config(vec![data.path().to_path_buf()], None)).await;
+    let state = tempfile::tempdir().unwrap();
+    let server = Server::start(data_config(
+        vec![data.path().to_path_buf()],
+        Some(state.path().to_path_buf()),
+    ))
+    .await;
     // Scope `a`: two users and a relationship.
     let a = start(
         &server,
@@ -108,11 +113,11 @@ async fn diff_replaces_what_the_scope_owns_and_leaves_other_scopes() {
         .await
         .is_empty());
     assert_eq!(keys(&server, "FIND Device").await.len(), 3);
-    // What a query answers equals `j1ql run` over the same graph.
+    // What a query answers equals `j1ql run --data DATA --data STATE/subgraphs`.
     let body = server.query_v1("FIND hr_user", json!({})).await;
     assert_eq!(
         body["data"]["queryV1"]["data"],
-        run_json(&server, "FIND hr_user")["data"]
+        run_json(&server, "FIND hr_user", &[state.path().join("subgraphs")])["data"]
     );
 }
 

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use j1ql_server::{build_app, DataOptions, ServeConfig};
+use j1ql_project::Project;
+use j1ql_server::{build_app, ServeConfig};
 use serde_json::{json, Value};
 
 /// A running server.
@@ -14,24 +15,29 @@ pub struct Server {
     pub app: Arc<j1ql_server::app::App>,
 }
 
+/// A project over `data` (none: the demo account) with no `j1ql.toml`, clock fixed at the
+/// demo's date.
+pub fn project(data: Vec<PathBuf>) -> Project {
+    Project::from_config(
+        std::env::temp_dir(),
+        None,
+        Default::default(),
+        "(test)".into(),
+    )
+    .unwrap()
+    .with_overrides(Default::default(), None, &[], data)
+}
+
 /// Settings over the demo account.
 pub fn demo_config() -> ServeConfig {
-    ServeConfig::new(DataOptions {
-        paths: vec![],
-        strict: false,
-        global_mappings: false,
-        state_dir: None,
-    })
+    ServeConfig::new(project(vec![]))
 }
 
 /// Settings over data files.
 pub fn data_config(paths: Vec<PathBuf>, state_dir: Option<PathBuf>) -> ServeConfig {
-    ServeConfig::new(DataOptions {
-        paths,
-        strict: false,
-        global_mappings: false,
-        state_dir,
-    })
+    let mut config = ServeConfig::new(project(paths));
+    config.state_dir = state_dir;
+    config
 }
 
 impl Server {
@@ -113,22 +119,15 @@ impl Server {
     }
 }
 
-/// What `j1ql run` prints for a query over the server's current graph (the same library
-/// calls as the `run` command: analysis with the catalog extended by the data, evaluation).
-pub fn run_json(server: &Server, query: &str) -> Value {
-    let snapshot = server.app.store.snapshot();
-    let context = j1ql_semantics::Context {
-        catalog: &snapshot.catalog,
-        ..j1ql_semantics::Context::builtin()
-    };
-    let options = j1ql_eval::EvalOptions {
-        values: j1ql_eval::ValueContext {
-            now_ms: server.app.now_ms(),
-            params: Default::default(),
-        },
-        ..Default::default()
-    };
-    j1ql_eval::run_query(query, &snapshot.graph, &context, &options)
+/// What `j1ql run` prints for a query over the server's data plus the given extra folders
+/// (the `run` command's pipeline: a project over the data, its graph, context and evaluation
+/// options). The graph is loaded by the project, independently of the server's store.
+pub fn run_json(server: &Server, query: &str, extra: &[PathBuf]) -> Value {
+    let mut data = server.app.config.project.data_paths().to_vec();
+    data.extend(extra.iter().cloned());
+    let project = project(data);
+    let graph = project.graph().expect("graph");
+    j1ql_eval::run_query(query, graph, &project.context(), &project.eval_options())
         .expect("query runs")
         .to_json()
 }
