@@ -9,8 +9,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 ONE="${1:-5000}"
 MANY="${2:-50000}"
-cargo build --release --bin j1ql -p j1ql-server --example load >/dev/null 2>&1 ||
-    cargo build --release --bin j1ql -p j1ql-server --example load
+cargo build --release -p j1ql --bin j1ql
+cargo build --release -p j1ql-server --example load
 TARGET="${CARGO_TARGET_DIR:-target}/release"
 PORT="${PORT:-18931}"
 ulimit -n 8192 2>/dev/null || true
