@@ -195,11 +195,11 @@ pub fn evaluate(
     let lint = j1ql_lint::lint_analysis(&analysis, &project.lint_options(Path::new("query.j1ql")));
     let refusals: Vec<J1qlProblem> = lint
         .iter()
-        .filter(|d| d.severity == j1ql_lint::Severity::Error && !d.code.starts_with('L'))
+        .filter(|d| d.severity == j1ql_lint::Severity::Error && !d.code.is_style())
         .map(|d| {
             let (line, column) = position(d.range);
             J1qlProblem {
-                code: d.code.clone(),
+                code: d.code.as_str().to_string(),
                 message: d.message.clone(),
                 line,
                 column,
