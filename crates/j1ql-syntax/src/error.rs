@@ -44,11 +44,13 @@ pub enum ErrorCode {
     ClauseOutOfOrder,
     /// P019: RELATES without TO.
     MissingTo,
+    /// P020: more binary or prefix operators in one query than the parser nests.
+    TooManyOperators,
 }
 
 impl ErrorCode {
     /// All codes, in code order (for documentation and exhaustive tests).
-    pub const ALL: [ErrorCode; 19] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::UnexpectedToken,
         ErrorCode::MissingSelector,
         ErrorCode::MissingVerb,
@@ -68,6 +70,7 @@ impl ErrorCode {
         ErrorCode::MissingFind,
         ErrorCode::ClauseOutOfOrder,
         ErrorCode::MissingTo,
+        ErrorCode::TooManyOperators,
     ];
 
     /// The code as printed: `P001` ...
@@ -92,6 +95,7 @@ impl ErrorCode {
             ErrorCode::MissingFind => "P017",
             ErrorCode::ClauseOutOfOrder => "P018",
             ErrorCode::MissingTo => "P019",
+            ErrorCode::TooManyOperators => "P020",
         }
     }
 
@@ -117,6 +121,7 @@ impl ErrorCode {
             ErrorCode::MissingFind => "missing-find",
             ErrorCode::ClauseOutOfOrder => "clause-out-of-order",
             ErrorCode::MissingTo => "missing-to",
+            ErrorCode::TooManyOperators => "too-many-operators",
         }
     }
 

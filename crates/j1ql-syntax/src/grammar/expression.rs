@@ -95,6 +95,17 @@ fn expr_bp(p: &mut Parser<'_>, min_power: u8) -> Option<CompletedMarker> {
             break;
         }
         let m = lhs.precede(p);
+        if !p.count_operator() {
+            // Over the operator limit: every remaining operator and operand, whatever its
+            // precedence, stays flat in this node (the query has an error anyway).
+            while infix_power(p.current()).is_some() {
+                p.bump();
+                if !flat_operand(p) {
+                    break;
+                }
+            }
+            return Some(m.complete(p, BINARY_EXPR));
+        }
         p.bump();
         if at_expr_start(p) {
             expr_bp(p, right);
@@ -115,8 +126,12 @@ fn primary(p: &mut Parser<'_>) -> Option<CompletedMarker> {
         }
         MINUS | PLUS => {
             let m = p.start();
-            p.bump();
-            expr_bp(p, 7);
+            if p.count_operator() {
+                p.bump();
+                expr_bp(p, 7);
+            } else {
+                flat_operand(p);
+            }
             Some(m.complete(p, PREFIX_EXPR))
         }
         L_PAREN => {
@@ -146,6 +161,21 @@ fn primary(p: &mut Parser<'_>) -> Option<CompletedMarker> {
             p.error_expected(ErrorCode::MissingExpression, "an expression");
             None
         }
+    }
+}
+
+/// Past the operator limit: any signs, then one operand, without nesting. `false` when no
+/// operand follows (an error has been reported).
+fn flat_operand(p: &mut Parser<'_>) -> bool {
+    while p.at(MINUS) || p.at(PLUS) {
+        p.bump();
+    }
+    if at_expr_start(p) {
+        primary(p);
+        true
+    } else {
+        p.error_expected(ErrorCode::MissingExpression, "an operand");
+        false
     }
 }
 

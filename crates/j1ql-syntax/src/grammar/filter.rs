@@ -30,8 +30,16 @@ fn filter(p: &mut Parser<'_>, expected: &str) -> Option<CompletedMarker> {
     let mut lhs = and_filter(p, expected)?;
     while p.at(OR_KW) {
         let m = lhs.precede(p);
-        p.bump();
-        and_filter(p, "a condition after `OR`");
+        if p.count_operator() {
+            p.bump();
+            and_filter(p, "a condition after `OR`");
+        } else {
+            // Over the operator limit: the rest of the chain stays flat in this node.
+            while p.at(OR_KW) {
+                p.bump();
+                and_filter(p, "a condition after `OR`");
+            }
+        }
         lhs = m.complete(p, BINARY_FILTER);
     }
     Some(lhs)
@@ -41,8 +49,16 @@ fn and_filter(p: &mut Parser<'_>, expected: &str) -> Option<CompletedMarker> {
     let mut lhs = atom(p, expected)?;
     while p.at(AND_KW) {
         let m = lhs.precede(p);
-        p.bump();
-        atom(p, "a condition after `AND`");
+        if p.count_operator() {
+            p.bump();
+            atom(p, "a condition after `AND`");
+        } else {
+            // Over the operator limit: the rest of the chain stays flat in this node.
+            while p.at(AND_KW) {
+                p.bump();
+                atom(p, "a condition after `AND`");
+            }
+        }
         lhs = m.complete(p, BINARY_FILTER);
     }
     Some(lhs)

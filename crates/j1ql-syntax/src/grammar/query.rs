@@ -6,6 +6,7 @@ use crate::ErrorCode;
 use crate::SyntaxKind::*;
 
 pub(super) fn query(p: &mut Parser<'_>) {
+    p.start_query();
     let m = p.start();
     if !p.eat(FIND_KW) && !p.at(STRING) {
         p.error_expected(ErrorCode::MissingFind, "`FIND` at the start of a query");

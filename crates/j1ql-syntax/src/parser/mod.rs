@@ -22,6 +22,16 @@ use event::Event;
 /// bounded by this, so no input can overflow the stack.
 pub const MAX_NESTING: u32 = 128;
 
+/// How many binary operators (`AND`, `OR`, `+ - * / ^`) and prefix signs one query may chain
+/// before the parser stops nesting and reports [`ErrorCode::TooManyOperators`]. Each operator
+/// adds one level to the syntax tree (`a AND b AND c` is `(a AND b) AND c`), and the tree, the
+/// query IR and everything that walks them (lowering, formatting, evaluation, the language
+/// server, dropping the tree) are recursive; with this limit and [`MAX_NESTING`] no tree is
+/// deeper than about 1,400 levels, whatever the input's size. Real queries use fewer than 30
+/// operators; a long list of alternatives is written as a value group (`id = (1 OR 2 OR …)`),
+/// which is flat and has no limit.
+pub const MAX_OPERATORS: u32 = 1000;
+
 /// A cursor over the significant (non-trivia) tokens.
 pub(crate) struct Parser<'t> {
     text: &'t str,
@@ -30,6 +40,8 @@ pub(crate) struct Parser<'t> {
     pub(crate) events: Vec<Event>,
     pub(crate) errors: Vec<SyntaxError>,
     depth: u32,
+    /// Binary operators and prefix signs seen in the current query (see [`MAX_OPERATORS`]).
+    operators: u32,
     /// Set when the parser looked for a token past the end of `tokens` (it saw the end of
     /// input there). A part of a document parsed in parts has only a few tokens of the next
     /// part to look ahead into; if it looks further, the part is parsed again whole.
@@ -49,6 +61,7 @@ impl<'t> Parser<'t> {
             pos: 0,
             errors: Vec::new(),
             depth: 0,
+            operators: 0,
             looked_past_end: Cell::new(false),
         }
     }
@@ -72,6 +85,7 @@ impl<'t> Parser<'t> {
             pos,
             errors: Vec::new(),
             depth: 0,
+            operators: 0,
             looked_past_end: Cell::new(false),
         }
     }
@@ -260,6 +274,33 @@ impl<'t> Parser<'t> {
 
     pub(crate) fn leave(&mut self) {
         self.depth -= 1;
+    }
+
+    /// Starts counting the operators of a new query.
+    pub(crate) fn start_query(&mut self) {
+        self.operators = 0;
+    }
+
+    /// Counts the operator at the current token. `true` while the query has at most
+    /// [`MAX_OPERATORS`]; past that, `false` (with one error for the query, at the first
+    /// operator over the limit) and the caller keeps the rest of its chain flat, in one node,
+    /// instead of nesting it deeper.
+    pub(crate) fn count_operator(&mut self) -> bool {
+        self.operators = self.operators.saturating_add(1);
+        if self.operators <= MAX_OPERATORS {
+            return true;
+        }
+        if self.operators == MAX_OPERATORS + 1 {
+            self.error_at_current(
+                ErrorCode::TooManyOperators,
+                format!(
+                    "more than {MAX_OPERATORS} operators (`AND`, `OR`, `+ - * / ^`) in one query: \
+                     split it into several queries, or list alternatives in a value group \
+                     (`x = (1 OR 2 OR 3)`)"
+                ),
+            );
+        }
+        false
     }
 
     /// The range of the last bumped token.
