@@ -19,9 +19,10 @@
 //!
 //! A document with syntax errors is never changed: [`format`] returns the errors instead.
 //! Every result is checked before it is returned: the output must parse to the same tree as
-//! the input (trivia, keyword case and quote style aside) and keep every comment, so a
-//! formatter bug leaves the text untouched ([`FormatError::Unstable`]) rather than changing
-//! what a query means.
+//! the input (trivia, keyword case and quote style aside), every query must lower to the same
+//! IR (so the same property names with the same case, values, aliases and column names:
+//! [`query_meanings`]), and every comment must be kept. A formatter bug therefore leaves the
+//! text untouched ([`FormatError::Unstable`]) rather than changing what a query means.
 
 use std::fmt;
 
@@ -177,6 +178,11 @@ fn verify(before: &SyntaxNode, output: &str) -> Result<(), FormatError> {
             "the formatted text parses differently (a formatter bug)".to_string(),
         ));
     }
+    if query_meanings(before) != query_meanings(&after) {
+        return Err(FormatError::Unstable(
+            "the formatted text would mean something else (a formatter bug)".to_string(),
+        ));
+    }
     if comments(before) != comments(&after) {
         return Err(FormatError::Unstable(
             "the formatted text lost a comment (a formatter bug)".to_string(),
@@ -185,11 +191,47 @@ fn verify(before: &SyntaxNode, output: &str) -> Result<(), FormatError> {
     Ok(())
 }
 
+/// What each query of a document means: its lowered IR ([`j1ql_semantics::ir::Query`]), in
+/// its serialized form, which leaves out source ranges and keeps everything else (property
+/// names with their case, values, column names, aliases), followed by the codes of the
+/// lowering diagnostics (an alias that became undefined shows there). Two texts whose queries
+/// have the same meanings return the same results.
+pub fn query_meanings(root: &SyntaxNode) -> Vec<String> {
+    use j1ql_syntax::ast::AstNode;
+    root.children()
+        .filter_map(j1ql_syntax::ast::Query::cast)
+        .map(|query| {
+            let (ir, diagnostics) = j1ql_semantics::lower::lower_query(&query);
+            let mut value = serde_json::to_value(&ir).unwrap_or_default();
+            // A relationship verb is a keyword (`has` is `HAS`), but it also names an implicit
+            // alias as written; only a reference to that alias (checked through the
+            // diagnostics below) makes its case matter.
+            // Unreferenced, `has` and `HAS` are the same alias (the first definition wins).
+            if let Some(aliases) = value.get_mut("aliases").and_then(|a| a.as_array_mut()) {
+                let mut seen = std::collections::HashSet::new();
+                aliases.retain_mut(|alias| {
+                    if alias["implicit"] != true || alias["kind"] != "relationship" {
+                        return true;
+                    }
+                    let Some(text) = alias.pointer_mut("/name/text") else {
+                        return true;
+                    };
+                    let upper = text.as_str().unwrap_or_default().to_uppercase();
+                    *text = upper.clone().into();
+                    seen.insert(upper)
+                });
+            }
+            let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+            format!("{value} {codes:?}")
+        })
+        .collect()
+}
+
 /// The canonical form of a token for tree comparison.
 fn token_key(token: &SyntaxToken) -> String {
     let kind = token.kind();
     let text = token.text();
-    if matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
+    if is_value_keyword(token) {
         text.to_ascii_lowercase()
     } else if casable_keyword(token) || is_verb_word(token) {
         text.to_ascii_uppercase()
@@ -198,6 +240,13 @@ fn token_key(token: &SyntaxToken) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// `true`, `false` or `undefined` used as a value, whose case does not matter. The same words
+/// in a property path (`tag.True`) are names, and names are case-sensitive.
+fn is_value_keyword(token: &SyntaxToken) -> bool {
+    matches!(token.kind(), TRUE_KW | FALSE_KW | UNDEFINED_KW)
+        && token.parent().is_none_or(|p| p.kind() != PATH)
 }
 
 /// A keyword token whose case the formatter may change (not one used as a property name or
@@ -484,14 +533,26 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     let mut prev: Option<SyntaxToken> = None;
     let mut newline_before = false;
+    // Trivia (space or comment) since the previous significant token.
+    let mut trivia_before = false;
     let tokens: Vec<SyntaxToken> = query
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
+        .collect();
+    let alias_refs: std::collections::HashSet<String> = tokens
+        .iter()
+        .filter(|t| {
+            t.parent().is_some_and(|p| {
+                p.kind() == PATH && p.first_token().is_some_and(|first| first == **t)
+            })
+        })
+        .map(|t| t.text().to_ascii_uppercase())
         .collect();
     for (i, token) in tokens.iter().enumerate() {
         match token.kind() {
             WHITESPACE => {
                 newline_before |= token.text().contains('\n');
+                trivia_before = true;
                 continue;
             }
             LINE_COMMENT | BLOCK_COMMENT => {
@@ -520,13 +581,28 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
                     text,
                 });
                 prev = None;
+                trivia_before = true;
             }
             _ => {
-                let glue = prev.as_ref().is_some_and(|p| glued(p, token));
-                let block = matches!(token.kind(), L_PAREN | R_PAREN | R_PAREN_QUESTION)
+                let verbatim = in_unnamed_column(token);
+                let glue = match &prev {
+                    // An unnamed column is named by its text with spaces as written (collapsed
+                    // to one), so its spacing and case are kept: changing them would rename
+                    // the column in the results.
+                    Some(p) if verbatim && in_unnamed_column(p) => !trivia_before,
+                    Some(p) => glued(p, token),
+                    None => false,
+                };
+                trivia_before = false;
+                let block = !verbatim
+                    && matches!(token.kind(), L_PAREN | R_PAREN | R_PAREN_QUESTION)
                     && token.parent().is_some_and(|p| holds_line_comments(&p));
                 items.push(Item {
-                    text: token_text(token, options),
+                    text: if verbatim {
+                        token.text().to_string()
+                    } else {
+                        token_text(token, options, &alias_refs)
+                    },
                     brk: break_before(token),
                     glue,
                     comment: None,
@@ -544,6 +620,23 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
     items
 }
 
+/// Whether a token belongs to the expression of a RETURN column without `AS` (whose name is
+/// the expression's text).
+fn in_unnamed_column(token: &SyntaxToken) -> bool {
+    let mut in_alias = false;
+    for node in token.parent_ancestors() {
+        match node.kind() {
+            COLUMN_ALIAS => in_alias = true,
+            RETURN_ITEM => {
+                return !in_alias && !node.children().any(|c| c.kind() == COLUMN_ALIAS);
+            }
+            RETURN_CLAUSE | QUERY => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Whether a parenthesised group (value group, filter, selector or verb alternation) holds
 /// a comment that needs a line of its own.
 fn holds_line_comments(node: &SyntaxNode) -> bool {
@@ -556,14 +649,23 @@ fn holds_line_comments(node: &SyntaxNode) -> bool {
     })
 }
 
-fn token_text(token: &SyntaxToken, options: &FormatOptions) -> String {
+/// The formatted text of a token. `alias_refs` are the words the query uses as aliases (the
+/// first segment of its paths), upper-cased: a verb among them, in any case, names an implicit
+/// alias and keeps its case.
+fn token_text(
+    token: &SyntaxToken,
+    options: &FormatOptions,
+    alias_refs: &std::collections::HashSet<String>,
+) -> String {
     let text = token.text();
     let kind = token.kind();
     if options.keyword_case != KeywordCase::Preserve {
-        if matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
+        if is_value_keyword(token) {
             return text.to_ascii_lowercase();
         }
-        if casable_keyword(token) || is_verb_word(token) {
+        if casable_keyword(token)
+            || (is_verb_word(token) && !alias_refs.contains(&text.to_ascii_uppercase()))
+        {
             return match options.keyword_case {
                 KeywordCase::Upper => text.to_ascii_uppercase(),
                 _ => text.to_ascii_lowercase(),

@@ -175,3 +175,66 @@ fn wide_value_groups_put_one_value_per_line() {
     assert!(out.contains("\n  )\n    AND active = true"), "{out}");
     assert_eq!(fmt(&out), out);
 }
+
+#[test]
+fn value_keywords_in_property_paths_keep_their_case() {
+    // `tag.True` is a property name; lowering it would compare another property.
+    assert_eq!(
+        fmt("find User with tag.True = 1 and tag.False=TRUE and x.Undefined = Undefined"),
+        "FIND User WITH tag.True = 1 AND tag.False = true AND x.Undefined = undefined\n"
+    );
+}
+
+#[test]
+fn unnamed_columns_keep_their_text() {
+    // An unnamed column is named by its expression as written: `u.a+u.b` and `u.a + u.b`
+    // are different column names, so the formatter leaves the expression alone.
+    assert_eq!(
+        fmt("FIND User as u return u.a+u.b, TRUE,u.c  *  2 as Doubled"),
+        "FIND User AS u\nRETURN u.a+u.b, TRUE, u.c * 2 AS Doubled\n"
+    );
+}
+
+#[test]
+fn the_check_compares_what_queries_mean() {
+    let before = j1ql_syntax::parse("FIND User WITH tag.True = 1 RETURN User.name");
+    let before = before.syntax_node();
+    // Same tree shape and tokens up to the case of `true`: the token comparison alone
+    // accepted this; the meanings differ.
+    assert!(matches!(
+        verify(&before, "FIND User WITH tag.true = 1 RETURN User.name"),
+        Err(FormatError::Unstable(_))
+    ));
+    let after = j1ql_syntax::parse("FIND User WITH tag.true = 1 RETURN User.name");
+    assert_ne!(
+        query_meanings(&before),
+        query_meanings(&after.syntax_node())
+    );
+    assert_eq!(
+        verify(&before, "find User with tag.True = 1 return User.name"),
+        Ok(())
+    );
+}
+
+#[test]
+fn verbs_used_as_aliases_keep_their_case() {
+    // `that has` defines the implicit alias `has`; upper-casing the verb would leave
+    // `has.since` undefined.
+    assert_eq!(
+        fmt("find User that has Device where has.since > 1"),
+        "FIND User THAT has Device WHERE has.since > 1\n"
+    );
+    assert_eq!(
+        fmt("find User that has Device"),
+        "FIND User THAT HAS Device\n"
+    );
+}
+
+#[test]
+fn comments_inside_unnamed_columns_keep_the_name() {
+    let text = "FIND azure_devops_pr THAT RELATES TO azure_devops_repo\nRETURN azure_devops_repo, Count( // c\nazure_devops_pr)\n";
+    let out = fmt(text);
+    assert!(out.contains("Count( // c\n"), "{out}");
+    assert!(out.contains("azure_devops_pr)\n"), "{out}");
+    assert_eq!(fmt(&out), out);
+}
