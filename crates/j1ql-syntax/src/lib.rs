@@ -107,9 +107,33 @@ impl Parse {
 
     /// The tree in its debug form, followed by the errors: what `j1ql parse` prints and what
     /// snapshot tests record.
+    ///
+    /// The layout is rowan's (`{:#?}`: two spaces per level, `KIND@start..end`, tokens with
+    /// their text), except that indentation stops growing at [`DEBUG_INDENT_LEVELS`]: deeper
+    /// lines start with `[depth N]` instead, so the output stays linear in the tree's size even
+    /// for the deepest tree the parser builds.
     pub fn debug_tree(&self) -> String {
-        let mut out = format!("{:#?}", self.syntax_node());
-        // rowan ends the dump with a newline; keep exactly one.
+        use std::fmt::Write;
+        let mut out = String::new();
+        let mut level = 0usize;
+        for event in self.syntax_node().preorder_with_tokens() {
+            match event {
+                rowan::WalkEvent::Enter(element) => {
+                    let shown = level.min(DEBUG_INDENT_LEVELS);
+                    out.extend(std::iter::repeat_n("  ", shown));
+                    if level > DEBUG_INDENT_LEVELS {
+                        let _ = write!(out, "[depth {level}] ");
+                    }
+                    let _ = match element {
+                        rowan::NodeOrToken::Node(node) => writeln!(out, "{node:?}"),
+                        rowan::NodeOrToken::Token(token) => writeln!(out, "{token:?}"),
+                    };
+                    level += 1;
+                }
+                rowan::WalkEvent::Leave(_) => level -= 1,
+            }
+        }
+        // Keep exactly one final newline.
         while out.ends_with('\n') {
             out.pop();
         }
@@ -126,6 +150,9 @@ impl Parse {
         out
     }
 }
+
+/// How many levels [`Parse::debug_tree`] indents; deeper lines carry their depth as a number.
+pub const DEBUG_INDENT_LEVELS: usize = 64;
 
 /// Parses a J1QL document (one or more queries). Never fails: problems are in
 /// [`Parse::errors`], and the tree holds every byte of `text`.

@@ -158,3 +158,17 @@ proptest! {
         prop_assert!(depth <= DEPTH_BOUND, "depth {}", depth);
     }
 }
+
+#[test]
+fn the_debug_print_is_linear_in_the_tree_size() {
+    // 1,000 operators nest 1,000 levels; rowan's own dump indents each line by its depth
+    // (about a million spaces for this query), the debug form stops at 64 levels.
+    let input = chain("FIND User WITH ", |i| format!("a={i}"), " AND ", 1001);
+    let parse = parse(&input);
+    let dump = parse.debug_tree();
+    let longest = dump.lines().map(str::len).max().unwrap();
+    assert!(longest < 2 * j1ql_syntax::DEBUG_INDENT_LEVELS + 80, "{longest}");
+    assert!(dump.contains("[depth 1000] BINARY_FILTER@"), "{}", &dump[..2000]);
+    let rowan = format!("{:#?}", parse.syntax_node());
+    assert!(rowan.len() > 4 * dump.len());
+}
