@@ -167,8 +167,15 @@ fn the_debug_print_is_linear_in_the_tree_size() {
     let parse = parse(&input);
     let dump = parse.debug_tree();
     let longest = dump.lines().map(str::len).max().unwrap();
-    assert!(longest < 2 * j1ql_syntax::DEBUG_INDENT_LEVELS + 80, "{longest}");
-    assert!(dump.contains("[depth 1000] BINARY_FILTER@"), "{}", &dump[..2000]);
+    assert!(
+        longest < 2 * j1ql_syntax::DEBUG_INDENT_LEVELS + 80,
+        "{longest}"
+    );
+    assert!(
+        dump.contains("[depth 1000] BINARY_FILTER@"),
+        "{}",
+        &dump[..2000]
+    );
     let rowan = format!("{:#?}", parse.syntax_node());
     assert!(rowan.len() > 4 * dump.len());
 }
