@@ -46,11 +46,13 @@ pub enum ErrorCode {
     MissingTo,
     /// P020: more binary or prefix operators in one query than the parser nests.
     TooManyOperators,
+    /// P021: more traversals (`THAT ...`) in one query than the evaluator walks.
+    TooManyTraversals,
 }
 
 impl ErrorCode {
     /// All codes, in code order (for documentation and exhaustive tests).
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::UnexpectedToken,
         ErrorCode::MissingSelector,
         ErrorCode::MissingVerb,
@@ -71,6 +73,7 @@ impl ErrorCode {
         ErrorCode::ClauseOutOfOrder,
         ErrorCode::MissingTo,
         ErrorCode::TooManyOperators,
+        ErrorCode::TooManyTraversals,
     ];
 
     /// The code as printed: `P001` ...
@@ -96,6 +99,7 @@ impl ErrorCode {
             ErrorCode::ClauseOutOfOrder => "P018",
             ErrorCode::MissingTo => "P019",
             ErrorCode::TooManyOperators => "P020",
+            ErrorCode::TooManyTraversals => "P021",
         }
     }
 
@@ -122,6 +126,7 @@ impl ErrorCode {
             ErrorCode::ClauseOutOfOrder => "clause-out-of-order",
             ErrorCode::MissingTo => "missing-to",
             ErrorCode::TooManyOperators => "too-many-operators",
+            ErrorCode::TooManyTraversals => "too-many-traversals",
         }
     }
 

@@ -26,7 +26,7 @@ mod parser;
 mod syntax_kind;
 
 pub use error::{ErrorCode, SyntaxError};
-pub use parser::{MAX_NESTING, MAX_OPERATORS};
+pub use parser::{MAX_NESTING, MAX_OPERATORS, MAX_TRAVERSALS};
 pub use rowan::{TextRange, TextSize};
 pub use syntax_kind::{J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, KEYWORDS};
 

@@ -179,3 +179,16 @@ fn the_debug_print_is_linear_in_the_tree_size() {
     let rowan = format!("{:#?}", parse.syntax_node());
     assert!(rowan.len() > 4 * dump.len());
 }
+
+#[test]
+fn a_hundred_thousand_traversals_report_p021() {
+    let input = format!("FIND *{}", " THAT RELATES TO *".repeat(100_000));
+    let (codes, depth) = parse_on_normal_stack(input);
+    assert_eq!(codes, [ErrorCode::TooManyTraversals]);
+    assert!(depth < 16, "traversals are siblings: depth {depth}");
+    let at_limit = format!(
+        "FIND *{}",
+        " THAT RELATES TO *".repeat(j1ql_syntax::MAX_TRAVERSALS as usize)
+    );
+    assert!(parse_on_normal_stack(at_limit).0.is_empty());
+}

@@ -8,6 +8,7 @@ use crate::SyntaxKind::*;
 
 /// `THAT Relationship Entity`
 pub(super) fn traversal(p: &mut Parser<'_>) {
+    p.count_traversal();
     let m = p.start();
     p.bump(); // THAT
     let has_verb = relationship(p);

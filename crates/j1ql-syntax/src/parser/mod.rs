@@ -32,6 +32,12 @@ pub const MAX_NESTING: u32 = 128;
 /// which is flat and has no limit.
 pub const MAX_OPERATORS: u32 = 1000;
 
+/// How many traversals (`THAT ...`, including those inside optional groups) one query may
+/// have before the parser reports [`ErrorCode::TooManyTraversals`]. The evaluator walks a path
+/// one traversal deeper per step (recursively), so this bounds its stack; real queries use
+/// fewer than 15.
+pub const MAX_TRAVERSALS: u32 = 256;
+
 /// A cursor over the significant (non-trivia) tokens.
 pub(crate) struct Parser<'t> {
     text: &'t str,
@@ -42,6 +48,8 @@ pub(crate) struct Parser<'t> {
     depth: u32,
     /// Binary operators and prefix signs seen in the current query (see [`MAX_OPERATORS`]).
     operators: u32,
+    /// Traversals seen in the current query (see [`MAX_TRAVERSALS`]).
+    traversals: u32,
     /// Set when the parser looked for a token past the end of `tokens` (it saw the end of
     /// input there). A part of a document parsed in parts has only a few tokens of the next
     /// part to look ahead into; if it looks further, the part is parsed again whole.
@@ -62,6 +70,7 @@ impl<'t> Parser<'t> {
             errors: Vec::new(),
             depth: 0,
             operators: 0,
+            traversals: 0,
             looked_past_end: Cell::new(false),
         }
     }
@@ -86,6 +95,7 @@ impl<'t> Parser<'t> {
             errors: Vec::new(),
             depth: 0,
             operators: 0,
+            traversals: 0,
             looked_past_end: Cell::new(false),
         }
     }
@@ -279,6 +289,22 @@ impl<'t> Parser<'t> {
     /// Starts counting the operators of a new query.
     pub(crate) fn start_query(&mut self) {
         self.operators = 0;
+        self.traversals = 0;
+    }
+
+    /// Counts the traversal starting at the current token (`THAT`); the first one over
+    /// [`MAX_TRAVERSALS`] gets an error. The tree stays flat either way.
+    pub(crate) fn count_traversal(&mut self) {
+        self.traversals = self.traversals.saturating_add(1);
+        if self.traversals == MAX_TRAVERSALS + 1 {
+            self.error_at_current(
+                ErrorCode::TooManyTraversals,
+                format!(
+                    "more than {MAX_TRAVERSALS} traversals (`THAT ...`) in one query: split it \
+                     into several queries"
+                ),
+            );
+        }
     }
 
     /// Counts the operator at the current token. `true` while the query has at most
