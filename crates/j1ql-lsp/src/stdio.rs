@@ -8,6 +8,9 @@
 //! dropped. Outgoing frames are copied whole, so an answer written here never lands inside
 //! one of the server's.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::sync::mpsc;
@@ -16,45 +19,92 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 /// The largest message accepted (a bigger Content-Length is a framing error).
 const MAX_MESSAGE: usize = 512 * 1024 * 1024;
 
+/// The longest header line kept; the rest of a longer line is read and dropped (a client
+/// sending a body without headers, or garbage without line breaks, cannot grow memory).
+const MAX_HEADER_LINE: usize = 8 * 1024;
+
 /// One frame read from the client.
 enum Frame {
-    /// A good message, ready to forward (headers included).
-    Message(Vec<u8>),
+    /// A good message, ready to forward (headers included), with its method when it has one.
+    Message(Vec<u8>, Option<String>),
     /// A bad one: the error response to send back.
     Bad(Value),
     /// End of input.
     Eof,
 }
 
+/// Reads one line (up to and including `\n`) into `line`, keeping at most
+/// [`MAX_HEADER_LINE`] bytes of it. Returns the bytes consumed (0 at the end of input).
+/// Bytes, not text: garbage that is not UTF-8 is skipped like any other.
+async fn read_line_bounded<R: AsyncRead + Unpin>(
+    input: &mut BufReader<R>,
+    line: &mut Vec<u8>,
+) -> std::io::Result<usize> {
+    line.clear();
+    let mut consumed = 0;
+    loop {
+        let buf = input.fill_buf().await?;
+        if buf.is_empty() {
+            return Ok(consumed);
+        }
+        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        let room = MAX_HEADER_LINE.saturating_sub(line.len());
+        line.extend_from_slice(&buf[..take.min(room)]);
+        input.consume(take);
+        consumed += take;
+        if done {
+            return Ok(consumed);
+        }
+    }
+}
+
 /// Reads the next frame: `Content-Length` headers, a blank line, the body.
+///
+/// After a bad frame the reader resynchronises on the next `Content-Length:` header: lines
+/// before it (the rest of a body whose length was wrong or missing) are skipped, and a header
+/// glued to the end of such a body (`{...}Content-Length: 52`) is found inside the line. So
+/// one bad frame costs one error answer, never the session.
 async fn read_frame<R: AsyncRead + Unpin>(
     input: &mut BufReader<R>,
     check: bool,
 ) -> std::io::Result<Frame> {
     let mut length: Option<Result<usize, String>> = None;
     let mut saw_header = false;
+    let mut raw = Vec::new();
     loop {
-        let mut line = String::new();
-        if input.read_line(&mut line).await? == 0 {
+        if read_line_bounded(input, &mut raw).await? == 0 {
             return Ok(Frame::Eof);
         }
-        let line = line.trim_end_matches(['\r', '\n']);
+        let text = String::from_utf8_lossy(&raw);
+        let line = text.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
             if saw_header {
                 break;
             }
             continue; // Blank lines between messages.
         }
-        saw_header = true;
-        if let Some((name, value)) = line.split_once(':') {
-            if name.trim().eq_ignore_ascii_case("content-length") {
+        // A Content-Length header, possibly after leftovers of a bad frame on the same line.
+        let header = line
+            .to_ascii_lowercase()
+            .find("content-length:")
+            .map(|at| &line[at..]);
+        match header {
+            Some(header) => {
+                saw_header = true;
+                let value = header["content-length:".len()..].trim();
                 length = Some(
                     value
-                        .trim()
                         .parse::<usize>()
-                        .map_err(|_| format!("bad Content-Length {:?}", value.trim())),
+                        .map_err(|_| format!("bad Content-Length {value:?}")),
                 );
             }
+            // Another header (`Content-Type: ...`) of this frame.
+            None if saw_header || looks_like_header(line) => saw_header = true,
+            // Not a header: leftovers of a bad frame, skipped.
+            None => {}
         }
     }
     let length = match length {
@@ -64,11 +114,17 @@ async fn read_frame<R: AsyncRead + Unpin>(
         None => return Ok(Frame::Bad(error(-32700, "missing Content-Length header"))),
     };
     let mut body = vec![0; length];
-    input.read_exact(&mut body).await?;
+    if let Err(e) = input.read_exact(&mut body).await {
+        return if e.kind() == std::io::ErrorKind::UnexpectedEof {
+            Ok(Frame::Eof)
+        } else {
+            Err(e)
+        };
+    }
     if !check {
         let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
         frame.extend_from_slice(&body);
-        return Ok(Frame::Message(frame));
+        return Ok(Frame::Message(frame, None));
     }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
@@ -86,9 +142,61 @@ async fn read_frame<R: AsyncRead + Unpin>(
         }
         return Ok(Frame::Bad(e));
     }
+    let method = value
+        .get("method")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     frame.extend_from_slice(&body);
-    Ok(Frame::Message(frame))
+    Ok(Frame::Message(frame, method))
+}
+
+/// `Name: value` with a token-like name: a header line, not a leftover of a body.
+fn looks_like_header(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// What the client asked for at the end of a session, for the process's exit code: the
+/// protocol wants 0 after `shutdown` then `exit`, and 1 when `exit` comes without `shutdown`
+/// (or the input ends without either).
+#[derive(Debug, Default)]
+pub struct SessionState {
+    shutdown: AtomicBool,
+    exit: AtomicBool,
+}
+
+impl SessionState {
+    /// Whether a `shutdown` request was forwarded.
+    pub fn shutdown_requested(&self) -> bool {
+        self.shutdown.load(Ordering::SeqCst)
+    }
+
+    /// Whether an `exit` notification was forwarded.
+    pub fn exit_requested(&self) -> bool {
+        self.exit.load(Ordering::SeqCst)
+    }
+
+    /// The exit code the protocol asks for: 0 when `shutdown` came first, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if self.shutdown_requested() {
+            0
+        } else {
+            1
+        }
+    }
+
+    fn saw(&self, method: Option<&str>) {
+        match method {
+            Some("shutdown") => self.shutdown.store(true, Ordering::SeqCst),
+            Some("exit") => self.exit.store(true, Ordering::SeqCst),
+            _ => {}
+        }
+    }
 }
 
 fn error(code: i64, message: &str) -> Value {
@@ -103,15 +211,20 @@ fn encode(value: &Value) -> Vec<u8> {
 }
 
 /// Copies the client's good frames to `server`, answering bad ones through `answers`.
-pub async fn guard_input<R, W>(client: R, mut server: W, answers: mpsc::UnboundedSender<Vec<u8>>)
-where
+pub async fn guard_input<R, W>(
+    client: R,
+    mut server: W,
+    answers: mpsc::UnboundedSender<Vec<u8>>,
+    session: Arc<SessionState>,
+) where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
     let mut input = BufReader::new(client);
     loop {
         match read_frame(&mut input, true).await {
-            Ok(Frame::Message(frame)) => {
+            Ok(Frame::Message(frame, method)) => {
+                session.saw(method.as_deref());
                 if server.write_all(&frame).await.is_err() || server.flush().await.is_err() {
                     return;
                 }
@@ -131,7 +244,7 @@ where
 pub async fn split_output<R: AsyncRead + Unpin>(server: R, out: mpsc::UnboundedSender<Vec<u8>>) {
     let mut input = BufReader::new(server);
     // The server's own output: framed, not checked.
-    while let Ok(Frame::Message(frame)) = read_frame(&mut input, false).await {
+    while let Ok(Frame::Message(frame, _)) = read_frame(&mut input, false).await {
         if out.send(frame).is_err() {
             return;
         }
@@ -163,7 +276,7 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match read_frame(&mut reader, true).await.unwrap() {
-                Frame::Message(f) => {
+                Frame::Message(f, _) => {
                     let text = String::from_utf8(f).unwrap();
                     let body = text.split("\r\n\r\n").nth(1).unwrap();
                     out.push(Ok(serde_json::from_str(body).unwrap()));
