@@ -25,6 +25,8 @@ pub fn run(args: &LspArgs) -> Result<Outcome, CliError> {
     };
     match j1ql_lsp::run_stdio(&options).map_err(CliError::Io)? {
         j1ql_lsp::Ended::ClientClosed => Ok(Outcome::Clean),
+        // The protocol's exit code for `exit` without `shutdown` is 1.
+        j1ql_lsp::Ended::ExitWithoutShutdown => Ok(Outcome::Problems),
         j1ql_lsp::Ended::ClientProcessGone(pid) => {
             eprintln!("j1ql lsp: the client process {pid} is gone; exiting");
             Ok(Outcome::Problems)

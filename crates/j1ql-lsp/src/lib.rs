@@ -27,8 +27,11 @@ pub struct StdioOptions {
 /// How serving ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
-    /// The client closed the connection (after `exit`, or by closing standard input).
+    /// The client closed the connection (after `shutdown` and `exit`, or by closing standard
+    /// input).
     ClientClosed,
+    /// The client sent `exit` without `shutdown` first: the protocol asks for exit code 1.
+    ExitWithoutShutdown,
     /// The watched client process (command line or `initialize`'s `processId`) is gone.
     ClientProcessGone(u32),
 }
@@ -45,10 +48,12 @@ pub fn run_stdio(options: &StdioOptions) -> std::io::Result<Ended> {
         let (to_server, server_in) = tokio::io::duplex(1 << 20);
         let (server_out, from_server) = tokio::io::duplex(1 << 20);
         let (frames, outgoing) = tokio::sync::mpsc::unbounded_channel();
+        let session = std::sync::Arc::new(stdio::SessionState::default());
         tokio::spawn(stdio::guard_input(
             tokio::io::stdin(),
             to_server,
             frames.clone(),
+            std::sync::Arc::clone(&session),
         ));
         let splitter = tokio::spawn(stdio::split_output(from_server, frames));
         let writer = tokio::spawn(stdio::write_output(tokio::io::stdout(), outgoing));
@@ -61,7 +66,11 @@ pub fn run_stdio(options: &StdioOptions) -> std::io::Result<Ended> {
                 // The server's output is closed: flush what it wrote, then stop.
                 let _ = splitter.await;
                 let _ = writer.await;
-                Ended::ClientClosed
+                if session.exit_requested() && !session.shutdown_requested() {
+                    Ended::ExitWithoutShutdown
+                } else {
+                    Ended::ClientClosed
+                }
             }
             pid = watched.first_gone() => Ended::ClientProcessGone(pid),
         }

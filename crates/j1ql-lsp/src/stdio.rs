@@ -161,9 +161,8 @@ fn looks_like_header(line: &str) -> bool {
     })
 }
 
-/// What the client asked for at the end of a session, for the process's exit code: the
-/// protocol wants 0 after `shutdown` then `exit`, and 1 when `exit` comes without `shutdown`
-/// (or the input ends without either).
+/// What the client asked for, for the process's exit code: the protocol wants 0 after
+/// `shutdown` then `exit`, and 1 when `exit` comes without `shutdown`.
 #[derive(Debug, Default)]
 pub struct SessionState {
     shutdown: AtomicBool,
@@ -179,15 +178,6 @@ impl SessionState {
     /// Whether an `exit` notification was forwarded.
     pub fn exit_requested(&self) -> bool {
         self.exit.load(Ordering::SeqCst)
-    }
-
-    /// The exit code the protocol asks for: 0 when `shutdown` came first, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        if self.shutdown_requested() {
-            0
-        } else {
-            1
-        }
     }
 
     fn saw(&self, method: Option<&str>) {
@@ -308,5 +298,69 @@ mod tests {
             .unwrap()
             .contains("Content-Length"));
         assert_eq!(got[3].as_ref().unwrap()["method"], "shutdown");
+    }
+
+    #[tokio::test]
+    async fn the_reader_resynchronises_after_every_kind_of_bad_frame() {
+        let good = |id: u32| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"shutdown"}}"#);
+        let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        let body = good(1);
+        let mut input = Vec::new();
+        // A length that is not a number, then a good frame.
+        input.extend(format!("Content-Length: abc\r\n\r\n{body}").bytes());
+        input.extend(frame(&good(2)).bytes());
+        // A missing length.
+        input.extend(format!("Content-Type: x\r\n\r\n{body}").bytes());
+        input.extend(frame(&good(3)).bytes());
+        // A length too short for the body.
+        input.extend(format!("Content-Length: 10\r\n\r\n{body}").bytes());
+        input.extend(frame(&good(4)).bytes());
+        // A length over the limit (the body is skipped as leftovers, not read).
+        input.extend(format!("Content-Length: 999999999999\r\n\r\n{body}\r\n").bytes());
+        input.extend(frame(&good(5)).bytes());
+        // Bytes that are not UTF-8, and a very long line without a line break.
+        input.extend([0xff, 0xfe, b'\n']);
+        input.extend(std::iter::repeat_n(b'x', 100_000));
+        input.extend(b"\r\n");
+        input.extend(frame(&good(6)).bytes());
+        // A pretty-printed body after a bad length.
+        input.extend(b"Content-Length: -1\r\n\r\n{\n  \"id\": 1,\n  \"x\": 2\n}\n");
+        input.extend(frame(&good(7)).bytes());
+        let got = frames(&input).await;
+        let ids: Vec<u64> = got
+            .iter()
+            .filter_map(|f| f.as_ref().ok())
+            .map(|v| v["id"].as_u64().unwrap())
+            .collect();
+        assert_eq!(ids, [2, 3, 4, 5, 6, 7], "{got:?}");
+        assert!(got.iter().any(|f| f.is_err()));
+    }
+
+    #[tokio::test]
+    async fn exit_without_shutdown_is_recorded() {
+        let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        for (messages, clean) in [
+            (vec![r#"{"jsonrpc":"2.0","method":"exit"}"#], false),
+            (
+                vec![
+                    r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#,
+                    r#"{"jsonrpc":"2.0","method":"exit"}"#,
+                ],
+                true,
+            ),
+        ] {
+            let input: String = messages.iter().map(|m| frame(m)).collect();
+            let session = Arc::new(SessionState::default());
+            let (tx, _rx) = mpsc::unbounded_channel();
+            guard_input(
+                input.as_bytes(),
+                tokio::io::sink(),
+                tx,
+                Arc::clone(&session),
+            )
+            .await;
+            assert!(session.exit_requested());
+            assert_eq!(session.shutdown_requested(), clean);
+        }
     }
 }
