@@ -71,6 +71,8 @@ pub struct Source<'a> {
     pub name: &'a str,
     pub text: &'a str,
     pub index: LineIndex,
+    /// How many diagnostics [`Source::render`] was given.
+    rendered: std::cell::Cell<usize>,
 }
 
 impl<'a> Source<'a> {
@@ -79,6 +81,7 @@ impl<'a> Source<'a> {
             name,
             text,
             index: LineIndex::new(text),
+            rendered: std::cell::Cell::new(0),
         }
     }
 
@@ -136,46 +139,194 @@ impl<'a> Source<'a> {
     }
 
     /// Appends the human form of `diagnostic` (header, snippet, caret) to `out`.
+    ///
+    /// Bounded whatever the input: the snippet shows at most [`SNIPPET_COLUMNS`] columns of
+    /// the line around the caret (`…` marks cut text), control characters and bidirectional
+    /// overrides from the source are printed escaped (`\u{1b}`) so a file cannot drive the
+    /// terminal, and after [`MAX_RENDERED_PER_SOURCE`] diagnostics of one source one line says
+    /// that the others are not shown.
     pub fn render(&self, diagnostic: &Diagnostic, out: &mut String) {
         use std::fmt::Write;
+        let rendered = self.rendered.get() + 1;
+        self.rendered.set(rendered);
+        if rendered > MAX_RENDERED_PER_SOURCE {
+            if rendered == MAX_RENDERED_PER_SOURCE + 1 {
+                let _ = writeln!(
+                    out,
+                    "{}: more than {MAX_RENDERED_PER_SOURCE} diagnostics; the others are not \
+                     shown (`--format json` lists them all)",
+                    escape_all(self.name)
+                );
+            }
+            return;
+        }
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
-            self.name,
+            escape_all(self.name),
             diagnostic.line,
             diagnostic.column,
             diagnostic.severity.as_str(),
             diagnostic.code,
-            diagnostic.message
+            escape_all(&diagnostic.message)
         );
         let line = diagnostic.line - 1;
         let Some(line_range) = self.index.line_range(line) else {
             return;
         };
         let line_text = &self.text[line_range];
+        let line_start = usize::from(line_range.start());
         let number = diagnostic.line.to_string();
         let gutter = " ".repeat(number.len());
 
-        // Characters before the caret, and how many carets: within this line only.
-        let start_char = diagnostic.column as usize - 1;
-        let end_char = if diagnostic.end_line == diagnostic.line {
-            diagnostic.end_column as usize - 1
+        // The caret's byte range within this line.
+        let shown = self.display_range(TextRange::new(
+            diagnostic.range.start.into(),
+            diagnostic.range.end.into(),
+        ));
+        let caret_start = floor_char_boundary(
+            line_text,
+            usize::from(shown.start()).saturating_sub(line_start),
+        );
+        let caret_end = if diagnostic.end_line == diagnostic.line {
+            floor_char_boundary(
+                line_text,
+                usize::from(shown.end()).saturating_sub(line_start),
+            )
         } else {
-            line_text.chars().count()
+            line_text.len()
         };
-        let width = end_char.saturating_sub(start_char).max(1);
-        // Keep tabs before the caret so it lines up under a tab-indented line.
-        let pad: String = line_text
-            .chars()
-            .take(start_char)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
+        let window = Window::around(line_text, caret_start, caret_end.max(caret_start));
 
         let _ = writeln!(out, "{gutter} |");
-        let _ = writeln!(out, "{number} | {line_text}");
-        let _ = writeln!(out, "{gutter} | {pad}{}", "^".repeat(width));
+        let _ = writeln!(out, "{number} | {}", window.text);
+        let _ = writeln!(
+            out,
+            "{gutter} | {}{}",
+            window.pad,
+            "^".repeat(window.caret_width.max(1))
+        );
         let _ = writeln!(out, "{gutter} |");
     }
+}
+
+/// The widest snippet line printed, in columns (characters, escapes counted by their length).
+pub const SNIPPET_COLUMNS: usize = 200;
+
+/// Columns of context kept before the caret when a line is cut.
+const CONTEXT_BEFORE: usize = 60;
+
+/// How many diagnostics of one source [`Source::render`] prints; one line then says the
+/// others are not shown (the JSON output has them all).
+pub const MAX_RENDERED_PER_SOURCE: usize = 100;
+
+/// The part of a line shown in a snippet.
+struct Window {
+    /// The visible text, escaped, with `…` where it was cut.
+    text: String,
+    /// What goes before the caret: spaces, and the tabs of the visible text.
+    pad: String,
+    /// How many `^`.
+    caret_width: usize,
+}
+
+impl Window {
+    /// The window of `line` around the caret `caret_start..caret_end` (byte offsets on char
+    /// boundaries). Only the window's characters are visited, so a huge line costs the same as
+    /// a short one.
+    fn around(line: &str, caret_start: usize, caret_end: usize) -> Window {
+        // Start up to CONTEXT_BEFORE characters before the caret.
+        let mut left = caret_start;
+        for (taken, (i, _)) in line[..caret_start].char_indices().rev().enumerate() {
+            if taken >= CONTEXT_BEFORE {
+                break;
+            }
+            left = i;
+        }
+        let mut text = String::new();
+        let mut pad = String::new();
+        let mut columns = 0;
+        if left > 0 {
+            text.push('…');
+            pad.push(' ');
+            columns += 1;
+        }
+        let mut caret_width = 0;
+        let mut cut = false;
+        for (i, c) in line[left..].char_indices() {
+            let i = left + i;
+            if matches!(c, '\n' | '\r') && i + c.len_utf8() == line.len() {
+                break; // The line break ending the line.
+            }
+            let shown = escape_char(c);
+            let width = shown.chars().count();
+            if columns + width > SNIPPET_COLUMNS - 1 && i >= caret_start {
+                cut = true;
+                break;
+            }
+            columns += width;
+            text.push_str(&shown);
+            if i < caret_start {
+                if c == '\t' {
+                    pad.push('\t');
+                } else {
+                    pad.extend(std::iter::repeat_n(' ', width));
+                }
+            } else if i < caret_end {
+                caret_width += width;
+            }
+        }
+        if cut {
+            text.push('…');
+        }
+        Window {
+            text,
+            pad,
+            caret_width,
+        }
+    }
+}
+
+/// A character as printed in a snippet: itself, or `\u{..}` for control characters (except
+/// tab) and for the bidirectional controls that can reorder what a terminal shows.
+fn escape_char(c: char) -> std::borrow::Cow<'static, str> {
+    if (c.is_control() && c != '\t') || is_bidi_control(c) {
+        format!("\\u{{{:x}}}", c as u32).into()
+    } else {
+        let mut buf = [0u8; 4];
+        String::from(&*c.encode_utf8(&mut buf)).into()
+    }
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `text` with every control character (tabs and line breaks included) and bidirectional
+/// control escaped: for one-line headers (file names, messages quoting the source).
+fn escape_all(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// The largest char boundary of `text` at or before `at` (clamped to its length).
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -241,5 +392,67 @@ mod tests {
     fn tabs_are_kept_before_the_caret() {
         let out = render("\tFIND ?", &error(6, 7));
         assert!(out.contains("  | \t     ^\n"), "{out}");
+    }
+
+    #[test]
+    fn a_long_line_is_clipped_around_the_caret() {
+        let text = format!("FIND User WITH {} ANDD x = 1", "a = 1 AND ".repeat(10_000));
+        let start = text.find("ANDD").unwrap() as u32;
+        let out = render(&text, &error(start, start + 4));
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() <= SNIPPET_COLUMNS + 10),
+            "{out}"
+        );
+        assert!(lines[2].starts_with("1 | …"), "{out}");
+        assert!(lines[2].contains("a = 1 AND  ANDD x = 1"), "{out}");
+        // The caret is still under `ANDD`.
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(
+            &lines[2][..].chars().skip(caret).take(4).collect::<String>(),
+            "ANDD"
+        );
+        assert_eq!(lines[3].matches('^').count(), 4);
+        // A caret early in a long line: the line is cut on the right.
+        let out = render(&text, &error(0, 4));
+        assert!(out.lines().nth(2).unwrap().ends_with('…'), "{out}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let text = "FIND User \u{1b}]0;pwned\u{7} WITH \u{202e}x = 1 ?";
+        let start = text.find('?').unwrap() as u32;
+        let e = SyntaxError::new(
+            ErrorCode::UnexpectedToken,
+            "found `\u{1b}[2J`",
+            TextRange::new(start.into(), (start + 1).into()),
+        );
+        let out = render(text, &e);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'),
+            "{out:?}"
+        );
+        assert!(out.contains("\\u{1b}]0;pwned\\u{7}"), "{out}");
+        assert!(out.contains("found `\\u{1b}[2J`"), "{out}");
+        // The caret accounts for the escapes' width.
+        let lines: Vec<&str> = out.lines().collect();
+        let caret = lines[3].find('^').unwrap();
+        assert_eq!(lines[2].as_bytes()[caret], b'?');
+    }
+
+    #[test]
+    fn at_most_a_hundred_diagnostics_per_source() {
+        let text = "FIND ".repeat(20_000);
+        let source = Source::new("f.j1ql", &text);
+        let mut out = String::new();
+        for i in 0..20_000u32 {
+            let d = source.diagnostic(&error(i * 5, i * 5 + 4), true);
+            source.render(&d, &mut out);
+        }
+        assert_eq!(out.matches("error[P001]").count(), MAX_RENDERED_PER_SOURCE);
+        assert!(out.ends_with("f.j1ql: more than 100 diagnostics; the others are not shown (`--format json` lists them all)\n"));
+        assert!(out.len() < 100 * 1024, "{}", out.len());
     }
 }
