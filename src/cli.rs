@@ -223,6 +223,23 @@ pub enum Command {
     /// editor's process is gone; `initialize`'s `processId` is watched too). `--pipe`,
     /// `--socket` and `--node-ipc` are refused with an error naming the transport.
     Lsp(LspArgs),
+    /// Print a shell completion script on standard output (bash, zsh, fish, powershell,
+    /// elvish).
+    ///
+    /// bash: `j1ql completions bash > ~/.local/share/bash-completion/completions/j1ql`;
+    /// zsh: `j1ql completions zsh > ~/.zfunc/_j1ql` (a folder on `$fpath`);
+    /// fish: `j1ql completions fish > ~/.config/fish/completions/j1ql.fish`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page `j1ql(1)` (roff) on standard output, or write it and one page per
+    /// command (`j1ql-run.1`, ...) into a folder with `--out`.
+    Manpage {
+        /// Folder to write `j1ql.1` and the command pages to (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Serve JupiterOne's API (GraphQL `queryV1`, questions, the synchronization API) offline
     /// over local data, for scripts and clients written against JupiterOne. See docs/serve.md.
     Serve {

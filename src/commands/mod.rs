@@ -6,7 +6,9 @@ mod fmt;
 mod gen;
 mod lint;
 mod load;
+mod completions;
 mod lsp;
+mod manpage;
 mod normalize;
 mod parse;
 mod report;
@@ -87,6 +89,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         } => corpus_check::run(&file, &kinds, format),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Lsp(args) => lsp::run(&args),
+        Command::Completions { shell } => completions::run(shell),
+        Command::Manpage { out } => manpage::run(out.as_deref()),
         Command::Serve {
             data,
             listen,
