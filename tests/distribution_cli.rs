@@ -128,7 +128,10 @@ fn manpage_out_writes_one_page_per_command() {
     );
     let run = std::fs::read_to_string(out_dir.join("j1ql-run.1")).unwrap();
     assert!(run.contains(".TH j1ql-run 1"), "{run}");
-    assert!(run.contains("j1ql run"), "the synopsis names `j1ql run`: {run}");
+    assert!(
+        run.contains("j1ql run"),
+        "the synopsis names `j1ql run`: {run}"
+    );
     for command in subcommands() {
         assert!(
             out_dir.join(format!("j1ql-{command}.1")).is_file(),

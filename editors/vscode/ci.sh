@@ -77,3 +77,31 @@ if problems:
     sys.exit(1)
 print(f"ok   {len(names)} files; grammars, compiled extension and runtime dependencies packed")
 PY
+
+step "platform .vsix with the server bundled (vsce package --target linux-x64)"
+rm -f ./j1ql-linux-x64-*.vsix
+npm run package:target -- linux-x64 "$J1QL_BIN"
+python3 - "$(ls ./j1ql-linux-x64-*.vsix)" "$J1QL_BIN" "$vsix" <<'PY'
+import stat, sys, zipfile
+target_vsix, binary, universal = sys.argv[1], sys.argv[2], sys.argv[3]
+z = zipfile.ZipFile(target_vsix)
+problems = []
+try:
+    info = z.getinfo("extension/server/j1ql")
+    if z.read(info) != open(binary, "rb").read():
+        problems.append("extension/server/j1ql differs from the binary packed")
+    mode = info.external_attr >> 16
+    if not mode & stat.S_IXUSR:
+        problems.append(f"extension/server/j1ql is not executable (mode {oct(mode)})")
+except KeyError:
+    problems.append("extension/server/j1ql is missing")
+manifest = z.read("extension.vsixmanifest").decode()
+if 'TargetPlatform="linux-x64"' not in manifest:
+    problems.append("extension.vsixmanifest does not name TargetPlatform linux-x64")
+if any(n.startswith("extension/server/") for n in zipfile.ZipFile(universal).namelist()):
+    problems.append(f"the universal {universal} carries a server")
+if problems:
+    print("\n".join(problems), file=sys.stderr)
+    sys.exit(1)
+print(f"ok   {target_vsix}: server/j1ql bundled (executable, byte-equal), TargetPlatform linux-x64")
+PY

@@ -1,12 +1,12 @@
 //! One module per subcommand.
 
 mod check;
+mod completions;
 mod corpus_check;
 mod fmt;
 mod gen;
 mod lint;
 mod load;
-mod completions;
 mod lsp;
 mod manpage;
 mod normalize;

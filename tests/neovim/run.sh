@@ -70,4 +70,12 @@ run() {
 run check.lua errors.j1ql "${packpath[@]}"
 run commands.lua commands.j1ql "${lazy[@]}"
 run health.lua highlight.j1ql "${packpath[@]}"
+# nvim-lspconfig's form: editors/neovim/lspconfig/j1ql.lua as lsp/j1ql.lua of a runtime folder,
+# `j1ql` on PATH, no plugin of ours.
+mkdir -p "$work/lspconfig/lsp"
+cp "$root/editors/neovim/lspconfig/j1ql.lua" "$work/lspconfig/lsp/j1ql.lua"
+mkdir -p "$work/bin"
+ln -s "$J1QL_BIN" "$work/bin/j1ql"
+PATH="$work/bin:$PATH" run lspconfig.lua errors.j1ql --cmd "set rtp^=$work/lspconfig" \
+  --cmd "lua vim.filetype.add({ extension = { j1ql = 'j1ql' } }); vim.lsp.enable('j1ql')"
 exit "$status"

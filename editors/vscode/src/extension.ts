@@ -20,7 +20,7 @@ import {
 import { deMorganActions, describeRun, NO_DE_MORGAN, RUN_QUERY, runQueryArguments } from "./commands";
 import { errorPageHtml, resultPageHtml, type PageOptions } from "./render";
 import { OutputTail, startFailureMessage } from "./serverOutput";
-import { nodeEnvironment, resolveServerPath } from "./serverPath";
+import { bundledServerPath, chooseServer, nodeEnvironment } from "./serverPath";
 import { explicitValue, MAPPED_SETTING_KEYS, mapSettings, toToml } from "./settings";
 
 const SHOW_JSON = "j1ql.showResultJson";
@@ -86,8 +86,11 @@ function readSettings(): Record<string, unknown> {
 
 async function start(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const setting = vscode.workspace.getConfiguration("j1ql").get<string>("server.path");
-  const lookup = resolveServerPath(setting, nodeEnvironment(folder));
+  const config = vscode.workspace.getConfiguration("j1ql");
+  const setting = config.get<string>("server.path");
+  const explicitlySet = explicitValue(config.inspect("server.path")) !== undefined;
+  const bundled = bundledServerPath(extensionUri.fsPath, process.platform);
+  const lookup = chooseServer(setting, explicitlySet, bundled, nodeEnvironment(folder));
   if (!lookup.found) {
     output.appendLine(lookup.message);
     void vscode.window.showErrorMessage(lookup.message, "Open Settings", "Install Steps").then((choice) => {

@@ -1,5 +1,5 @@
-// Finding the `j1ql` binary that serves `j1ql lsp`: the `j1ql.server.path` setting, or `j1ql`
-// on PATH. Pure (the file system is passed in) so that the lookup and its error message are
+// Finding the `j1ql` binary that serves `j1ql lsp`: the server bundled in a platform-specific
+// .vsix, the `j1ql.server.path` setting, or `j1ql` on PATH. Pure (the file system is passed in) so that the lookup and its error message are
 // unit-tested without VS Code.
 
 import * as fs from "node:fs";
@@ -34,7 +34,7 @@ export const DEFAULT_SERVER_COMMAND = "j1ql";
 
 /** How to get the server, shown whenever it cannot be found. */
 export const INSTALL_HINT =
-  "Install it from a checkout of the j1ql repository with `cargo install --path .` " +
+  "Install it with `pipx install j1ql`, or from a checkout of the j1ql repository with `cargo install --locked --path .` " +
   "(puts `j1ql` in ~/.cargo/bin), or build it with `cargo build --release` and set " +
   "`j1ql.server.path` to the built `target/release/j1ql`. Then run “J1QL: Restart Language Server”.";
 
@@ -92,6 +92,32 @@ function withExtensions(file: string, env: LookupEnvironment, p: path.PlatformPa
   }
   const exts = (env.pathExt ?? ".COM;.EXE;.BAT;.CMD").split(";").filter((e) => e.length > 0);
   return [file, ...exts.map((e) => file + e.toLowerCase())];
+}
+
+/**
+ * Where a platform-specific `.vsix` (`npm run package:target`) carries the server:
+ * `server/j1ql` (`server/j1ql.exe` on Windows) inside the extension's folder.
+ */
+export function bundledServerPath(extensionDir: string, platform: string): string {
+  const p = platform === "win32" ? path.win32 : path.posix;
+  return p.join(extensionDir, "server", platform === "win32" ? "j1ql.exe" : "j1ql");
+}
+
+/**
+ * The server to start: the one bundled in a platform-specific `.vsix`, unless the user set
+ * `j1ql.server.path` explicitly (then that, as [`resolveServerPath`] finds it); without a
+ * bundled server (the universal `.vsix`), `j1ql` on PATH or the setting.
+ */
+export function chooseServer(
+  setting: string | undefined,
+  explicitlySet: boolean,
+  bundled: string | undefined,
+  env: LookupEnvironment,
+): ServerLookup {
+  if (!explicitlySet && bundled !== undefined && env.isExecutable(bundled)) {
+    return { found: true, command: bundled };
+  }
+  return resolveServerPath(setting, env);
 }
 
 /** The real machine: this process's environment and file system. */

@@ -29,7 +29,7 @@ local function check_binary()
   local exe = vim.fn.exepath(cmd[1])
   if exe == '' then
     return err('`' .. cmd[1] .. '` not found', {
-      'cargo install --path . (in the j1ql checkout), or put j1ql on PATH',
+      'pipx install j1ql, or cargo install --locked --path . (in the j1ql checkout), or put j1ql on PATH',
       "or set vim.g.j1ql_cmd = { '/path/to/j1ql', 'lsp' } / require('j1ql').setup{ cmd = {...} }",
     })
   end

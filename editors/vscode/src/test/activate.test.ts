@@ -109,7 +109,7 @@ test("activate without a server: the commands exist, and the message says how to
   );
   assert.equal(log.errors.length, 1);
   assert.match(log.errors[0].message, /\/nonexistent\/bin\/j1ql \(from the setting j1ql\.server\.path\) does not exist/);
-  assert.match(log.errors[0].message, /cargo install --path \./);
+  assert.match(log.errors[0].message, /cargo install --locked --path \./);
   assert.deepEqual(log.errors[0].items, ["Open Settings", "Install Steps"]);
   assert.ok(log.output.some((l) => l.includes("does not exist")));
 

@@ -4,7 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 
-import { type LookupEnvironment, nodeEnvironment, resolveServerPath } from "../serverPath";
+import {
+  bundledServerPath,
+  chooseServer,
+  type LookupEnvironment,
+  nodeEnvironment,
+  resolveServerPath,
+} from "../serverPath";
 
 /** A fake machine whose executables are `files` (and `plain`: present, not executable). */
 function env(files: string[], overrides: Partial<LookupEnvironment> = {}, plain: string[] = []): LookupEnvironment {
@@ -36,7 +42,7 @@ test("missing from PATH: the message says where it looked and how to install", (
   assert.equal(r.found, false);
   assert.ok(!r.found);
   assert.match(r.message, /`j1ql` was not found on PATH \(2 folders searched\)/);
-  assert.match(r.message, /cargo install --path \./);
+  assert.match(r.message, /cargo install --locked --path \./);
   assert.match(r.message, /j1ql\.server\.path/);
 });
 
@@ -113,4 +119,28 @@ test("the real file system: only executable files count", () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("a platform .vsix's bundled server is used unless the setting is set explicitly", () => {
+  const bundled = bundledServerPath("/ext/j1ql.j1ql-0.1.0-linux-x64", "linux");
+  assert.equal(bundled, "/ext/j1ql.j1ql-0.1.0-linux-x64/server/j1ql");
+  const machine = env([bundled, "/usr/bin/j1ql", "/opt/j1ql"]);
+  assert.deepEqual(chooseServer("j1ql", false, bundled, machine), { found: true, command: bundled });
+  // Set explicitly (even to the default): the setting decides, the bundled server is not used.
+  assert.deepEqual(chooseServer("j1ql", true, bundled, machine), { found: true, command: "/usr/bin/j1ql" });
+  assert.deepEqual(chooseServer("/opt/j1ql", true, bundled, machine), { found: true, command: "/opt/j1ql" });
+});
+
+test("without a bundled server (the universal .vsix) the setting and PATH decide", () => {
+  const bundled = bundledServerPath("/ext/j1ql", "linux");
+  assert.deepEqual(chooseServer(undefined, false, bundled, env(["/usr/bin/j1ql"])), {
+    found: true,
+    command: "/usr/bin/j1ql",
+  });
+  const missing = chooseServer(undefined, false, bundled, env([]));
+  assert.equal(missing.found, false);
+});
+
+test("Windows bundles server/j1ql.exe", () => {
+  assert.equal(bundledServerPath("C:\\ext\\j1ql", "win32"), "C:\\ext\\j1ql\\server\\j1ql.exe");
 });
