@@ -265,6 +265,10 @@ pub enum Command {
         /// Keep uploaded subgraphs in this folder (loaded again at start); default: memory.
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
+        /// Keep questions as question YAML files in this folder (its files are loaded at
+        /// start); default: memory.
+        #[arg(long, value_name = "DIR")]
+        questions: Option<PathBuf>,
         /// Largest request body in bytes (413 beyond).
         #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
         max_body_bytes: usize,

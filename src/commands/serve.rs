@@ -15,6 +15,7 @@ pub struct ServeArgs {
     pub rate_limit: Option<j1ql_server::RateLimit>,
     pub now: Option<String>,
     pub state: Option<PathBuf>,
+    pub questions: Option<PathBuf>,
     pub max_body_bytes: usize,
     pub max_query_bytes: usize,
     pub strict: bool,
@@ -28,6 +29,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
     config.token = args.token;
     config.rate_limit = args.rate_limit;
     config.state_dir = args.state;
+    config.questions_dir = args.questions;
     config.max_body_bytes = args.max_body_bytes;
     config.max_query_bytes = args.max_query_bytes;
     j1ql_server::serve(config).map_err(CliError::msg)?;

@@ -25,6 +25,8 @@ pub struct ServeConfig {
     pub project: Arc<Project>,
     /// Folder that keeps uploaded subgraphs across restarts; `None`: memory only.
     pub state_dir: Option<PathBuf>,
+    /// Folder of question YAML files the questions API loads and keeps; `None`: memory only.
+    pub questions_dir: Option<PathBuf>,
     /// Largest request body in bytes (413 beyond).
     pub max_body_bytes: usize,
     /// Largest J1QL text in bytes (a GraphQL error beyond).
@@ -41,6 +43,7 @@ impl ServeConfig {
             rate_limit: None,
             project: Arc::new(project),
             state_dir: None,
+            questions_dir: None,
             max_body_bytes: 32 * 1024 * 1024,
             max_query_bytes: 64 * 1024,
         }

@@ -248,13 +248,17 @@ impl MutationRoot {
         let app = ctx.data::<Arc<App>>()?;
         app.questions
             .update(&id, update)
+            .map_err(bad_input)?
             .ok_or_else(|| not_found(&id))
     }
 
     /// Deletes a question and returns it.
     async fn delete_question(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Question> {
         let app = ctx.data::<Arc<App>>()?;
-        app.questions.delete(&id).ok_or_else(|| not_found(&id))
+        app.questions
+            .delete(&id)
+            .map_err(bad_input)?
+            .ok_or_else(|| not_found(&id))
     }
 }
 

@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod limits;
 pub mod query;
+pub mod question_files;
 pub mod questions;
 pub mod store;
 pub mod sync;
@@ -34,16 +35,21 @@ pub fn build_app(config: ServeConfig) -> Result<Arc<App>, String> {
     config.check()?;
     let data = DataOptions::of_project(&config.project, config.state_dir.clone());
     let store = Store::open(data).map_err(|e| e.to_string())?;
+    let default_account = config
+        .account
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ACCOUNT.to_string());
+    let questions = match &config.questions_dir {
+        Some(dir) => questions::Questions::in_folder(dir.clone(), &default_account)?,
+        None => Default::default(),
+    };
     Ok(Arc::new(App {
-        default_account: config
-            .account
-            .clone()
-            .unwrap_or_else(|| DEFAULT_ACCOUNT.to_string()),
+        default_account,
         config,
         store: Arc::new(store),
         jobs: Default::default(),
         deferred: Default::default(),
-        questions: Default::default(),
+        questions,
     }))
 }
 
@@ -83,8 +89,12 @@ pub fn serve(config: ServeConfig) -> Result<(), String> {
             Some(dir) => format!("uploads are kept in {}", dir.display()),
             None => "uploads are kept in memory only (give --state DIR to keep them)".into(),
         };
+        let questions = match &app.config.questions_dir {
+            Some(dir) => format!("{} questions, kept in {}", app.questions.len(), dir.display()),
+            None => "questions are kept in memory only (give --questions DIR to keep them)".into(),
+        };
         eprintln!(
-            "j1ql serve: {data}: {} entities, {} relationships; {state}",
+            "j1ql serve: {data}: {} entities, {} relationships; {state}; {questions}",
             snapshot.graph.entity_count(),
             snapshot.graph.relationship_count()
         );

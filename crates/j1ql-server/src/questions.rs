@@ -1,85 +1,115 @@
 //! Saved questions (`questions`, `question`, `createQuestion`, `updateQuestion`,
-//! `deleteQuestion`), in memory: enough of JupiterOne's question API for the clients' question
-//! functions and question files to round-trip. The GraphQL type and argument names are the
-//! ones the clients' documents declare.
+//! `deleteQuestion`): enough of JupiterOne's question API for the clients' question functions
+//! and question files to round-trip. The GraphQL type and argument names are the ones the
+//! clients' documents declare. In memory, or kept in a folder of question YAML files
+//! (`--questions DIR`, see [`crate::question_files`]).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use async_graphql::{Enum, InputObject, Json, SimpleObject, ID};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::question_files;
+
 /// One query of a question.
-#[derive(Debug, Clone, SimpleObject, InputObject, PartialEq)]
+#[derive(Debug, Clone, SimpleObject, InputObject, PartialEq, Serialize, Deserialize)]
 #[graphql(input_name = "QuestionQueryInput")]
+#[serde(rename_all = "camelCase")]
 pub struct QuestionQuery {
     /// The query's name (unique in its question).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The J1QL text.
     pub query: String,
     /// Query language version (`v1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `INFORMATIVE`, `GOOD`, `BAD`, `UNKNOWN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results_are: Option<String>,
 }
 
 /// A compliance mapping of a question.
-#[derive(Debug, Clone, SimpleObject, InputObject, PartialEq)]
+#[derive(Debug, Clone, SimpleObject, InputObject, PartialEq, Serialize, Deserialize)]
 #[graphql(input_name = "QuestionComplianceMetaDataInput")]
 pub struct QuestionCompliance {
     /// The standard (`CIS AWS`).
     pub standard: String,
     /// Requirement ids.
     #[graphql(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requirements: Option<Vec<String>>,
     /// Control ids.
     #[graphql(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controls: Option<Vec<String>>,
 }
 
 /// A variable the question's queries use.
-#[derive(Debug, Clone, SimpleObject, InputObject, PartialEq)]
+#[derive(Debug, Clone, SimpleObject, InputObject, PartialEq, Serialize, Deserialize)]
 #[graphql(input_name = "QuestionVariableInput")]
 pub struct QuestionVariable {
     /// Its name.
     pub name: String,
     /// Whether a value must be given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// The value used when none is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Json<Value>>,
 }
 
-/// A saved question.
-#[derive(Debug, Clone, SimpleObject, PartialEq)]
+/// A saved question (also its form in a question YAML file; `accountId` is not stored).
+#[derive(Debug, Clone, SimpleObject, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Question {
     /// Its id.
+    #[serde(default = "no_id")]
     pub id: ID,
     /// Id of the managed question it came from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
     /// Title.
     pub title: String,
     /// Short name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     /// When it last changed (RFC 3339).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub last_updated_timestamp: String,
     /// Its queries.
     pub queries: Vec<QuestionQuery>,
     /// Compliance mappings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<QuestionCompliance>,
     /// Variables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<QuestionVariable>,
     /// The account that owns it.
+    #[serde(skip)]
     pub account_id: String,
     /// Integration definition it belongs to, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_definition_id: Option<String>,
     /// Whether the UI shows a trend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_trend: Option<bool>,
     /// How often it runs (`ONE_DAY`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub polling_interval: Option<String>,
+}
+
+fn no_id() -> ID {
+    ID(String::new())
 }
 
 /// `createQuestion(question: CreateQuestionInput!)`.
@@ -163,17 +193,81 @@ pub struct PageInfo {
     pub has_next_page: bool,
 }
 
-/// Questions by id, in creation order of their ids.
+/// Questions by id, in creation order, and the file each is kept in (with `--questions`).
 #[derive(Default)]
 pub struct Questions {
-    by_id: Mutex<BTreeMap<String, (u64, Question)>>,
-    next: Mutex<u64>,
+    inner: Mutex<Inner>,
+    dir: Option<PathBuf>,
+}
+
+#[derive(Default)]
+struct Inner {
+    by_id: BTreeMap<String, (u64, Question)>,
+    next: u64,
+    files: BTreeMap<String, PathBuf>,
+}
+
+impl Inner {
+    fn insert(&mut self, question: Question) {
+        self.next += 1;
+        self.by_id
+            .insert(question.id.to_string(), (self.next, question));
+    }
+
+    /// Writes the file of question `id` again (every question that lives in it).
+    fn save(&self, id: &str) -> Result<(), String> {
+        let Some(file) = self.files.get(id) else {
+            return Ok(());
+        };
+        let mut in_file: Vec<&(u64, Question)> = self
+            .files
+            .iter()
+            .filter(|(_, f)| *f == file)
+            .filter_map(|(id, _)| self.by_id.get(id))
+            .collect();
+        in_file.sort_by_key(|(n, _)| *n);
+        let questions: Vec<&Question> = in_file.iter().map(|(_, q)| q).collect();
+        question_files::save(file, &questions)
+    }
 }
 
 /// Questions per page of `questions`.
 pub const QUESTIONS_PAGE: usize = 100;
 
 impl Questions {
+    /// Questions kept in `dir`: every question of its `*.yaml` / `*.yml` files is loaded; new
+    /// questions get a file of their own, changed ones are written back to theirs.
+    pub fn in_folder(dir: PathBuf, account: &str) -> Result<Questions, String> {
+        let mut inner = Inner::default();
+        for (file, mut question) in question_files::load(&dir)? {
+            question.account_id = account.to_string();
+            let id = question.id.to_string();
+            if inner.by_id.contains_key(&id) {
+                return Err(format!(
+                    "{}: question id `{id}` is used twice in {}",
+                    file.display(),
+                    dir.display()
+                ));
+            }
+            inner.files.insert(id, file);
+            inner.insert(question);
+        }
+        Ok(Questions {
+            inner: Mutex::new(inner),
+            dir: Some(dir),
+        })
+    }
+
+    /// How many questions there are.
+    pub fn len(&self) -> usize {
+        self.inner.lock().expect("questions lock").by_id.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Creates a question.
     pub fn create(&self, input: CreateQuestionInput, account: &str) -> Result<Question, String> {
         if input.title.trim().is_empty() {
@@ -198,28 +292,34 @@ impl Questions {
             show_trend: input.show_trend,
             polling_interval: input.polling_interval,
         };
-        let mut next = self.next.lock().expect("questions lock");
-        *next += 1;
-        self.by_id
-            .lock()
-            .expect("questions lock")
-            .insert(question.id.to_string(), (*next, question.clone()));
+        let mut inner = self.inner.lock().expect("questions lock");
+        let id = question.id.to_string();
+        if let Some(dir) = &self.dir {
+            inner
+                .files
+                .insert(id.clone(), dir.join(question_files::file_name(&id)));
+        }
+        inner.insert(question.clone());
+        inner.save(&id)?;
         Ok(question)
     }
 
     /// One question.
     pub fn get(&self, id: &str) -> Option<Question> {
-        self.by_id
+        self.inner
             .lock()
             .expect("questions lock")
+            .by_id
             .get(id)
             .map(|(_, q)| q.clone())
     }
 
-    /// Applies an update; `None` when there is no such question.
-    pub fn update(&self, id: &str, update: QuestionUpdate) -> Option<Question> {
-        let mut all = self.by_id.lock().expect("questions lock");
-        let (_, q) = all.get_mut(id)?;
+    /// Applies an update; `Ok(None)` when there is no such question.
+    pub fn update(&self, id: &str, update: QuestionUpdate) -> Result<Option<Question>, String> {
+        let mut inner = self.inner.lock().expect("questions lock");
+        let Some((_, q)) = inner.by_id.get_mut(id) else {
+            return Ok(None);
+        };
         if let Some(v) = update.title {
             q.title = v;
         }
@@ -251,16 +351,34 @@ impl Questions {
             q.integration_definition_id = update.integration_definition_id;
         }
         q.last_updated_timestamp = now_rfc3339();
-        Some(q.clone())
+        let question = q.clone();
+        inner.save(id)?;
+        Ok(Some(question))
     }
 
-    /// Deletes a question and returns it.
-    pub fn delete(&self, id: &str) -> Option<Question> {
-        self.by_id
-            .lock()
-            .expect("questions lock")
-            .remove(id)
-            .map(|(_, q)| q)
+    /// Deletes a question and returns it (`Ok(None)`: no such question).
+    pub fn delete(&self, id: &str) -> Result<Option<Question>, String> {
+        let mut inner = self.inner.lock().expect("questions lock");
+        let Some((_, question)) = inner.by_id.remove(id) else {
+            return Ok(None);
+        };
+        if let Some(file) = inner.files.get(id).cloned() {
+            let others = inner.files.iter().any(|(o, f)| *f == file && o != id);
+            if others {
+                let other = inner
+                    .files
+                    .iter()
+                    .find(|(o, f)| **f == file && *o != id)
+                    .map(|(o, _)| o.clone())
+                    .unwrap_or_default();
+                inner.files.remove(id);
+                inner.save(&other)?;
+            } else {
+                inner.files.remove(id);
+                question_files::remove(&file)?;
+            }
+        }
+        Ok(Some(question))
     }
 
     /// Questions matching a search text (title or description, any case) and all `tags`, in
@@ -272,7 +390,8 @@ impl Questions {
         limit: Option<usize>,
         cursor: Option<&str>,
     ) -> Result<QuestionConnection, String> {
-        let all = self.by_id.lock().expect("questions lock");
+        let inner = self.inner.lock().expect("questions lock");
+        let all = &inner.by_id;
         let needle = search.map(str::to_lowercase);
         let mut matching: Vec<&(u64, Question)> = all
             .values()

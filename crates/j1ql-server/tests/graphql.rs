@@ -402,3 +402,83 @@ async fn questions_round_trip() {
         .unwrap()
         .contains("at least one query"));
 }
+
+#[tokio::test]
+async fn questions_are_kept_as_question_yaml_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/security-suite/questions.yaml"
+    );
+    std::fs::copy(suite, dir.path().join("suite.yaml")).unwrap();
+    let config = || {
+        let mut c = demo_config();
+        c.questions_dir = Some(dir.path().to_path_buf());
+        c
+    };
+    let list = "{ questions { totalHits questions { id title queries { name query } } } }";
+    let server = Server::start(config()).await;
+    let (_, body) = server
+        .post("/graphql", &json!({ "query": list }), &[])
+        .await;
+    let loaded = body["data"]["questions"]["totalHits"].as_i64().unwrap();
+    assert!(loaded >= 2, "{body}");
+    assert_eq!(
+        body["data"]["questions"]["questions"][0]["id"],
+        "example-public-data"
+    );
+    // Create, update one loaded from the suite file, restart: both kept.
+    let (_, body) = server
+        .post(
+            "/graphql",
+            &json!({ "query": "mutation { createQuestion(question: { title: \"Kept\", queries: [{ query: \"FIND User\" }] }) { id } }" }),
+            &[],
+        )
+        .await;
+    let id = body["data"]["createQuestion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(dir.path().join(format!("{id}.yaml")).exists());
+    let (_, body) = server
+        .post(
+            "/graphql",
+            &json!({ "query": "mutation { updateQuestion(id: \"example-public-hosts\", update: { title: \"Renamed hosts\" }) { title } }" }),
+            &[],
+        )
+        .await;
+    assert_eq!(body["data"]["updateQuestion"]["title"], "Renamed hosts");
+    let server = Server::start(config()).await;
+    let get = |id: &str| json!({ "query": format!("{{ question(id: \"{id}\") {{ title queries {{ query }} }} }}") });
+    let (_, body) = server.post("/graphql", &get(&id), &[]).await;
+    assert_eq!(body["data"]["question"]["title"], "Kept");
+    let (_, body) = server
+        .post("/graphql", &get("example-public-hosts"), &[])
+        .await;
+    assert_eq!(body["data"]["question"]["title"], "Renamed hosts");
+    // The other question of that file is still in it.
+    let (_, body) = server
+        .post("/graphql", &get("example-public-data"), &[])
+        .await;
+    assert_eq!(
+        body["data"]["question"]["queries"][1]["query"],
+        "FIND DataStore WITH public = true AND classification = 'critical'"
+    );
+    // Deleting the created question removes its file.
+    server
+        .post(
+            "/graphql",
+            &json!({ "query": format!("mutation {{ deleteQuestion(id: \"{id}\") {{ id }} }}") }),
+            &[],
+        )
+        .await;
+    assert!(!dir.path().join(format!("{id}.yaml")).exists());
+    // A file that is not a question file is refused with its place.
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "questions:\n  - title: [unclosed\n",
+    )
+    .unwrap();
+    let error = j1ql_server::build_app(config()).err().expect("refused");
+    assert!(error.contains("bad.yaml:"), "{error}");
+}
