@@ -482,3 +482,46 @@ async fn questions_are_kept_as_question_yaml_files() {
     let error = j1ql_server::build_app(config()).err().expect("refused");
     assert!(error.contains("bad.yaml:"), "{error}");
 }
+
+#[tokio::test]
+async fn the_projects_smart_classes_and_parameters_apply_as_in_run() {
+    let make = || {
+        let smart = [(
+            "ProdBucket".to_string(),
+            "_type = 'aws_s3_bucket' and tag.Production = true".to_string(),
+        )];
+        let params = [("owner".to_string(), json!("alice@acme.com"))].into();
+        j1ql_project::Project::from_config(
+            std::env::temp_dir(),
+            None,
+            Default::default(),
+            "(test)".into(),
+        )
+        .unwrap()
+        .with_overrides(params, None, &smart, vec![])
+    };
+    let server = Server::start(j1ql_server::ServeConfig::new(make())).await;
+    let project = make();
+    let graph = project.graph().unwrap();
+    for query in ["FIND #ProdBucket", "FIND User WITH email = {{owner}}"] {
+        let body = server.query_v1(query, json!({})).await;
+        assert!(body["errors"].is_null(), "{query}: {body}");
+        let expected =
+            j1ql_eval::run_query(query, graph, &project.context(), &project.eval_options())
+                .unwrap()
+                .to_json();
+        assert_eq!(body["data"]["queryV1"]["data"], expected["data"], "{query}");
+        assert!(
+            body["data"]["queryV1"]["totalCount"].as_i64().unwrap() > 0,
+            "{query}"
+        );
+    }
+    // The request's variables go over the project's parameters.
+    let body = server
+        .query_v1(
+            "FIND User WITH email = {{owner}}",
+            json!({ "variables": { "owner": "nobody@acme.com" } }),
+        )
+        .await;
+    assert_eq!(body["data"]["queryV1"]["totalCount"], 0, "{body}");
+}
