@@ -435,3 +435,37 @@ async fn unresolved_relationships_are_reported_on_the_job() {
     assert_eq!(skipped.len(), 1);
     assert!(skipped[0].to_string().contains("missing"));
 }
+
+#[tokio::test]
+async fn concurrent_jobs_on_several_scopes_all_land_while_queries_answer() {
+    let server = std::sync::Arc::new(Server::start(demo_config()).await);
+    let mut tasks = Vec::new();
+    for scope in 0..5 {
+        let uploader = server.clone();
+        tasks.push(tokio::spawn(async move {
+            let id = start(
+                &uploader,
+                json!({ "source": "api", "scope": format!("s{scope}") }),
+            )
+            .await;
+            let entities: Vec<Value> = (0..10)
+                .map(|i| user(&format!("s{scope}-u{i}"), "p@q.r"))
+                .collect();
+            call(&uploader, &id, "entities", json!({ "entities": entities })).await;
+            let (status, job) = call(&uploader, &id, "finalize", json!({})).await;
+            (status, job["job"]["status"].clone())
+        }));
+        let reader = server.clone();
+        tasks.push(tokio::spawn(async move {
+            let body = reader.query_v1("FIND Person", json!({})).await;
+            let ok = body["errors"].is_null();
+            (if ok { 200 } else { 500 }, json!("FINISHED"))
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), (200, json!("FINISHED")));
+    }
+    assert_eq!(keys(&server, "FIND hr_user").await.len(), 50);
+    let (_, health) = server.get(&format!("{}/health", server.base)).await;
+    assert_eq!(health["generation"], 5);
+}
