@@ -10,6 +10,9 @@ use governor::Quota;
 
 use crate::config::RateLimit;
 
+/// How many keys the limiter holds before it forgets the idle ones.
+pub const KEYS_KEPT: usize = 10_000;
+
 /// One limiter for all keys (accounts).
 pub struct RateLimiter {
     limit: RateLimit,
@@ -61,8 +64,12 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request of `key`.
+    /// Counts one request of `key`. Keys whose quota is whole again are forgotten once more
+    /// than [`KEYS_KEPT`] are held, so that many account names cannot grow memory without bound.
     pub fn check(&self, key: &str) -> Decision {
+        if self.inner.len() > KEYS_KEPT {
+            self.inner.retain_recent();
+        }
         let per_request = self.limit.period.as_secs_f64() / f64::from(self.limit.requests);
         let mut decision = Decision {
             allowed: true,
