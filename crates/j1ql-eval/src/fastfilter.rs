@@ -93,7 +93,32 @@ impl Slots<'_> {
     };
 }
 
+/// How many value comparisons comparing against `value` can take: one per value of a group.
+fn operand_cost(value: &FOperand) -> u64 {
+    fn rvalue_cost(v: &RValue) -> u64 {
+        match v {
+            RValue::Group(_, values) => values.iter().map(rvalue_cost).sum::<u64>().max(1),
+            _ => 1,
+        }
+    }
+    match value {
+        FOperand::Const(v, _) => rvalue_cost(v),
+        FOperand::Prop(..) => 1,
+    }
+}
+
 impl FFilter {
+    /// The most value comparisons one evaluation of the filter can make (a value group of
+    /// 10,000 regexes costs 10,000): what the work budget charges per entity checked.
+    pub fn cost(&self) -> u64 {
+        match self {
+            FFilter::And(items) | FFilter::Or(items) => {
+                items.iter().map(FFilter::cost).fold(0, u64::saturating_add)
+            }
+            FFilter::Cmp { value, .. } => operand_cost(value),
+        }
+    }
+
     /// Compiles a WITH filter (every property of the entity being matched).
     pub fn compile_with(
         filter: &ir::Filter,

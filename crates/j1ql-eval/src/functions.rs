@@ -50,9 +50,7 @@ fn literal(v: &j1ql_semantics::ir::Value, cx: &ValueContext) -> Value {
         V::Number(n) => num(*n),
         V::Bool(b) => Value::Bool(*b),
         V::Date(ms) => num(*ms as f64),
-        V::RelativeDate { amount, unit } => {
-            num(crate::resolve::shift(cx.now_ms, *amount, *unit) as f64)
-        }
+        V::RelativeDate { amount, unit } => num(crate::resolve::shift(cx.now_ms, *amount, *unit)),
         V::Param { name, .. } => cx.params.get(name).cloned().unwrap_or(Value::Null),
         _ => Value::Null,
     }

@@ -481,6 +481,19 @@ pub(crate) fn enumerate_with(
             });
         }
     }
+    // Checking the starting candidates is not a walk step, but a filter with a large value
+    // group makes it the expensive part (10,000 regexes on 200,000 entities): charged up
+    // front, at its worst case, so that such a query stops at once instead of minutes later.
+    if reduced.is_none() {
+        let filter_work = (plan.start.scan_bound(graph) as u64)
+            .saturating_mul(plan.start.check_cost().saturating_sub(1));
+        if filter_work > budget.max_work {
+            return Err(EvalError::Budget {
+                what: "filter comparisons",
+                limit: budget.max_work,
+            });
+        }
+    }
     let mut stats = WalkStats {
         reduced: reduced
             .as_ref()
@@ -728,13 +741,16 @@ impl Walker<'_> {
                     }
                 };
                 let per_dir = verbs.as_ref().map_or(1, Vec::len);
+                // Each relationship visited checks its target: one unit plus its filter's
+                // comparisons.
+                let target_cost = target.check_cost();
                 self.charge(1)?;
                 if *negated {
                     let mut blocked = false;
                     'scan: for &outgoing in dirs {
                         for i in 0..per_dir {
                             let list = lists(outgoing, i);
-                            self.charge(list.len() as u64)?;
+                            self.charge((list.len() as u64).saturating_mul(target_cost))?;
                             if list.iter().any(|e| target.matches(graph, e.other)) {
                                 blocked = true;
                                 break 'scan;
@@ -757,7 +773,7 @@ impl Walker<'_> {
                 for &outgoing in dirs {
                     for i in 0..per_dir {
                         let list = lists(outgoing, i);
-                        self.charge(list.len() as u64)?;
+                        self.charge((list.len() as u64).saturating_mul(target_cost))?;
                         for edge in list {
                             let admitted = match reduced {
                                 Some(set) => set.contains(edge.other),

@@ -101,6 +101,28 @@ impl Pattern {
         })
     }
 
+    /// The work of checking one entity against the pattern: 1, plus the value comparisons of
+    /// its smart classes and WITH filter ([`FFilter::cost`]) and its full-text tokens.
+    pub fn check_cost(&self) -> u64 {
+        self.smart
+            .iter()
+            .chain(&self.filter)
+            .map(FFilter::cost)
+            .fold(1 + self.full_text.len() as u64, u64::saturating_add)
+    }
+
+    /// How many entities finding the starting candidates may check at most: the class/type
+    /// index's candidates, or every entity.
+    pub fn scan_bound(&self, graph: &Graph) -> usize {
+        if let Some(chosen) = self.indexed(graph) {
+            if chosen.exact {
+                return 0;
+            }
+        }
+        self.index_candidates(graph)
+            .map_or(graph.entity_count(), |ids| ids.len())
+    }
+
     /// Whether entity `id` matches.
     #[inline]
     pub fn matches(&self, graph: &Graph, id: EntityId) -> bool {

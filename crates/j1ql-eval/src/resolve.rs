@@ -27,7 +27,7 @@ impl ValueContext {
             ir::Value::Undefined => RValue::Undefined,
             ir::Value::Date(ms) => RValue::Num(*ms as f64),
             ir::Value::RelativeDate { amount, unit } => {
-                RValue::Num(shift(self.now_ms, *amount, *unit) as f64)
+                RValue::Num(shift(self.now_ms, *amount, *unit))
             }
             ir::Value::Regex { pattern, flags } => RValue::Regex(compile_regex(pattern, flags)?),
             ir::Value::Param { name, written } => {
@@ -80,10 +80,14 @@ fn compile_regex(pattern: &str, flags: &str) -> Result<regex::Regex, EvalError> 
 }
 
 /// `now + amount units`; months and years move on the calendar (clamping the day).
-pub fn shift(now_ms: i64, amount: f64, unit: Option<DateUnit>) -> i64 {
+///
+/// In floating point, so an amount as large as `1e300 days` gives a date beyond every other
+/// (or before, when negative) instead of wrapping around: integer arithmetic would overflow and
+/// `createdOn > date.now + 1e300 days` would match everything.
+pub fn shift(now_ms: i64, amount: f64, unit: Option<DateUnit>) -> f64 {
     const MINUTE: f64 = 60_000.0;
     let fixed = match unit {
-        None => return now_ms,
+        None => return now_ms as f64,
         Some(DateUnit::Minute) => MINUTE,
         Some(DateUnit::Hour) => 60.0 * MINUTE,
         Some(DateUnit::Day) => 1_440.0 * MINUTE,
@@ -91,10 +95,20 @@ pub fn shift(now_ms: i64, amount: f64, unit: Option<DateUnit>) -> i64 {
         Some(DateUnit::Month) => return add_months(now_ms, amount),
         Some(DateUnit::Year) => return add_months(now_ms, amount * 12.0),
     };
-    now_ms + (amount * fixed).round() as i64
+    now_ms as f64 + (amount * fixed).round()
 }
 
-fn add_months(now_ms: i64, months: f64) -> i64 {
+/// Months beyond which the calendar is not walked (about 8 million years): past it a month is
+/// its average length, and the result is far beyond any stored date either way.
+const CALENDAR_MONTHS: f64 = 1e8;
+
+/// The average month of the Gregorian calendar, in milliseconds.
+const AVERAGE_MONTH_MS: f64 = 30.436_875 * 86_400_000.0;
+
+fn add_months(now_ms: i64, months: f64) -> f64 {
+    if !months.is_finite() || months.abs() > CALENDAR_MONTHS {
+        return now_ms as f64 + months * AVERAGE_MONTH_MS;
+    }
     let whole = months.trunc() as i64;
     let days = now_ms.div_euclid(86_400_000);
     let ms_of_day = now_ms.rem_euclid(86_400_000);
@@ -104,7 +118,7 @@ fn add_months(now_ms: i64, months: f64) -> i64 {
     let nd = d.min(days_in_month(ny, nm));
     let base = days_from_civil(ny, nm, nd) * 86_400_000 + ms_of_day;
     // A fractional month counts as 30 days per month.
-    base + ((months - whole as f64) * 30.0 * 86_400_000.0).round() as i64
+    base as f64 + ((months - whole as f64) * 30.0 * 86_400_000.0).round()
 }
 
 #[cfg(test)]
@@ -115,18 +129,43 @@ mod tests {
 
     #[test]
     fn relative_dates() {
-        assert_eq!(shift(NOW, -1.0, Some(DateUnit::Day)), NOW - 86_400_000);
-        assert_eq!(shift(NOW, -24.0, Some(DateUnit::Hour)), NOW - 86_400_000);
-        assert_eq!(shift(NOW, 0.0, None), NOW);
+        assert_eq!(
+            shift(NOW, -1.0, Some(DateUnit::Day)),
+            (NOW - 86_400_000) as f64
+        );
+        assert_eq!(
+            shift(NOW, -24.0, Some(DateUnit::Hour)),
+            (NOW - 86_400_000) as f64
+        );
+        assert_eq!(shift(NOW, 0.0, None), NOW as f64);
         // One month back from 2023-11-14 is 2023-10-14, same time of day.
         assert_eq!(
             shift(NOW, -1.0, Some(DateUnit::Month)),
-            NOW - 31 * 86_400_000
+            (NOW - 31 * 86_400_000) as f64
         );
         assert_eq!(
             shift(NOW, -1.0, Some(DateUnit::Year)),
-            NOW - 365 * 86_400_000
+            (NOW - 365 * 86_400_000) as f64
         );
+    }
+
+    #[test]
+    fn huge_amounts_do_not_wrap() {
+        for unit in [
+            DateUnit::Minute,
+            DateUnit::Hour,
+            DateUnit::Day,
+            DateUnit::Week,
+            DateUnit::Month,
+            DateUnit::Year,
+        ] {
+            for amount in [1e300, 1e18, 1e10, f64::INFINITY] {
+                let later = shift(NOW, amount, Some(unit));
+                let earlier = shift(NOW, -amount, Some(unit));
+                assert!(later > NOW as f64 * 2.0, "{unit:?} {amount}: {later}");
+                assert!(earlier < -(NOW as f64), "{unit:?} -{amount}: {earlier}");
+            }
+        }
     }
 
     #[test]

@@ -191,3 +191,32 @@ fn tree() {
     assert_eq!(edges.len(), 2);
     assert!(edges[0]["fromVertexId"].is_string());
 }
+
+#[test]
+fn huge_relative_dates_do_not_wrap_around() {
+    // `date.now + 1e300 days` overflowed i64 and wrapped to a date in the past: every entity
+    // matched. It is now beyond every date.
+    assert!(run("FIND * WITH _createdOn > date.now + 1e300 days").is_empty());
+    assert!(run("FIND * WITH _createdOn < date.now - 1e300 years").is_empty());
+    assert!(!run("FIND * WITH _createdOn < date.now + 1e300 months").is_empty());
+}
+
+#[test]
+fn the_budget_counts_value_group_comparisons() {
+    // 60 entities checked against a group of 10,000 regexes is 600,000 comparisons: over a
+    // budget of 100,000 work units, although the walk itself is tiny.
+    let graph = demo::graph().expect("demo graph loads");
+    let group: Vec<String> = (0..10_000).map(|i| format!("/x{i}y/")).collect();
+    let query = format!("FIND * WITH displayName = ({})", group.join(" OR "));
+    let options = EvalOptions {
+        budget: j1ql_eval::Budget {
+            max_work: 100_000,
+            ..j1ql_eval::Budget::default()
+        },
+        ..EvalOptions::default()
+    };
+    let err = run_query(&query, &graph, &Context::builtin(), &options).unwrap_err();
+    assert!(err.to_string().contains("filter comparisons"), "{err}");
+    // The same group with the default budget runs.
+    assert!(run_query(&query, &graph, &Context::builtin(), &EvalOptions::default()).is_ok());
+}

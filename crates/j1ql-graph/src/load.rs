@@ -195,6 +195,37 @@ pub fn fixture_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
+/// The payload key that `key` looks like a misspelling of (another case, or one or two
+/// letters off), when it is not that key itself.
+fn payload_key_typo(key: &str) -> Option<&'static str> {
+    const KEYS: [&str; 3] = ["entities", "relationships", "mappingRules"];
+    if KEYS.contains(&key) || key.starts_with('_') {
+        return None;
+    }
+    let lower = key.to_ascii_lowercase();
+    KEYS.into_iter()
+        .find(|known| edit_distance(&lower, &known.to_ascii_lowercase()) <= 2)
+}
+
+/// Levenshtein distance over bytes (short ASCII keys only).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > 2 || a.len() > 64 {
+        return usize::MAX;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, &x) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, &y) in b.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(x != y))
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 fn is_fixture_name(p: &Path) -> bool {
     matches!(
         p.extension().and_then(|e| e.to_str()),
@@ -1003,6 +1034,22 @@ impl Builder {
             });
         };
         let has = |k: &str| fields.iter().any(|(n, _)| n == k);
+        // A misspelt payload key (`entites`) would otherwise make the whole payload one
+        // entity without a `_key`: say what is wrong instead.
+        if let Some((key, known)) = fields
+            .iter()
+            .find_map(|(k, _)| payload_key_typo(k).map(|known| (k, known)))
+        {
+            return Err(LoadError::Item {
+                file: file.name.to_string(),
+                item: item_name(line, path, "document"),
+                message: format!(
+                    "unknown top-level key `{}` (did you mean `{known}`?); a payload has \
+                     `entities`, `relationships`, `mappingRules`, `source` and `scope`",
+                    &**key
+                ),
+            });
+        }
         if has("entities") || has("relationships") || has("mappingRules") {
             return self.add_payload(file, line, path, doc);
         }

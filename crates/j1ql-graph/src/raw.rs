@@ -231,9 +231,15 @@ impl<'de> Deserialize<'de> for Raw<'de> {
                 Ok(Raw::Bool(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                if v.unsigned_abs() > MAX_EXACT_INTEGER {
+                    return Err(E::custom(inexact_integer(v)));
+                }
                 Ok(Raw::Num(v as f64))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                if v > MAX_EXACT_INTEGER {
+                    return Err(E::custom(inexact_integer(v)));
+                }
                 Ok(Raw::Num(v as f64))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
@@ -258,6 +264,18 @@ impl<'de> Deserialize<'de> for Raw<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
                 while let Some(CowStr(key)) = map.next_key()? {
+                    // A repeated key would silently keep one of the values (a second
+                    // `"entities"` array dropping the first): an error instead. The hashes
+                    // make the check cheap for the usual small objects.
+                    if fields
+                        .iter()
+                        .any(|(k, _): &(RStr<'_>, Raw<'_>)| k.hash == key.hash && **k == *key)
+                    {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate key `{}` in an object",
+                            &*key
+                        )));
+                    }
                     let value = map.next_value()?;
                     fields.push((key, value));
                 }
@@ -268,12 +286,22 @@ impl<'de> Deserialize<'de> for Raw<'de> {
     }
 }
 
+/// The largest integer a JSON number keeps exactly (2^53): beyond it two different ids could
+/// become the same number, so the loader refuses them (quote such an id as a string).
+pub(crate) const MAX_EXACT_INTEGER: u64 = 1 << 53;
+
+fn inexact_integer(v: impl std::fmt::Display) -> String {
+    format!("the integer {v} is larger than 2^53 and cannot be kept exactly; write it as a string")
+}
+
 /// Parses one JSON document (the whole of `bytes`).
 ///
 /// Valid UTF-8 (checked once, in bulk) is parsed as `&str`, so that serde_json does not check
 /// every string again (that was ~12 % of the instructions of a load); anything else goes through
 /// `from_slice`, which reports the bad bytes with their line and column.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Raw<'_>, serde_json::Error> {
+    // A UTF-8 byte order mark (some editors write one) is not JSON; skip it.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(bytes),
@@ -316,5 +344,37 @@ mod tests {
             panic!("not a string")
         };
         assert_eq!((&**w, w.hash), ("w", hash_str("w")));
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error() {
+        let err = parse(br#"{"entities": [1], "entities": [2]}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("duplicate key `entities`"),
+            "{err}"
+        );
+        assert!(parse(br#"{"a": {"x": 1}, "b": {"x": 2}}"#).is_ok());
+    }
+
+    #[test]
+    fn integers_beyond_2_pow_53_are_an_error() {
+        assert!(parse(b"[9007199254740992, -9007199254740992, 1.5e300]").is_ok());
+        for text in [
+            "[9007199254740993]",
+            "[-9007199254740993]",
+            "[18446744073709551615]",
+        ] {
+            let err = parse(text.as_bytes()).unwrap_err();
+            assert!(
+                err.to_string().contains("larger than 2^53"),
+                "{text}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let doc = parse(b"\xEF\xBB\xBF{\"a\": 1}").unwrap();
+        assert_eq!(doc.to_json(), serde_json::json!({"a": 1}));
     }
 }

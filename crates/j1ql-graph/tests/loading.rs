@@ -200,3 +200,51 @@ fn adjacency_by_verb_and_direction() {
     assert_eq!(r.type_name(), "t_has_t");
     assert_eq!(g.neighbours(b).count(), 2);
 }
+
+/// Loads one file with these bytes: the error's text, or the entity count.
+fn load_bytes(bytes: &[u8]) -> Result<usize, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.json");
+    fs::write(&path, bytes).unwrap();
+    load_paths(&[&path], opts())
+        .map(|g| g.entity_count())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_duplicated_payload_key_is_an_error_not_a_lost_array() {
+    let err = load_bytes(
+        br#"{"entities": [{"_key": "a", "_type": "t", "_class": "C"}],
+            "entities": [{"_key": "b", "_type": "t", "_class": "C"}]}"#,
+    )
+    .unwrap_err();
+    assert!(err.contains("duplicate key `entities`"), "{err}");
+}
+
+#[test]
+fn a_misspelt_payload_key_is_named() {
+    let err =
+        load_bytes(br#"{"entites": [{"_key": "a", "_type": "t", "_class": "C"}]}"#).unwrap_err();
+    assert!(
+        err.contains("unknown top-level key `entites` (did you mean `entities`?)"),
+        "{err}"
+    );
+    let err = load_bytes(br#"{"Relationship": []}"#).unwrap_err();
+    assert!(err.contains("did you mean `relationships`?"), "{err}");
+}
+
+#[test]
+fn integers_beyond_2_pow_53_are_refused() {
+    let err = load_bytes(
+        br#"{"entities": [{"_key": "a", "_type": "t", "_class": "C", "id": 9007199254740993}]}"#,
+    )
+    .unwrap_err();
+    assert!(err.contains("larger than 2^53"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(br#"{"entities": [{"_key": "a", "_type": "t", "_class": "C"}]}"#);
+    assert_eq!(load_bytes(&bytes), Ok(1));
+}
