@@ -96,14 +96,25 @@ fn run_child_over_the_limit(trap_signal: bool) -> (std::process::ExitStatus, tem
     let script = format!(
         "{trap}ulimit -f 64; exec \"$0\" --ignored --exact child_writes_past_the_file_size_limit --nocapture"
     );
-    let status = Command::new("sh")
+    // The child's output goes to pipes: when the test's own output is a file already larger
+    // than the limit (a CI log), writing to it would fail with EFBIG too.
+    let output = Command::new("sh")
         .arg("-c")
         .arg(script)
         .arg(std::env::current_exe().unwrap())
         .env("J1QL_FS_CHILD_PATH", &path)
-        .status()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
         .unwrap();
-    (status, dir)
+    if !output.status.success() {
+        eprintln!(
+            "child output:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    (output.status, dir)
 }
 
 #[test]
