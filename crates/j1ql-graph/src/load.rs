@@ -97,6 +97,9 @@ pub struct LoadReport {
     pub mapping_rules: usize,
     /// Mapper problems: the cascade guard stopping creation, targets that could not be made.
     pub mapper_warnings: Vec<String>,
+    /// Paths the folder walk did not follow: symbolic-link cycles, a file reached twice,
+    /// links leaving the folder, FIFOs and devices (see `j1ql_fs::Walker`).
+    pub skipped_paths: Vec<String>,
 }
 
 /// Why a load failed.
@@ -171,28 +174,25 @@ pub fn load_paths<P: AsRef<Path>>(paths: &[P], options: LoadOptions) -> Result<G
 
 /// The files a path stands for: itself, or every `*.json` / `*.jsonl` / `*.ndjson` file under
 /// it (recursively), sorted by path.
+///
+/// Folders are walked with `j1ql_fs::Walker`: each real folder and file once (a symbolic-link
+/// cycle such as `ln -s . d/self` ends, a file reached twice is loaded once), links leaving the
+/// folder not followed, `/proc` and `/sys` refused. What was skipped is in [`fixture_walk`].
 pub fn fixture_files(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
-    if !meta.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| io_error(&dir, e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| io_error(&dir, e))?;
-            let p = entry.path();
-            let ft = entry.file_type().map_err(|e| io_error(&p, e))?;
-            if ft.is_dir() || (ft.is_symlink() && p.is_dir()) {
-                stack.push(p);
-            } else if is_fixture_name(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    fixture_walk(path).map(|(files, _)| files)
+}
+
+/// [`fixture_files`], with a sentence for every path the walk skipped.
+pub fn fixture_walk(path: &Path) -> Result<(Vec<PathBuf>, Vec<String>), LoadError> {
+    let walk = j1ql_fs::Walker::new(path)
+        .keep_file(is_fixture_name)
+        .run()
+        .map_err(|e| LoadError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+    let skipped = walk.skipped.iter().map(ToString::to_string).collect();
+    Ok((walk.files, skipped))
 }
 
 /// The payload key that `key` looks like a misspelling of (another case, or one or two
@@ -224,6 +224,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
+}
+
+/// A fixture file's bytes, refused past `j1ql_fs::max_data_bytes()` (4 GiB unless
+/// `J1QL_MAX_DATA_BYTES` says otherwise) so an endless file cannot exhaust memory.
+fn read_fixture(path: &Path) -> Result<Vec<u8>, LoadError> {
+    j1ql_fs::read_bounded(path, j1ql_fs::max_data_bytes()).map_err(|e| LoadError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
 }
 
 fn is_fixture_name(p: &Path) -> bool {
@@ -1366,7 +1375,9 @@ impl Loader {
     pub fn add_paths(&mut self, paths: &[PathBuf]) -> Result<(), LoadError> {
         let mut files = Vec::new();
         for p in paths {
-            files.extend(fixture_files(p)?);
+            let (found, skipped) = fixture_walk(p)?;
+            files.extend(found);
+            self.builder.report.skipped_paths.extend(skipped);
         }
         let bytes: u64 = files
             .iter()
@@ -1391,7 +1402,7 @@ impl Loader {
         .min(files.len().max(1));
         if threads <= 1 || files.len() <= 1 {
             for f in &files {
-                let bytes = std::fs::read(f).map_err(|e| io_error(f, e))?;
+                let bytes = read_fixture(f)?;
                 let name = f.display().to_string();
                 let mut parsed = parse_file(&name, bytes.into_boxed_slice(), is_json_lines(&name))?;
                 self.add_parsed(&name, &mut parsed)?;
@@ -1429,7 +1440,7 @@ impl Loader {
                     }
                     let f = &files_ref[i];
                     let name = f.display().to_string();
-                    let result = std::fs::read(f).map_err(|e| io_error(f, e)).and_then(|b| {
+                    let result = read_fixture(f).and_then(|b| {
                         parse_file(&name, b.into_boxed_slice(), is_json_lines(&name))
                     });
                     if tx.send((i, result)).is_err() {

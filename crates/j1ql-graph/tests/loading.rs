@@ -248,3 +248,27 @@ fn a_byte_order_mark_is_accepted() {
     bytes.extend_from_slice(br#"{"entities": [{"_key": "a", "_type": "t", "_class": "C"}]}"#);
     assert_eq!(load_bytes(&bytes), Ok(1));
 }
+
+#[test]
+fn a_symbolic_link_cycle_loads_each_file_once_and_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    fs::create_dir(&d).unwrap();
+    fs::write(
+        d.join("a.json"),
+        r#"{"entities": [{"_key": "a", "_type": "t", "_class": "C"}]}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".", d.join("self")).unwrap();
+    let graph = load_paths(&[&d], opts()).unwrap();
+    assert_eq!(graph.entity_count(), 1);
+    assert_eq!(graph.report().duplicates, 0);
+    assert_eq!(graph.report().skipped_paths.len(), 1);
+    assert!(graph.report().skipped_paths[0].contains("cycle"));
+}
+
+#[test]
+fn proc_self_is_refused() {
+    let err = load_paths(&["/proc/self"], opts()).unwrap_err().to_string();
+    assert!(err.contains("pseudo filesystem"), "{err}");
+}
