@@ -52,7 +52,7 @@ impl std::fmt::Display for EvalError {
             EvalError::Budget { what, limit } => write!(
                 f,
                 "query stopped: it exceeded the {what} budget ({limit}); add filters or a LIMIT, \
-                 or raise the budget"
+                 or raise the budget with the environment variable J1QL_BUDGET (docs/limits.md)"
             ),
         }
     }

@@ -392,10 +392,22 @@ pub struct Budget {
     pub max_rows: usize,
 }
 
+/// The default work budget: relationship visits, entity checks and filter comparisons.
+pub const DEFAULT_MAX_WORK: u64 = 200_000_000;
+
+/// The environment variable that overrides [`DEFAULT_MAX_WORK`] (a number of work units) for
+/// every command and the language server.
+pub const MAX_WORK_ENV: &str = "J1QL_BUDGET";
+
 impl Default for Budget {
+    /// [`DEFAULT_MAX_WORK`] (or `J1QL_BUDGET` when set to a number) and 2,000,000 rows.
     fn default() -> Self {
+        let max_work = std::env::var(MAX_WORK_ENV)
+            .ok()
+            .and_then(|v| v.trim().replace('_', "").parse().ok())
+            .unwrap_or(DEFAULT_MAX_WORK);
         Budget {
-            max_work: 200_000_000,
+            max_work,
             max_rows: 2_000_000,
         }
     }

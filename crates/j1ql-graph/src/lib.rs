@@ -46,7 +46,8 @@ pub use graph::{Edge, Entity, EntityId, Graph, RelId, Relationship};
 pub use ids::{generated_id, relationship_key, relationship_type, stable_hash};
 pub use intern::{Interner, Sym};
 pub use load::{
-    fixture_files, fixture_walk, load_paths, LoadError, LoadOptions, LoadReport, Loader, SkippedRelationship,
+    fixture_files, fixture_walk, load_paths, LoadError, LoadOptions, LoadReport, Loader,
+    SkippedRelationship,
 };
 pub use mapper::{Direction, MappingRule, MappingValue, PropertyMapping, SourceFilter};
 pub use value::{number_to_json, PropValue, ValueRef};

@@ -246,13 +246,6 @@ fn is_json_lines(name: &str) -> bool {
     name.ends_with(".jsonl") || name.ends_with(".ndjson")
 }
 
-fn io_error(path: &Path, e: std::io::Error) -> LoadError {
-    LoadError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    }
-}
-
 /// serde_json's message without its " at line L column C" suffix.
 fn json_message(e: &serde_json::Error) -> String {
     let text = e.to_string();

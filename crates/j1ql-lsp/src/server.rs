@@ -483,20 +483,40 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let p = params.text_document_position_params;
-        self.with_doc(doc_uri(&p.text_document), |doc| {
+        let uri = doc_uri(&p.text_document).clone();
+        // First pass, under the lock: the hover as it is, noting the query when the cursor is
+        // on `FIND` (whose hover shows the match count) without running it.
+        let wanted = std::cell::RefCell::new(None);
+        let first = self.with_doc(&uri, |doc| {
             let offset = doc.offset(p.position)?;
             let workspace = Arc::clone(&doc.env.workspace);
-            let count = |q: &str| -> std::result::Result<(usize, String), String> {
+            let note = |q: &str| -> std::result::Result<(usize, String), String> {
+                *wanted.borrow_mut() = Some((q.to_string(), Arc::clone(&workspace)));
+                Err(String::new())
+            };
+            Ok(features::hover::hover(doc, offset, &note))
+        })?;
+        let Some((query, workspace)) = wanted.into_inner() else {
+            return Ok(first);
+        };
+        // The count runs on a blocking thread, with the world unlocked (other requests go on)
+        // and a small work budget (features::run::HOVER_WORK_BUDGET).
+        let counted = self
+            .blocking(move || {
                 let source = workspace.source();
                 let on = if source == "demo" {
                     "the demo account".to_string()
                 } else {
                     format!("the workspace data (`{source}`)")
                 };
-                features::run::count(&workspace, q)
+                Ok(features::run::count(&workspace, &query)
                     .map(|n| (n, on))
-                    .map_err(|e| format!("{e} (data: {source})"))
-            };
+                    .map_err(|e| format!("{e} (data: {source})")))
+            })
+            .await?;
+        self.with_doc(&uri, |doc| {
+            let offset = doc.offset(p.position)?;
+            let count = |_: &str| counted.clone();
             Ok(features::hover::hover(doc, offset, &count))
         })
     }

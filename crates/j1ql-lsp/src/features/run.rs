@@ -18,15 +18,17 @@ pub fn run(workspace: &Workspace, query: &str) -> Result<serde_json::Value, Stri
     .map_err(|e| e.to_string())
 }
 
-/// How many results a query has.
+/// The work budget of the match count shown on hover: enough for ordinary queries on a
+/// workspace graph (tens of milliseconds), small enough that a runaway query gives up quickly
+/// instead of keeping a thread busy; `j1ql.runQuery` runs with the full budget.
+pub const HOVER_WORK_BUDGET: u64 = 2_000_000;
+
+/// How many results a query has, within [`HOVER_WORK_BUDGET`].
 pub fn count(workspace: &Workspace, query: &str) -> Result<usize, String> {
     let graph = workspace.graph()?;
-    run_query(
-        query,
-        graph,
-        &workspace.context(),
-        &workspace.eval_options(),
-    )
-    .map(|r| r.len())
-    .map_err(|e| e.to_string())
+    let mut options = workspace.eval_options();
+    options.budget.max_work = options.budget.max_work.min(HOVER_WORK_BUDGET);
+    run_query(query, graph, &workspace.context(), &options)
+        .map(|r| r.len())
+        .map_err(|e| e.to_string())
 }
