@@ -34,6 +34,11 @@ pub struct LoadOptions {
     pub max_mapper_depth: u32,
     /// Cascade guard: the most entities the mapper may create in one load.
     pub max_mapper_entities: usize,
+    /// The most relationships the mapper may create in one load: one rule matching every
+    /// user to every device through a shared value makes users × devices edges (36 million
+    /// for 6,000 of each), which would exhaust memory. Past it the mapper stops relating and
+    /// warns.
+    pub max_mapper_relationships: usize,
     /// Threads that read and parse files (0: one per core).
     pub threads: usize,
 }
@@ -46,6 +51,7 @@ impl Default for LoadOptions {
             timestamp_ms: None,
             max_mapper_depth: 16,
             max_mapper_entities: 1_000_000,
+            max_mapper_relationships: 5_000_000,
             threads: 0,
         }
     }

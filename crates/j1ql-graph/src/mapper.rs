@@ -713,6 +713,15 @@ impl Mapper<'_> {
             }
         }
         for t in targets {
+            if self.b.report.mapper_relationships >= options.max_mapper_relationships {
+                let msg = format!(
+                    "{}: the mapper already created {} relationships (the limit): not creating \
+                     more",
+                    self.rules[r].origin, options.max_mapper_relationships
+                );
+                self.warn(msg);
+                return;
+            }
             let (from, to) = if self.rules[r].forward {
                 (e, t)
             } else {

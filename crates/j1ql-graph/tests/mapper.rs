@@ -355,3 +355,46 @@ fn every_shipped_global_rule_parses() {
     assert_eq!(j1ql_graph::mapper::global_rules().len(), shipped);
     assert!(shipped > 80);
 }
+
+#[test]
+fn mapper_relationships_are_capped_and_reported() {
+    // Every user matches every device through one shared `org`: 60 × 60 = 3,600 edges; the
+    // limit stops the mapper at 1,000 with a warning instead of exhausting memory.
+    let rule = json!({
+        "sourceFilter": {"_class": "User"},
+        "relationshipProperties": {"_class": "USES"},
+        "targetFilterKeys": [["_class", "org"]],
+        "skipTargetCreation": true,
+        "propertyMappings": [{"sourceProperty": "org", "targetProperty": "org"},
+                             {"targetValue": "Device", "targetProperty": "_class"}]
+    });
+    let mut entities = Vec::new();
+    for i in 0..60 {
+        entities
+            .push(json!({"_key": format!("u{i}"), "_type": "user", "_class": "User", "org": "o"}));
+        entities.push(
+            json!({"_key": format!("d{i}"), "_type": "device", "_class": "Device", "org": "o"}),
+        );
+    }
+    let g = load_with(
+        json!({"entities": entities, "mappingRules": [rule.clone()]}),
+        LoadOptions {
+            max_mapper_relationships: 1_000,
+            ..LoadOptions::default()
+        },
+    );
+    assert_eq!(g.report().mapper_relationships, 1_000);
+    let warnings = &g.report().mapper_warnings;
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("1000 relationships (the limit)")),
+        "{warnings:?}"
+    );
+    // Without the limit every pair is related.
+    let g = load_with(
+        json!({"entities": entities, "mappingRules": [rule]}),
+        LoadOptions::default(),
+    );
+    assert_eq!(g.report().mapper_relationships, 3_600);
+}
