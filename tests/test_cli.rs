@@ -633,3 +633,34 @@ fn suite_discovery_does_not_loop_on_link_cycles() {
     let e = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(e.contains("self") && e.contains("root"), "{e}");
 }
+
+#[cfg(unix)]
+#[test]
+fn review_never_accepts_through_a_link_leaving_the_repository() {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("snapshots")).unwrap();
+    std::fs::write(repo.join("j1ql.toml"), "").unwrap();
+    std::fs::write(repo.join("q.j1ql"), "FIND User\n").unwrap();
+    std::fs::write(outer.path().join("victim"), "keep").unwrap();
+    std::os::unix::fs::symlink("../../victim", repo.join("snapshots/q__query-1.snap")).unwrap();
+    assert_eq!(j1ql(&repo, &["test"]).status.code(), Some(1));
+    assert!(repo.join("snapshots/q__query-1.snap.new").exists());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_j1ql"))
+        .args(["test", "--review"])
+        .current_dir(&repo)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(outer.path().join("victim")).unwrap(),
+        "keep"
+    );
+}

@@ -382,7 +382,7 @@ fn matches_filter(filter: &Option<String>, file: &Path, name: &str) -> bool {
 
 /// Writes a snapshot atomically, never through a link leading out of its repository (the
 /// nearest folder above holding `.git`, else the folder of the test file).
-fn write(path: &Path, text: &str) -> Result<(), String> {
+pub(crate) fn write(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let absolute = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());

@@ -46,9 +46,12 @@ fn snap_of(pending: &Path) -> PathBuf {
     PathBuf::from(s.strip_suffix(".new").unwrap_or(&s).to_string())
 }
 
-/// Accepts one pending snapshot.
+/// Accepts one pending snapshot: its text is written to the `.snap` the safe way (atomically,
+/// never through a link leaving the repository), then the `.snap.new` is removed.
 pub fn accept(pending: &Path) -> io::Result<()> {
-    std::fs::rename(pending, snap_of(pending))
+    let text = std::fs::read_to_string(pending)?;
+    crate::write(&snap_of(pending), &text).map_err(io::Error::other)?;
+    std::fs::remove_file(pending)
 }
 
 /// Rejects one pending snapshot.
