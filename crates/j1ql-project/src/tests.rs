@@ -304,3 +304,27 @@ fn yaml_empty_blocks() {
         );
     }
 }
+
+/// Found by the `host_roundtrip` fuzz target: a multi-byte character outside any string made the
+/// Terraform scanner slice inside it.
+#[test]
+fn terraform_scanner_steps_over_multi_byte_characters() {
+    for host in [
+        "é query = \"x\"",
+        "resource \"jupiterone_rule\" \"r\" { ü = 1\n query = \"FIND é\" }",
+        "\u{2028}//x\n",
+    ] {
+        let e = extract(HostKind::Terraform, host);
+        assert!(e.regions.len() <= 1, "{host:?}");
+    }
+    let crash = include_bytes!("../tests/data/fuzz-terraform-multibyte");
+    for kind in [
+        HostKind::Yaml,
+        HostKind::Json,
+        HostKind::Markdown,
+        HostKind::Terraform,
+    ] {
+        let text = String::from_utf8_lossy(crash);
+        let _ = extract(kind, &text);
+    }
+}

@@ -326,7 +326,8 @@ pub(crate) fn extract(host: &str) -> Extraction {
                 }
                 continue_attribute(&mut scan, &mut out, inside.is_some(), &word, eol);
             }
-            _ => scan.i += 1,
+            // One character (never into the middle of a multi-byte one).
+            _ => scan.i += host[scan.i..].chars().next().map_or(1, char::len_utf8),
         }
     }
     for (slot, region) in out.regions.iter_mut().enumerate() {
