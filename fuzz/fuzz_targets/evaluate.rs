@@ -1,0 +1,48 @@
+//! The first byte picks a small graph shape, the rest is a query: evaluation on the graph never
+//! panics, and with a small work budget it either answers or stops with a budget error.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::json;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&shape, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(query) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let n = usize::from(shape % 16) + 1;
+    let entities: Vec<_> = (0..n)
+        .map(|i| {
+            json!({"_key": format!("e{i}"), "_type": if i % 2 == 0 { "user" } else { "device" },
+                   "_class": if i % 2 == 0 { "User" } else { "Device" },
+                   "name": format!("n{}", i % 3), "score": i, "tag.True": i % 2 == 0})
+        })
+        .collect();
+    let relationships: Vec<_> = (0..n)
+        .map(|i| {
+            json!({"_key": format!("r{i}"), "_type": "user_has_device", "_class": "HAS",
+                   "_fromEntityKey": format!("e{i}"),
+                   "_toEntityKey": format!("e{}", (i * usize::from(shape) + 1) % n)})
+        })
+        .collect();
+    let Ok(graph) = j1ql_graph::Graph::from_json_value(
+        &json!({"entities": entities, "relationships": relationships}),
+    ) else {
+        return;
+    };
+    let options = j1ql_eval::EvalOptions {
+        budget: j1ql_eval::Budget {
+            max_work: 10_000,
+            max_rows: 1_000,
+        },
+        ..j1ql_eval::EvalOptions::default()
+    };
+    let _ = j1ql_eval::run_query(
+        query,
+        &graph,
+        &j1ql_semantics::Context::builtin(),
+        &options,
+    );
+});
