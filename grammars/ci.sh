@@ -13,7 +13,7 @@
 #   8. on those queries, the TextMate grammar scopes exactly the class, type, verb, alias and
 #      smart-class names that the tree-sitter parser finds
 #
-# Environment: J1QL_CORPUS overrides the corpus path (default: ../shared/corpus/queries.jsonl
+# Environment: J1QL_CORPUS names the corpus folder or file (default: ../shared/corpus/queries.jsonl
 # beside the repository); CARGO_TARGET_DIR is honoured by the cargo install (default
 # /tmp/ts-build so it does not touch the workspace's target/).
 set -euo pipefail

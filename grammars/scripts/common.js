@@ -11,12 +11,16 @@ const root = path.join(__dirname, '..');
 const SHIPPED = new Set(['question-yaml', 'json', 'dashboard-json']);
 
 /**
- * The shipped rows (question-yaml, json, dashboard-json) of the corpus at `arg`, $J1QL_CORPUS or
- * ../shared/corpus/queries.jsonl beside the repository; exits 2 when the file is missing.
+ * The shipped rows (question-yaml, json, dashboard-json) of the corpus at `arg`, $J1QL_CORPUS (the
+ * corpus folder, or the file itself) or ../shared/corpus/queries.jsonl beside the repository;
+ * exits 2 when the file is missing.
  */
 function shippedQueries(arg) {
-  const corpus =
-    arg || process.env.J1QL_CORPUS || path.join(root, '..', '..', 'shared', 'corpus', 'queries.jsonl');
+  // J1QL_CORPUS names the corpus folder (as in CI and the Rust tests); a file path works too.
+  let corpus = arg || process.env.J1QL_CORPUS || path.join(root, '..', '..', 'shared', 'corpus');
+  if (fs.existsSync(corpus) && fs.statSync(corpus).isDirectory()) {
+    corpus = path.join(corpus, 'queries.jsonl');
+  }
   if (!fs.existsSync(corpus)) {
     console.error(`error: the corpus is missing: expected ${corpus} (or set J1QL_CORPUS)`);
     process.exit(2);
