@@ -1,13 +1,16 @@
-//! Formats every query of the real-world corpus (`../shared/corpus/queries.jsonl`).
+//! Formats every query of the real-world corpus (`$J1QL_CORPUS/queries.jsonl`, default `../shared/corpus`).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn corpus() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/queries.jsonl"
-    );
-    let text = std::fs::read_to_string(path).expect("the corpus at ../shared/corpus/queries.jsonl");
+    // The corpus folder from J1QL_CORPUS (as the tests read it), else ../shared/corpus beside
+    // the repository.
+    let folder = std::env::var("J1QL_CORPUS").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").to_string()
+    });
+    let path = format!("{folder}/queries.jsonl");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the corpus at {path} (set J1QL_CORPUS to its folder): {e}"));
     text.lines()
         .map(|line| {
             let row: serde_json::Value = serde_json::from_str(line).expect("a JSON line");

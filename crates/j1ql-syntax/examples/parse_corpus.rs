@@ -4,7 +4,8 @@
 //!
 //! `cargo run --release -p j1ql-syntax --example parse_corpus -- [CORPUS] [ROUNDS] [single|parts]`
 //!
-//! `CORPUS` defaults to `../shared/corpus/queries.jsonl` beside the repository, `ROUNDS` to 200;
+//! `CORPUS` defaults to `$J1QL_CORPUS/queries.jsonl` (J1QL_CORPUS: the corpus folder), else
+//! `../shared/corpus/queries.jsonl` beside the repository; `ROUNDS` to 200;
 //! `single` (the default) times `parse_single_threaded`, `parts` times `parse` (which parses a
 //! document this large in parts on all cores).
 
@@ -28,11 +29,10 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let path = args.next().unwrap_or_else(|| {
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/corpus/queries.jsonl"
-        )
-        .to_string()
+        let folder = std::env::var("J1QL_CORPUS").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpus").to_string()
+        });
+        format!("{folder}/queries.jsonl")
     });
     let rounds: usize = match args.next() {
         None => 200,

@@ -154,7 +154,8 @@ proptest! {
 
 // ---- (b) random edits of valid queries ----
 
-/// Real queries, copied from the corpus (`/work/shared/corpus/queries.jsonl`).
+/// Real queries, copied from the corpus (`$J1QL_CORPUS/queries.jsonl`) so that this test runs
+/// without it.
 const VALID: &[&str] = &[
     r#"FIND aws_iam_user (THAT RELATES TO aws_iam_role)? THAT ASSIGNED aws_iam_policy THAT RELATES TO as rel (aws_ecs|aws_ecs_task) WHERE rel.actions ~= ('ecs:*' or 'ecs:RunTask' or 'ecs:Run*' or 'ecs:CreateService' or 'ecs:UpdateService')"#,
     r#"FIND azure_subscription THAT !PERFORMED Assessment WITH displayName ~= /application control/i"#,
