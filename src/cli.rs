@@ -242,46 +242,7 @@ pub enum Command {
     },
     /// Serve JupiterOne's API (GraphQL `queryV1`, questions, the synchronization API) offline
     /// over local data, for scripts and clients written against JupiterOne. See docs/serve.md.
-    Serve {
-        /// Fixture files or folders; default: the demo account.
-        #[arg(long, value_name = "PATH")]
-        data: Vec<PathBuf>,
-        /// Address to listen on (a non-loopback address needs --token).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: std::net::SocketAddr,
-        /// The account id clients must send (JupiterOne-Account / LifeOmic-Account); default:
-        /// any.
-        #[arg(long, value_name = "ID")]
-        account: Option<String>,
-        /// The API token clients must send (Authorization: Bearer); default: none needed.
-        #[arg(long, value_name = "TOKEN")]
-        token: Option<String>,
-        /// Requests per period and account, e.g. 100/s or 600/min (429 beyond).
-        #[arg(long, value_name = "N/PERIOD")]
-        rate_limit: Option<j1ql_server::RateLimit>,
-        /// The clock for relative dates (RFC 3339); default: as `j1ql run`.
-        #[arg(long, value_name = "RFC3339")]
-        now: Option<String>,
-        /// Keep uploaded subgraphs in this folder (loaded again at start); default: memory.
-        #[arg(long, value_name = "DIR")]
-        state: Option<PathBuf>,
-        /// Keep questions as question YAML files in this folder (its files are loaded at
-        /// start); default: memory.
-        #[arg(long, value_name = "DIR")]
-        questions: Option<PathBuf>,
-        /// Largest request body in bytes (413 beyond).
-        #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
-        max_body_bytes: usize,
-        /// Largest J1QL query in bytes.
-        #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
-        max_query_bytes: usize,
-        /// Unresolved relationship endpoints in the data files are errors.
-        #[arg(long)]
-        strict: bool,
-        /// Apply JupiterOne's published global mapping rules to the data.
-        #[arg(long)]
-        global_mappings: bool,
-    },
+    Serve(ServeArgs),
 }
 
 /// The arguments of `j1ql lsp`; see `docs/lsp.md` ("Starting the server").
@@ -336,4 +297,47 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
     }
+}
+
+/// The options of `j1ql serve` (docs/serve.md).
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Fixture files or folders; default: the demo account.
+    #[arg(long, value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// Address to listen on (a non-loopback address needs --token).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// The account id clients must send (JupiterOne-Account / LifeOmic-Account); default:
+    /// any.
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// The API token clients must send (Authorization: Bearer); default: none needed.
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Requests per period and account, e.g. 100/s or 600/min (429 beyond).
+    #[arg(long, value_name = "N/PERIOD")]
+    pub rate_limit: Option<j1ql_server::RateLimit>,
+    /// The clock for relative dates (RFC 3339); default: as `j1ql run`.
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Keep uploaded subgraphs in this folder (loaded again at start); default: memory.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+    /// Keep questions as question YAML files in this folder (its files are loaded at
+    /// start); default: memory.
+    #[arg(long, value_name = "DIR")]
+    pub questions: Option<PathBuf>,
+    /// Largest request body in bytes (413 beyond).
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Largest J1QL query in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024)]
+    pub max_query_bytes: usize,
+    /// Unresolved relationship endpoints in the data files are errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Apply JupiterOne's published global mapping rules to the data.
+    #[arg(long)]
+    pub global_mappings: bool,
 }

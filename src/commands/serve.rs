@@ -1,26 +1,8 @@
 //! `j1ql serve`: JupiterOne's API offline over local data. Everything is in the
 //! `j1ql-server` crate; this file only turns the options into its settings.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
+use crate::cli::ServeArgs;
 use crate::output::{CliError, Outcome};
-
-/// The options of `j1ql serve`.
-pub struct ServeArgs {
-    pub data: Vec<PathBuf>,
-    pub listen: SocketAddr,
-    pub account: Option<String>,
-    pub token: Option<String>,
-    pub rate_limit: Option<j1ql_server::RateLimit>,
-    pub now: Option<String>,
-    pub state: Option<PathBuf>,
-    pub questions: Option<PathBuf>,
-    pub max_body_bytes: usize,
-    pub max_query_bytes: usize,
-    pub strict: bool,
-    pub global_mappings: bool,
-}
 
 pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
     let mut config = j1ql_server::ServeConfig::new(project(&args)?);
