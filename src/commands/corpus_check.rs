@@ -1,8 +1,8 @@
 //! `j1ql corpus-check FILE.jsonl [--kinds k1,k2]`: parse every query of a JSON-lines corpus.
 //!
 //! A row passes when its query parses with no syntax error and the tree's text equals the
-//! query byte for byte. CI runs this over the shipped kinds of `$J1QL_CORPUS/queries.jsonl` (the corpus folder),
-//! where the bar is zero failures.
+//! query byte for byte. CI runs this over the shipped kinds of `$J1QL_CORPUS/queries.jsonl`
+//! (the corpus folder), where the bar is zero failures.
 
 use std::collections::BTreeMap;
 use std::path::Path;
