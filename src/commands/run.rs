@@ -125,6 +125,33 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     }
 }
 
+/// The clock of `run` and `serve`: `--now` when given; else, for `--data` without a
+/// `j1ql.toml`, the wall clock; else the project's (its `now`, or its fixed clock).
+pub(crate) fn clock(
+    now: Option<&str>,
+    project: &Project,
+    has_data: bool,
+) -> Result<Option<i64>, CliError> {
+    if let Some(text) = now {
+        return j1ql_semantics::dates::parse_iso_date(text)
+            .map(Some)
+            .map_err(|e| {
+                CliError::msg(format!(
+                    "--now `{text}`: {e} (expected RFC 3339, e.g. 2025-11-21T00:00:00Z)"
+                ))
+            });
+    }
+    if project.config_path().is_none() && has_data {
+        return Ok(Some(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0),
+        ));
+    }
+    Ok(None)
+}
+
 /// The project of the current folder (its `j1ql.toml`: `data`, `now`, `[params]`,
 /// `[smart-classes]`), with the command line's flags over it. Without a `j1ql.toml`, data
 /// given by `--data` runs with the wall clock unless `--now` says otherwise.
@@ -132,22 +159,7 @@ fn project(args: &RunArgs) -> Result<Project, CliError> {
     let project = Project::discover(std::path::Path::new("."))
         .map_err(|e| CliError::msg(format!("invalid configuration: {e}")))?;
     let params = parse_params(&args.params)?;
-    let mut now_ms = match &args.now {
-        Some(text) => Some(j1ql_semantics::dates::parse_iso_date(text).map_err(|e| {
-            CliError::msg(format!(
-                "--now `{text}`: {e} (expected RFC 3339, e.g. 2025-11-21T00:00:00Z)"
-            ))
-        })?),
-        None => None,
-    };
-    if now_ms.is_none() && project.config_path().is_none() && !args.data.is_empty() {
-        now_ms = Some(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0),
-        );
-    }
+    let now_ms = clock(args.now.as_deref(), &project, !args.data.is_empty())?;
     let mut smart = Vec::new();
     for s in &args.smart_classes {
         let (name, definition) = s

@@ -24,22 +24,7 @@ pub fn run(args: ServeArgs) -> Result<Outcome, CliError> {
 fn project(args: &ServeArgs) -> Result<j1ql_project::Project, CliError> {
     let project = j1ql_project::Project::discover(std::path::Path::new("."))
         .map_err(|e| CliError::msg(format!("invalid configuration: {e}")))?;
-    let mut now_ms = match &args.now {
-        Some(text) => Some(j1ql_semantics::dates::parse_iso_date(text).map_err(|e| {
-            CliError::msg(format!(
-                "--now `{text}`: {e} (expected RFC 3339, e.g. 2025-11-21T00:00:00Z)"
-            ))
-        })?),
-        None => None,
-    };
-    if now_ms.is_none() && project.config_path().is_none() && !args.data.is_empty() {
-        now_ms = Some(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0),
-        );
-    }
+    let now_ms = super::run::clock(args.now.as_deref(), &project, !args.data.is_empty())?;
     let data = args
         .data
         .iter()
