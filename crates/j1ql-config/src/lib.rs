@@ -33,6 +33,17 @@
 //! global-mappings = false          # apply JupiterOne's published global mapping rules
 //! ```
 //!
+//! The live JupiterOne account (`j1ql run --remote`, `pull`, `test --remote`; docs/remote.md)
+//! — never the API key itself, only a command that prints it:
+//!
+//! ```toml
+//! [remote]
+//! account = "j1-account-id"         # JupiterOne-Account (JUPITERONE_ACCOUNT_ID wins)
+//! region = "us"                     # us | eu: https://graphql.<region>.jupiterone.io
+//! url = "http://127.0.0.1:8080/graphql"   # any GraphQL URL instead of the region's
+//! key-command = "pass show j1/key"  # prints the API key (JUPITERONE_API_KEY wins)
+//! ```
+//!
 //! Which files a folder walk (`j1ql check .`, `lint`, `fmt`) reads:
 //!
 //! ```toml
@@ -76,6 +87,26 @@ pub struct Config {
     pub include: Vec<String>,
     /// Glob patterns (relative to this file) of files and folders folder walks skip.
     pub exclude: Vec<String>,
+    /// `[remote]`: how to reach the live JupiterOne account.
+    pub remote: RemoteConfig,
+}
+
+/// `[remote]`: the live account's settings that may be kept in a file. The API key is not
+/// one of them (a file is shared and committed); `key` is accepted by the parser only so
+/// that the refusal can say why and what to use instead.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RemoteConfig {
+    /// The account id sent as `JupiterOne-Account`.
+    pub account: Option<String>,
+    /// `us` or `eu`: the GraphQL URL is `https://graphql.<region>.jupiterone.io`.
+    pub region: Option<String>,
+    /// Any GraphQL URL (a `j1ql serve`, a proxy); wins over `region`.
+    pub url: Option<String>,
+    /// A shell command whose standard output is the API key (a password manager's CLI).
+    pub key_command: Option<String>,
+    /// Refused by validation: the key never lives in `j1ql.toml`.
+    pub key: Option<toml::Value>,
 }
 
 /// Which queries of a test suite have a snapshot.
@@ -245,6 +276,18 @@ impl Config {
         if self.format.indent == 0 || self.format.indent > 16 {
             return Err("`format.indent` must be between 1 and 16".to_string());
         }
+        if self.remote.key.is_some() {
+            return Err("`remote.key`: the API key is never kept in j1ql.toml; set \
+                 JUPITERONE_API_KEY or give `remote.key-command` (a command that prints it)"
+                .to_string());
+        }
+        if let Some(region) = &self.remote.region {
+            if region != "us" && region != "eu" {
+                return Err(format!(
+                    "`remote.region` `{region}`: expected \"us\" or \"eu\" (or give `remote.url`)"
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -389,6 +432,24 @@ strict = true
         assert_eq!(c.test.snapshots, SnapshotPolicy::Always);
         assert!(c.test.strict && !c.test.global_mappings);
         assert!(Config::from_toml("[test]\nsnapshot = \"always\"\n").is_err());
+    }
+
+    #[test]
+    fn remote_settings() {
+        let c = Config::from_toml(
+            "[remote]\naccount = \"acc\"\nregion = \"eu\"\nkey-command = \"echo k\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.remote.account.as_deref(), Some("acc"));
+        assert_eq!(c.remote.region.as_deref(), Some("eu"));
+        assert_eq!(c.remote.key_command.as_deref(), Some("echo k"));
+        let e = Config::from_toml("[remote]\nkey = \"secret\"\n").unwrap_err();
+        assert!(e.contains("never kept in j1ql.toml"), "{e}");
+        assert!(e.contains("JUPITERONE_API_KEY"), "{e}");
+        let e = Config::from_toml("[remote]\nregion = \"ap\"\n").unwrap_err();
+        assert!(e.contains("`remote.region` `ap`"), "{e}");
+        let e = Config::from_toml("[remote]\ntoken = \"x\"\n").unwrap_err();
+        assert!(e.contains("token"), "{e}");
     }
 
     #[test]

@@ -15,6 +15,9 @@
 //! - [`diagnose`] is the one diagnostics pipeline: syntax, semantics, lint, unknown
 //!   parameters, ignore comments and unmapped regions, positioned in the host file.
 //!
+//! - [`Project::remote_settings`] resolves the live account's connection settings
+//!   (environment and `[remote]`; docs/remote.md).
+//!
 //! See `docs/project.md`.
 
 mod cache;
@@ -23,12 +26,14 @@ mod extract;
 pub mod files;
 mod project;
 mod region;
+pub mod remote;
 pub mod write;
 
 pub use cache::Projects;
 pub use diagnostics::{diagnose, FileReport, Finding};
 pub use extract::{extract, rewrite, HostKind, Rewrite};
 pub use project::{tags, Project, ProjectError, DEFAULT_NOW_MS};
+pub use remote::{RemoteOrigins, RemoteSettings};
 pub use region::{Extraction, LineEnding, Region, Unmapped};
 
 #[cfg(test)]

@@ -297,6 +297,14 @@ pub fn load(suite: &Suite) -> Result<Loaded, String> {
     Ok(Loaded { project, options })
 }
 
+impl Loaded {
+    /// The suite's project (its parameters, clock and graph): `j1ql test --remote` sends the
+    /// same parameters to the live account.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+}
+
 /// Reads a test file into cases.
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
