@@ -136,6 +136,41 @@ pub enum Command {
         /// Apply JupiterOne's published global mapping rules to the data.
         #[arg(long)]
         global_mappings: bool,
+        /// Run the query on the live JupiterOne account (JUPITERONE_API_KEY,
+        /// JUPITERONE_ACCOUNT_ID, JUPITERONE_REGION or JUPITERONE_API_URL, `[remote]` of
+        /// j1ql.toml) instead of local data; the output has the same shape. See docs/remote.md.
+        #[arg(long, conflicts_with_all = ["timings", "explain", "data", "smart_classes", "now", "strict", "global_mappings"])]
+        remote: bool,
+        #[command(flatten)]
+        remote_options: RemoteArgs,
+    },
+    /// Record what queries touch on the live JupiterOne account as a fixture file
+    /// (`DIR/pulled.json`) that `j1ql run --data DIR` and `j1ql test` load: the entities and
+    /// relationships of their answers and matched paths, and every relationship between the
+    /// recorded entities, with `_source`/`_scope` kept. See docs/remote.md.
+    ///
+    /// The file is written only when every request succeeded, atomically.
+    Pull {
+        /// Queries: query text, or test files (`*.j1ql`, question YAML, rule packs) whose
+        /// every query is pulled.
+        #[arg(required = true, value_name = "QUERY|FILE")]
+        queries: Vec<String>,
+        /// Read from the live account (required: the only source there is).
+        #[arg(long, required = true)]
+        remote: bool,
+        /// The folder to write `pulled.json` into (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Replace the values of properties whose name matches this regular expression (in
+        /// any case), e.g. `password|token|secret`. Identity fields (`_id`, `_key`, `_type`,
+        /// `_class`, `_source`, `_scope`, endpoints) are never redacted.
+        #[arg(long, value_name = "REGEX")]
+        redact: Option<String>,
+        /// A value for `{{NAME}}` / `${ param.NAME }`, sent as the query's variables.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        #[command(flatten)]
+        remote_options: RemoteArgs,
     },
     /// Print a query with every filter in its De Morgan expanded form (`p != ('a' OR 'b')`
     /// becomes `p != 'a' AND p != 'b'`), optionally expanding smart classes, selectors and
@@ -198,6 +233,13 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = crate::commands::TestFormat::Human)]
         format: crate::commands::TestFormat,
+        /// Run every query on the suite's fixtures and on the live JupiterOne account and
+        /// report, per query, the rows that differ (exit 1 on any difference). Snapshots and
+        /// assertions are not checked. See docs/remote.md.
+        #[arg(long, conflicts_with_all = ["review", "accept", "check", "demo"])]
+        remote: bool,
+        #[command(flatten)]
+        remote_options: RemoteArgs,
     },
     /// Generate a synthetic account (AWS, identity provider, devices, code repositories) as
     /// JSON payload files.
@@ -243,6 +285,32 @@ pub enum Command {
     /// Serve JupiterOne's API (GraphQL `queryV1`, questions, the synchronization API) offline
     /// over local data, for scripts and clients written against JupiterOne. See docs/serve.md.
     Serve(ServeArgs),
+}
+
+/// Options of every command that talks to the live account (`--remote`); docs/remote.md.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoteArgs {
+    /// Include deleted entities and relationships (`includeDeleted: true`).
+    #[arg(long, requires = "remote")]
+    pub include_deleted: bool,
+    /// Ask for deferred answers (`deferredResponse: FORCE`) and poll for them: for queries
+    /// that run longer than one request may last.
+    #[arg(long, requires = "remote")]
+    pub deferred: bool,
+    /// Stop paging after this many rows (a warning says when more exist).
+    #[arg(long, value_name = "N", requires = "remote")]
+    pub max_rows: Option<usize>,
+    /// Seconds one request may take (connecting included).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120,
+        requires = "remote"
+    )]
+    pub timeout: u64,
+    /// Attempts per request for 429, 502, 503, 504, timeouts and broken connections.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..), requires = "remote")]
+    pub attempts: u32,
 }
 
 /// The arguments of `j1ql lsp`; see `docs/lsp.md` ("Starting the server").

@@ -11,6 +11,8 @@ mod lsp;
 mod manpage;
 mod normalize;
 mod parse;
+mod pull;
+mod remote;
 mod report;
 mod run;
 mod serve;
@@ -43,13 +45,31 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         } => load::run(&data, strict, global_mappings, format),
         Command::Test {
             paths,
+            filter,
+            format,
+            remote: true,
+            remote_options,
+            ..
+        } => test::run_remote(&paths, filter, format, &remote_options),
+        Command::Test {
+            paths,
             review,
             accept,
             check,
             filter,
             format,
             demo,
+            remote: false,
+            ..
         } => test::run(&paths, review, accept, check, filter, format, demo),
+        Command::Pull {
+            queries,
+            remote: _,
+            out,
+            redact,
+            params,
+            remote_options,
+        } => pull::run(&queries, &out, redact.as_deref(), &params, &remote_options),
         Command::Gen {
             entities,
             seed,
@@ -68,6 +88,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
             strict,
             global_mappings,
+            remote,
+            remote_options,
         } => run::run(run::RunArgs {
             query,
             timings,
@@ -80,6 +102,8 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
             strict,
             global_mappings,
+            remote,
+            remote_options,
         }),
         Command::Check { paths, format } => check::run(&paths, format),
         Command::CorpusCheck {

@@ -40,9 +40,15 @@ pub struct RunArgs {
     pub format: RunFormat,
     pub strict: bool,
     pub global_mappings: bool,
+    /// `--remote`: the live account instead of local data.
+    pub remote: bool,
+    pub remote_options: crate::cli::RemoteArgs,
 }
 
 pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
+    if args.remote {
+        return run_remote(&args);
+    }
     let project = project(&args)?;
     let load_started = std::time::Instant::now();
     let graph = project.graph().map_err(CliError::msg)?;
@@ -125,6 +131,41 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     }
 }
 
+/// `run --remote`: the query on the live account, every page joined, printed as a local
+/// answer is (docs/remote.md). Nothing is printed on stdout unless the whole answer arrived.
+fn run_remote(args: &RunArgs) -> Result<Outcome, CliError> {
+    let arg = args
+        .query
+        .as_deref()
+        .ok_or_else(|| CliError::msg("give a query"))?;
+    let (_, query) = query_text(arg)?;
+    let project = crate::commands::remote::project()?;
+    let options =
+        crate::commands::remote::query_options(&project, &args.remote_options, &args.params)?;
+    let (client, progress) = crate::commands::remote::client(&project, &args.remote_options)?;
+    let answer = j1ql_remote::block_on(client.query(&query, &options));
+    progress.finish();
+    let answer = match answer {
+        Ok(answer) => answer,
+        Err(e) => return crate::commands::remote::failure(e),
+    };
+    if answer.truncated {
+        eprintln!(
+            "warning: the answer has more rows than --max-rows {}; the first {} are printed",
+            options.max_rows.unwrap_or(0),
+            options.max_rows.unwrap_or(0)
+        );
+    }
+    let result = answer
+        .to_result()
+        .map_err(|e| CliError::msg(e.to_string()))?;
+    match args.format {
+        RunFormat::Json => print_json(&result.to_json())?,
+        RunFormat::Table => print_stdout(&render_table(&result))?,
+    }
+    Ok(Outcome::Clean)
+}
+
 /// The clock of `run` and `serve`: `--now` when given; else, for `--data` without a
 /// `j1ql.toml`, the wall clock; else the project's (its `now`, or its fixed clock).
 pub(crate) fn clock(
@@ -183,7 +224,7 @@ fn project(args: &RunArgs) -> Result<Project, CliError> {
 /// The query to run and the name it goes by in messages: `-` (standard input), `FILE`,
 /// `FILE:N` (its N-th query), `FILE::NAME` (the query named so, as `j1ql test` names them), or
 /// the query text itself.
-fn query_text(arg: &str) -> Result<(String, String), CliError> {
+pub(crate) fn query_text(arg: &str) -> Result<(String, String), CliError> {
     if arg == "-" {
         let file = crate::input::read_document(std::path::Path::new("-"))?;
         return Ok(("<stdin>".into(), file.text));

@@ -126,3 +126,82 @@ pub fn run(
         Outcome::Problems
     })
 }
+
+/// `test --remote`: every query of the suites on their fixtures and on the live account, the
+/// rows that differ per query (the comparison is `j1ql_remote::suite`); exit 1 on any
+/// difference or failure.
+pub fn run_remote(
+    paths: &[PathBuf],
+    filter: Option<String>,
+    format: TestFormat,
+    remote_args: &crate::cli::RemoteArgs,
+) -> Result<Outcome, CliError> {
+    use crate::commands::remote;
+    if format == TestFormat::Junit {
+        return Err(CliError::msg(
+            "--format junit is not available with --remote (use human or json)",
+        ));
+    }
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let (suites, notes) =
+        j1ql_test::discover_with_notes(&paths).map_err(|e| CliError::msg(e.to_string()))?;
+    for note in &notes {
+        eprintln!("warning: {note}");
+    }
+    if let Some(s) = suites.iter().find(|s| s.config_path.is_none()) {
+        return Err(CliError::msg(format!(
+            "`{}` is not in a test suite (no j1ql.toml in it or above it): `test --remote` \
+             compares a suite's fixtures with the account",
+            s.root.display()
+        )));
+    }
+    if suites.iter().all(|s| s.files.is_empty()) {
+        return Err(CliError::msg("no test files under the given paths"));
+    }
+    let project = remote::project()?;
+    let options = remote::query_options(&project, remote_args, &[])?;
+    let (client, progress) = remote::client(&project, remote_args)?;
+    let human = format == TestFormat::Human;
+    let mut print_error = None;
+    let comparisons = j1ql_remote::block_on(j1ql_remote::suite::compare_suites(
+        &client,
+        &suites,
+        filter.as_deref(),
+        &options,
+        &mut |c| {
+            progress.finish();
+            if human {
+                if let Err(e) = print_stdout(&j1ql_remote::suite::line(c)) {
+                    print_error.get_or_insert(e);
+                }
+            }
+        },
+    ));
+    progress.finish();
+    if let Some(e) = print_error {
+        return Err(e);
+    }
+    let comparisons = comparisons.map_err(|e| CliError::msg(e.to_string()))?;
+    if let Some(f) = &filter {
+        if comparisons.is_empty() {
+            eprintln!("error: no query matches --filter `{f}`");
+            return Ok(Outcome::Problems);
+        }
+    }
+    match format {
+        TestFormat::Json => print_json(&j1ql_remote::suite::json(&comparisons))?,
+        // Junit was refused above.
+        TestFormat::Human | TestFormat::Junit => {
+            print_stdout(&format!("\n{}", j1ql_remote::suite::summary(&comparisons)))?
+        }
+    }
+    Ok(if comparisons.iter().any(|c| c.outcome.failed()) {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
+}

@@ -33,8 +33,8 @@ pub use cache::Projects;
 pub use diagnostics::{diagnose, FileReport, Finding};
 pub use extract::{extract, rewrite, HostKind, Rewrite};
 pub use project::{tags, Project, ProjectError, DEFAULT_NOW_MS};
-pub use remote::{RemoteOrigins, RemoteSettings};
 pub use region::{Extraction, LineEnding, Region, Unmapped};
+pub use remote::{RemoteOrigins, RemoteSettings};
 
 #[cfg(test)]
 mod tests;

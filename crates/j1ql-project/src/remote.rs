@@ -93,7 +93,11 @@ impl Project {
         &self,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<RemoteSettings, ProjectError> {
-        let env = |name: &str| env(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let env = |name: &str| {
+            env(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         let remote = &self.config().remote;
         let file = |key: &str| format!("`remote.{key}` of {}", self.origin());
         let (url, url_origin) = if let Some(url) = env(ENV_API_URL) {
@@ -198,13 +202,7 @@ mod tests {
 
     fn project(toml: &str) -> Project {
         let config = j1ql_config::Config::from_toml(toml).unwrap();
-        Project::from_config(
-            std::env::temp_dir(),
-            None,
-            config,
-            "j1ql.toml".into(),
-        )
-        .unwrap()
+        Project::from_config(std::env::temp_dir(), None, config, "j1ql.toml".into()).unwrap()
     }
 
     fn resolve(toml: &str, env: &[(&str, &str)]) -> Result<RemoteSettings, String> {
@@ -224,7 +222,10 @@ mod tests {
         assert_eq!(s.account, "acc");
         assert_eq!(s.key(), "k1");
         assert_eq!(s.origins.key, ENV_API_KEY);
-        assert!(!format!("{s:?}").contains("k1"), "Debug must not print the key");
+        assert!(
+            !format!("{s:?}").contains("k1"),
+            "Debug must not print the key"
+        );
     }
 
     #[test]
@@ -237,7 +238,11 @@ mod tests {
         assert!(file_eu.origins.url.contains("remote.region"));
         let url = resolve(
             "[remote]\nregion = \"eu\"\n",
-            &[base[0], base[1], (ENV_API_URL, "http://127.0.0.1:9/graphql")],
+            &[
+                base[0],
+                base[1],
+                (ENV_API_URL, "http://127.0.0.1:9/graphql"),
+            ],
         )
         .unwrap();
         assert_eq!(url.url, "http://127.0.0.1:9/graphql");
@@ -254,7 +259,10 @@ mod tests {
         let e = resolve("", &[(ENV_API_KEY, "k")]).unwrap_err();
         assert!(e.contains("JUPITERONE_ACCOUNT_ID"), "{e}");
         let e = resolve("", &[(ENV_ACCOUNT, "a"), (ENV_API_KEY, "  ")]).unwrap_err();
-        assert!(e.contains("no API key") && e.contains("JUPITERONE_API_KEY"), "{e}");
+        assert!(
+            e.contains("no API key") && e.contains("JUPITERONE_API_KEY"),
+            "{e}"
+        );
         assert!(e.contains("key-command"), "{e}");
     }
 
@@ -273,7 +281,10 @@ mod tests {
             &[(ENV_ACCOUNT, "env-acc"), (ENV_API_KEY, "env-key")],
         )
         .unwrap();
-        assert_eq!((env_wins.account.as_str(), env_wins.key()), ("env-acc", "env-key"));
+        assert_eq!(
+            (env_wins.account.as_str(), env_wins.key()),
+            ("env-acc", "env-key")
+        );
     }
 
     #[test]
@@ -283,7 +294,10 @@ mod tests {
             &[],
         )
         .unwrap_err();
-        assert!(e.contains("`remote.key-command`") && e.contains("nope"), "{e}");
+        assert!(
+            e.contains("`remote.key-command`") && e.contains("nope"),
+            "{e}"
+        );
         let e = resolve("[remote]\naccount = \"a\"\nkey-command = \"true\"\n", &[]).unwrap_err();
         assert!(e.contains("printed no key"), "{e}");
     }

@@ -110,10 +110,10 @@ pub fn tree_form(query: &str) -> Option<String> {
         SyntaxKind::LIMIT_CLAUSE,
     ];
     if let Some(ret) = q.children().find(|n| n.kind() == SyntaxKind::RETURN_CLAUSE) {
-        if ret
-            .descendants_with_tokens()
-            .any(|e| e.as_token().is_some_and(|t| t.text().eq_ignore_ascii_case("TREE")))
-        {
+        if ret.descendants_with_tokens().any(|e| {
+            e.as_token()
+                .is_some_and(|t| t.text().eq_ignore_ascii_case("TREE"))
+        }) {
             return None;
         }
     }
@@ -271,8 +271,8 @@ impl Recording {
         std::fs::create_dir_all(dir)
             .map_err(|e| RemoteError::Settings(format!("--out {}: {e}", dir.display())))?;
         let path = dir.join(FIXTURE_FILE);
-        let mut text = serde_json::to_string_pretty(&self.to_fixture(redact))
-            .expect("JSON values serialize");
+        let mut text =
+            serde_json::to_string_pretty(&self.to_fixture(redact)).expect("JSON values serialize");
         text.push('\n');
         j1ql_fs::atomic_write(&path, text.as_bytes())
             .map_err(|e| RemoteError::Settings(e.to_string()))?;

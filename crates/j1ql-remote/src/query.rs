@@ -256,7 +256,10 @@ impl Client {
 fn rows_of(data: &Value) -> usize {
     match data {
         Value::Array(a) => a.len(),
-        Value::Object(o) => o.get("vertices").and_then(Value::as_array).map_or(0, Vec::len),
+        Value::Object(o) => o
+            .get("vertices")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len),
         _ => 0,
     }
 }

@@ -126,9 +126,15 @@ mod tests {
         };
         for _ in 0..100 {
             let d = p.delay(1, Some(Duration::from_secs(2)));
-            assert!(d >= Duration::from_secs(2) && d <= Duration::from_millis(2100), "{d:?}");
+            assert!(
+                d >= Duration::from_secs(2) && d <= Duration::from_millis(2100),
+                "{d:?}"
+            );
         }
-        assert_eq!(p.delay(1, Some(Duration::from_secs(600))), Duration::from_secs(5));
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(600))),
+            Duration::from_secs(5)
+        );
     }
 
     #[test]

@@ -107,21 +107,27 @@ pub async fn compare_suites(
 }
 
 /// The report for people: one line per query (`ok` / `DIFF` / `FAIL`), the diff lines under
-/// each difference, and a summary.
+/// each difference, and the [`summary`].
 pub fn human(comparisons: &[QueryComparison]) -> String {
     let mut out = String::new();
     for c in comparisons {
         out.push_str(&line(c));
     }
+    out.push('\n');
+    out.push_str(&summary(comparisons));
+    out
+}
+
+/// `N queries compared: S same, D different or failed`.
+pub fn summary(comparisons: &[QueryComparison]) -> String {
     let failed = comparisons.iter().filter(|c| c.outcome.failed()).count();
-    out.push_str(&format!(
-        "\n{} quer{} compared: {} same, {} different or failed\n",
+    format!(
+        "{} quer{} compared: {} same, {} different or failed\n",
         comparisons.len(),
         if comparisons.len() == 1 { "y" } else { "ies" },
         comparisons.len() - failed,
         failed
-    ));
-    out
+    )
 }
 
 /// One comparison for people.

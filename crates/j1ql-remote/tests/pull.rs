@@ -121,7 +121,9 @@ fn redacted_properties_are_replaced() {
     ))
     .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let path = recording.write(out.path(), options.redact.as_ref()).unwrap();
+    let path = recording
+        .write(out.path(), options.redact.as_ref())
+        .unwrap();
     let text = std::fs::read_to_string(path).unwrap();
     assert!(!text.contains("secret-"), "{text}");
     let file: Value = serde_json::from_str(&text).unwrap();
@@ -153,5 +155,8 @@ fn a_server_that_stops_mid_pull_writes_nothing() {
         &PullOptions::default(),
     ))
     .unwrap_err();
-    assert!(matches!(e, RemoteError::Interrupted { pages: 2, .. }), "{e:?}");
+    assert!(
+        matches!(e, RemoteError::Interrupted { pages: 2, .. }),
+        "{e:?}"
+    );
 }

@@ -67,7 +67,10 @@ fn deferred_answers_are_polled_and_equal_direct_ones() {
         },
     ))
     .unwrap();
-    assert_eq!((answer.pages, answer.data.as_array().unwrap().len()), (3, 600));
+    assert_eq!(
+        (answer.pages, answer.data.as_array().unwrap().len()),
+        (3, 600)
+    );
 }
 
 #[test]
@@ -174,7 +177,9 @@ fn retries_run_out_with_the_last_status() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(e.to_string().contains("did not answer after 2 attempts: 429"));
+    assert!(e
+        .to_string()
+        .contains("did not answer after 2 attempts: 429"));
 }
 
 #[test]
@@ -194,8 +199,7 @@ fn a_server_that_stops_mid_answer_is_an_interruption_not_an_answer() {
         }
     });
     let client = server.client_with(TOKEN, ACCOUNT, quick_policy(), Some(observer));
-    let e = block_on(client.query("FIND Device LIMIT 1000", &QueryOptions::default()))
-        .unwrap_err();
+    let e = block_on(client.query("FIND Device LIMIT 1000", &QueryOptions::default())).unwrap_err();
     match &e {
         RemoteError::Interrupted { pages, rows, cause } => {
             assert_eq!((*pages, *rows), (1, 250));
@@ -218,12 +222,10 @@ fn a_server_that_stops_mid_answer_is_an_interruption_not_an_answer() {
 fn no_server_at_all_says_it_could_not_connect() {
     let mut server = Served::start(guarded(vec![]));
     server.stop();
-    let e = block_on(
-        server
-            .client()
-            .query("FIND User", &QueryOptions::default()),
-    )
-    .unwrap_err();
+    let e = block_on(server.client().query("FIND User", &QueryOptions::default())).unwrap_err();
     let text = e.to_string();
-    assert!(text.contains("did not answer after 4 attempts: could not connect"), "{text}");
+    assert!(
+        text.contains("did not answer after 4 attempts: could not connect"),
+        "{text}"
+    );
 }

@@ -37,8 +37,8 @@ fn pulled_suites_agree_and_edits_show_as_row_diffs() {
     let client = server.client();
     let dir = tempfile::tempdir().unwrap();
     let suites = suite(dir.path());
-    let queries = j1ql_remote::pull::queries_of(dir.path().join("devices.j1ql").to_str().unwrap())
-        .unwrap();
+    let queries =
+        j1ql_remote::pull::queries_of(dir.path().join("devices.j1ql").to_str().unwrap()).unwrap();
     assert_eq!(queries.len(), 3);
     let mut options = PullOptions::default();
     options
@@ -66,7 +66,8 @@ fn pulled_suites_agree_and_edits_show_as_row_diffs() {
     assert_eq!(json(&report)["failed"], 0);
 
     // Drop one linux device from the fixture and change a person's email.
-    let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&fixture).unwrap()).unwrap();
+    let mut file: Value =
+        serde_json::from_str(&std::fs::read_to_string(&fixture).unwrap()).unwrap();
     let entities = file["entities"].as_array_mut().unwrap();
     entities.retain(|e| e["_key"] != "device-0004");
     for e in entities.iter_mut() {
@@ -90,17 +91,34 @@ fn pulled_suites_agree_and_edits_show_as_row_diffs() {
     let Outcome::Differ(d) = &report[0].outcome else {
         panic!("{:?}", report[0]);
     };
-    assert_eq!((d.same, d.only_local.len(), d.only_remote.len()), (29, 0, 1));
+    assert_eq!(
+        (d.same, d.only_local.len(), d.only_remote.len()),
+        (29, 0, 1)
+    );
     assert_eq!(d.only_remote[0]["_key"], "device-0004");
     let Outcome::Differ(d) = &report[1].outcome else {
         panic!("{:?}", report[1]);
     };
     // person-2's row has the new email locally; person-4 owns devices 4, 14, ..., 54 on the
     // account (6) and one fewer in the edited fixture.
-    assert!(d.lines().iter().any(|l| l.starts_with("- ") && l.contains("changed@example.com")), "{:?}", d.lines());
-    assert!(d.lines().iter().any(|l| l.starts_with("+ ") && l.contains("p2@example.com")), "{:?}", d.lines());
     assert!(
-        d.lines().iter().any(|l| l.starts_with("- ") && l.contains("p4@example.com") && l.contains("\"devices\":5")),
+        d.lines()
+            .iter()
+            .any(|l| l.starts_with("- ") && l.contains("changed@example.com")),
+        "{:?}",
+        d.lines()
+    );
+    assert!(
+        d.lines()
+            .iter()
+            .any(|l| l.starts_with("+ ") && l.contains("p2@example.com")),
+        "{:?}",
+        d.lines()
+    );
+    assert!(
+        d.lines().iter().any(|l| l.starts_with("- ")
+            && l.contains("p4@example.com")
+            && l.contains("\"devices\":5")),
         "{:?}",
         d.lines()
     );
@@ -111,7 +129,10 @@ fn pulled_suites_agree_and_edits_show_as_row_diffs() {
     assert_eq!((d.only_local.len(), d.only_remote.len()), (0, 1));
     let text = human(&report);
     assert!(text.contains("DIFF "), "{text}");
-    assert!(text.contains("3 queries compared: 0 same, 3 different or failed"), "{text}");
+    assert!(
+        text.contains("3 queries compared: 0 same, 3 different or failed"),
+        "{text}"
+    );
 
     // --filter picks queries by name.
     let only = block_on(compare_suites(

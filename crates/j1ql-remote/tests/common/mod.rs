@@ -22,9 +22,14 @@ pub struct Served {
 
 /// A project over `data` (none: the demo account), no `j1ql.toml`, the fixed clock.
 pub fn project(data: Vec<PathBuf>) -> Project {
-    Project::from_config(std::env::temp_dir(), None, Default::default(), "(test)".into())
-        .unwrap()
-        .with_overrides(Default::default(), None, &[], data)
+    Project::from_config(
+        std::env::temp_dir(),
+        None,
+        Default::default(),
+        "(test)".into(),
+    )
+    .unwrap()
+    .with_overrides(Default::default(), None, &[], data)
 }
 
 /// Settings for a server that needs TOKEN and ACCOUNT.
