@@ -1,60 +1,14 @@
 //! `run --remote`, `pull` and `test --remote` on the command line, against a `j1ql serve`
 //! binary these tests start (docs/remote.md).
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
-const TOKEN: &str = "cli-token-0123456789";
-const ACCOUNT: &str = "cli-account";
+mod serve_process;
 
-/// A `j1ql serve` process on a free loopback port; killed when dropped.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Serve {
-    fn start(extra: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_j1ql"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
-            .args(["--account", ACCOUNT])
-            .args(extra)
-            .env("J1QL_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("j1ql serve starts");
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = BufReader::new(stderr).lines();
-        let url = loop {
-            let line = lines
-                .next()
-                .expect("j1ql serve says where it listens")
-                .unwrap();
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                let base = rest.split_whitespace().next().unwrap();
-                break format!("{base}/graphql");
-            }
-        };
-        // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Serve { child, url }
-    }
-
-    fn stop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
+use serve_process::{Serve, ACCOUNT, TOKEN};
 
 /// `j1ql ARGS` in `dir` with only the given JUPITERONE_* variables.
 fn j1ql(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {

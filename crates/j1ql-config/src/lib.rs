@@ -42,6 +42,7 @@
 //! region = "us"                     # us | eu: https://graphql.<region>.jupiterone.io
 //! url = "http://127.0.0.1:8080/graphql"   # any GraphQL URL instead of the region's
 //! key-command = "pass show j1/key"  # prints the API key (JUPITERONE_API_KEY wins)
+//! lens = true                       # editors: "▶ Run on JupiterOne" above each query
 //! ```
 //!
 //! Which files a folder walk (`j1ql check .`, `lint`, `fmt`) reads:
@@ -105,6 +106,8 @@ pub struct RemoteConfig {
     pub url: Option<String>,
     /// A shell command whose standard output is the API key (a password manager's CLI).
     pub key_command: Option<String>,
+    /// Editors show a second lens, "▶ Run on JupiterOne", above each query.
+    pub lens: bool,
     /// Refused by validation: the key never lives in `j1ql.toml`.
     pub key: Option<toml::Value>,
 }

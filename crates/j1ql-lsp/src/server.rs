@@ -254,7 +254,7 @@ fn doc_uri(uri: &TextDocumentIdentifier) -> &Uri {
 pub const WATCHED: &[&str] = &["**/j1ql.toml", "**/*.json", "**/*.jsonl", "**/*.ndjson"];
 
 /// The commands `workspace/executeCommand` knows.
-pub const COMMANDS: &[&str] = &["j1ql.runQuery", "j1ql.explain"];
+pub const COMMANDS: &[&str] = &["j1ql.runQuery", "j1ql.runQueryRemote", "j1ql.explain"];
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -645,7 +645,7 @@ impl LanguageServer for Backend {
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         let args = params.arguments;
         match params.command.as_str() {
-            "j1ql.runQuery" => {
+            command @ ("j1ql.runQuery" | "j1ql.runQueryRemote") => {
                 // Arguments: [uri, query index] (the code lens), or [uri, {line, character}],
                 // or [query text].
                 let first = args.first().and_then(Value::as_str).unwrap_or_default();
@@ -674,13 +674,18 @@ impl LanguageServer for Backend {
                         Arc::clone(&self.env(&untitled).workspace),
                     )
                 } else {
-                    return Err(invalid(
-                        "j1ql.runQuery: expected [uri, index] or [query]".into(),
-                    ));
+                    return Err(invalid(format!(
+                        "{command}: expected [uri, index] or [query]"
+                    )));
                 };
-                let result = self
-                    .blocking(move || Ok(features::run::run(&workspace, &text)))
-                    .await?;
+                let result = if command == "j1ql.runQueryRemote" {
+                    // Async, not on a blocking thread: a `$/cancelRequest` drops the future
+                    // and with it the HTTP request.
+                    features::run::run_remote(&workspace, &text).await
+                } else {
+                    self.blocking(move || Ok(features::run::run(&workspace, &text)))
+                        .await?
+                };
                 result.map(Some).map_err(|e| Error {
                     code: ErrorCode::ServerError(1),
                     message: e.into(),

@@ -172,25 +172,32 @@ pub fn rename(doc: &Document, uri: &Uri, offset: usize, new_name: &str) -> Optio
     })
 }
 
-/// A "Run" lens above each query (command `j1ql.runQuery` with the uri and the query index).
+/// A "Run" lens above each query (command `j1ql.runQuery` with the uri and the query index),
+/// and, when the workspace's `remote.lens` is on, a "Run on JupiterOne" lens beside it
+/// (`j1ql.runQueryRemote`, the same arguments; docs/remote.md).
 pub fn code_lenses(doc: &Document, uri: &Uri) -> Vec<CodeLens> {
+    let remote = doc.env.workspace.project.config().remote.lens;
     let mut out = Vec::new();
     let mut index = 0usize;
     for chunk in &doc.chunks {
         for query in chunk.data.analysis.parse.document().queries() {
             let r = doc.range(chunk.to_doc(query.syntax().text_range()));
-            out.push(CodeLens {
+            let lens = |title: &str, command: &str| CodeLens {
                 range: Range::new(r.start, r.start),
                 command: Some(Command {
-                    title: "▶ Run".into(),
-                    command: "j1ql.runQuery".into(),
+                    title: title.into(),
+                    command: command.into(),
                     arguments: Some(vec![
                         serde_json::json!(uri.as_str()),
                         serde_json::json!(index),
                     ]),
                 }),
                 data: None,
-            });
+            };
+            out.push(lens("▶ Run", "j1ql.runQuery"));
+            if remote {
+                out.push(lens("▶ Run on JupiterOne", "j1ql.runQueryRemote"));
+            }
             index += 1;
         }
     }

@@ -18,6 +18,36 @@ pub fn run(workspace: &Workspace, query: &str) -> Result<serde_json::Value, Stri
     .map_err(|e| e.to_string())
 }
 
+/// Runs one query on the live account of the workspace (`[remote]` of its `j1ql.toml` and
+/// editor settings, `JUPITERONE_*` of the server's environment; docs/remote.md), every page
+/// joined: the same J1-shaped JSON as [`run`]. Dropping the future (a `$/cancelRequest`)
+/// abandons the request.
+pub async fn run_remote(workspace: &Workspace, query: &str) -> Result<serde_json::Value, String> {
+    let settings = workspace
+        .project
+        .remote_settings()
+        .map_err(|e| e.to_string())?;
+    let client = j1ql_remote::Client::new(settings, j1ql_remote::RetryPolicy::default())
+        .map_err(|e| e.to_string())?;
+    let options = j1ql_remote::QueryOptions {
+        variables: workspace
+            .project
+            .params()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        ..Default::default()
+    };
+    let answer = client
+        .query(query, &options)
+        .await
+        .map_err(|e| e.to_string())?;
+    answer
+        .to_result()
+        .map(|r| r.to_json())
+        .map_err(|e| e.to_string())
+}
+
 /// The work budget of the match count shown on hover: enough for ordinary queries on a
 /// workspace graph (tens of milliseconds), small enough that a runaway query gives up quickly
 /// instead of keeping a thread busy; `j1ql.runQuery` runs with the full budget.
