@@ -4,6 +4,14 @@
 /** The server command that runs a query (docs/lsp.md). */
 export const RUN_QUERY = "j1ql.runQuery";
 
+/** The server command that runs a query on the live JupiterOne account (docs/remote.md). */
+export const RUN_QUERY_REMOTE = "j1ql.runQueryRemote";
+
+/** Whether a server command runs a query (and its result is shown in the result view). */
+export function isRunCommand(command: string): boolean {
+  return command === RUN_QUERY || command === RUN_QUERY_REMOTE;
+}
+
 /** `j1ql.runQuery` arguments for the query at a cursor position: `[uri, {line, character}]`. */
 export function runQueryArguments(uri: string, line: number, character: number): [string, { line: number; character: number }] {
   return [uri, { line, character }];
@@ -13,7 +21,12 @@ export function runQueryArguments(uri: string, line: number, character: number):
  * A title for the result of `j1ql.runQuery` with `args`: `[uri, index]` (the code lens),
  * `[uri, position]` (the command) or `[queryText]`.
  */
-export function describeRun(args: readonly unknown[]): string {
+export function describeRun(args: readonly unknown[], command: string = RUN_QUERY): string {
+  const title = describeQuery(args);
+  return command === RUN_QUERY_REMOTE ? `${title} · on JupiterOne` : title;
+}
+
+function describeQuery(args: readonly unknown[]): string {
   const [first, second] = args;
   if (typeof first !== "string") {
     return "j1ql query";

@@ -17,7 +17,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 
-import { deMorganActions, describeRun, NO_DE_MORGAN, RUN_QUERY, runQueryArguments } from "./commands";
+import { deMorganActions, describeRun, isRunCommand, NO_DE_MORGAN, RUN_QUERY, RUN_QUERY_REMOTE, runQueryArguments } from "./commands";
 import { errorPageHtml, resultPageHtml, type PageOptions } from "./render";
 import { OutputTail, startFailureMessage } from "./serverOutput";
 import { bundledServerPath, chooseServer, nodeEnvironment } from "./serverPath";
@@ -165,9 +165,10 @@ async function start(): Promise<void> {
           : { action: CloseAction.DoNotRestart, handled: true },
     },
     middleware: {
-      // The code lens "▶ Run" executes the server command; show its result too.
+      // The code lenses "▶ Run" and "▶ Run on JupiterOne" execute server commands; show
+      // their results too.
       executeCommand: async (command, args, next): Promise<unknown> =>
-        command === RUN_QUERY ? runAndShow(args) : ((await next(command, args)) as unknown),
+        isRunCommand(command) ? runAndShow(args, command) : ((await next(command, args)) as unknown),
     },
   };
   output.appendLine(`starting ${lookup.command} lsp`);
@@ -221,18 +222,29 @@ async function runAtCursor(editor: vscode.TextEditor): Promise<void> {
   await runAndShow(runQueryArguments(editor.document.uri.toString(), pos.line, pos.character));
 }
 
-/** Runs `j1ql.runQuery` with `args` and shows the result (or the error) in the webview. */
-async function runAndShow(args: unknown[]): Promise<unknown> {
-  const title = describeRun(args);
+/**
+ * Runs `command` (`j1ql.runQuery`, or `j1ql.runQueryRemote` on the live account) with `args`
+ * and shows the result (or the error) in the webview.
+ */
+async function runAndShow(args: unknown[], command: string = RUN_QUERY): Promise<unknown> {
+  const title = describeRun(args, command);
   if (client === undefined || !client.isRunning()) {
     void vscode.window.showErrorMessage("The j1ql language server is not running; see the J1QL output.");
     return undefined;
   }
   try {
-    const result: unknown = await client.sendRequest(ExecuteCommandRequest.type, {
-      command: RUN_QUERY,
-      arguments: args,
-    });
+    const running = client;
+    const send = (token?: vscode.CancellationToken): Promise<unknown> =>
+      running.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }, token);
+    // A run on the live account can take a while: a notification with Cancel, which sends
+    // `$/cancelRequest` (the server drops the HTTP request).
+    const result: unknown =
+      command === RUN_QUERY_REMOTE
+        ? await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `J1QL: running ${title}`, cancellable: true },
+            (_progress, token) => send(token),
+          )
+        : await send();
     lastResult = { title, result };
     show(title, (o) => resultPageHtml(result, o));
     return result;

@@ -10,6 +10,7 @@ export type TomlConfig = { [key: string]: Json };
 
 type Kind =
   | { type: "string" }
+  | { type: "boolean" }
   | { type: "strings" }
   | { type: "integer"; min: number; max: number }
   | { type: "enum"; values: readonly string[] }
@@ -50,6 +51,11 @@ export const MAPPINGS: readonly SettingMapping[] = [
   { setting: "lint.severity", toml: ["lint", "severity"], kind: { type: "object", values: SEVERITIES } },
   { setting: "lint.maxLimit", toml: ["lint", "max-limit"], kind: { type: "integer", min: 1, max: Number.MAX_SAFE_INTEGER } },
   { setting: "lint.alertPaths", toml: ["lint", "alert-paths"], kind: { type: "strings" } },
+  { setting: "remote.account", toml: ["remote", "account"], kind: { type: "string" } },
+  { setting: "remote.region", toml: ["remote", "region"], kind: { type: "enum", values: ["us", "eu"] } },
+  { setting: "remote.url", toml: ["remote", "url"], kind: { type: "string" } },
+  { setting: "remote.keyCommand", toml: ["remote", "key-command"], kind: { type: "string" } },
+  { setting: "remote.lens", toml: ["remote", "lens"], kind: { type: "boolean" } },
 ];
 
 /** Settings that configure the server itself rather than `j1ql.toml`. */
@@ -117,6 +123,8 @@ function check(value: unknown, kind: Kind): { value: Json } | string {
   switch (kind.type) {
     case "string":
       return typeof value === "string" ? { value } : `expected a string, got ${show(value)}`;
+    case "boolean":
+      return typeof value === "boolean" ? { value } : `expected true or false, got ${show(value)}`;
     case "strings":
       return Array.isArray(value) && value.every((v) => typeof v === "string")
         ? { value }

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { deMorganActions, describeRun, runQueryArguments } from "../commands";
+import { deMorganActions, describeRun, isRunCommand, RUN_QUERY, RUN_QUERY_REMOTE, runQueryArguments } from "../commands";
 
 test("runQuery arguments for the cursor are [uri, {line, character}]", () => {
   assert.deepEqual(runQueryArguments("file:///w/a.j1ql", 3, 7), ["file:///w/a.j1ql", { line: 3, character: 7 }]);
@@ -29,4 +29,12 @@ test("De Morgan actions are picked out of the code actions, expand first", () =>
     ["Expand (De Morgan): name != 'a' AND name != 'b'", "Collapse (De Morgan): name != ('a' OR 'b')"],
   );
   assert.deepEqual(deMorganActions([{ title: "Expand smart class: x" }]), []);
+});
+
+test("runs on the live account are titled so and shown like local runs", () => {
+  assert.equal(describeRun(["file:///w/a.j1ql", 0], RUN_QUERY_REMOTE), "a.j1ql · query 1 · on JupiterOne");
+  assert.equal(describeRun(["file:///w/a.j1ql", 0], RUN_QUERY), "a.j1ql · query 1");
+  assert.equal(describeRun(["file:///w/a.j1ql", 0]), "a.j1ql · query 1");
+  assert.ok(isRunCommand(RUN_QUERY) && isRunCommand(RUN_QUERY_REMOTE));
+  assert.ok(!isRunCommand("j1ql.explain"));
 });

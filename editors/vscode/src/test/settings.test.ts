@@ -150,3 +150,24 @@ test("package.json declares exactly the mapped settings, with the same enums", (
     }
   }
 });
+
+test("the live account's settings map to [remote], never a key", () => {
+  const { initializationOptions, problems } = mapSettings({
+    "remote.account": "acc-1",
+    "remote.region": "eu",
+    "remote.url": "http://127.0.0.1:8080/graphql",
+    "remote.keyCommand": "pass show j1",
+    "remote.lens": true,
+  });
+  assert.deepEqual(problems, []);
+  assert.deepEqual(initializationOptions.config, {
+    remote: { account: "acc-1", region: "eu", url: "http://127.0.0.1:8080/graphql", "key-command": "pass show j1", lens: true },
+  });
+  const bad = mapSettings({ "remote.lens": "yes", "remote.region": "ap" });
+  assert.deepEqual(bad.initializationOptions.config, {});
+  assert.deepEqual(bad.problems, [
+    'j1ql.remote.region: expected one of us, eu, got "ap"; ignored',
+    'j1ql.remote.lens: expected true or false, got "yes"; ignored',
+  ]);
+  assert.ok(!MAPPED_SETTING_KEYS.some((k) => /key$/i.test(k)), "no setting holds the key itself");
+});
