@@ -86,6 +86,38 @@ struct ProgressState {
     pages: usize,
 }
 
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+impl ProgressState {
+    /// The line for `event`, remembering the rows and pages so far.
+    fn text(&mut self, event: &Event) -> String {
+        match event {
+            Event::Page { pages, rows, total } => {
+                self.pages = *pages;
+                self.rows = *rows;
+                match total {
+                    Some(t) => format!("{rows} of {t} rows, {}", plural(*pages, "page")),
+                    None => format!("{rows} rows, {}", plural(*pages, "page")),
+                }
+            }
+            Event::Retry { reason, wait } => format!(
+                "{} rows, {}; {reason}, retrying in {:.1} s",
+                self.rows,
+                plural(self.pages, "page"),
+                wait.as_secs_f64()
+            ),
+            Event::Waiting { elapsed } => format!(
+                "{} rows, {}; the deferred query has run {} s",
+                self.rows,
+                plural(self.pages, "page"),
+                elapsed.as_secs()
+            ),
+        }
+    }
+}
+
 impl Progress {
     fn new(enabled: bool) -> Progress {
         Progress {
@@ -106,28 +138,7 @@ impl Progress {
             if !s.enabled {
                 return;
             }
-            let text = match event {
-                Event::Page { pages, rows, total } => {
-                    s.pages = *pages;
-                    s.rows = *rows;
-                    match total {
-                        Some(t) => format!("{rows} of {t} rows, {pages} pages"),
-                        None => format!("{rows} rows, {pages} pages"),
-                    }
-                }
-                Event::Retry { reason, wait } => format!(
-                    "{} rows, {} pages; {reason}, retrying in {:.1} s",
-                    s.rows,
-                    s.pages,
-                    wait.as_secs_f64()
-                ),
-                Event::Waiting { elapsed } => format!(
-                    "{} rows, {} pages; the deferred query has run {} s",
-                    s.rows,
-                    s.pages,
-                    elapsed.as_secs()
-                ),
-            };
+            let text = s.text(event);
             if s.started.elapsed() >= PROGRESS_AFTER {
                 let mut err = std::io::stderr().lock();
                 let _ = write!(err, "\r\x1b[2Kj1ql: {text}");
@@ -145,5 +156,59 @@ impl Progress {
                 s.drawn = false;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_lines_count_rows_pages_retries_and_waits() {
+        let mut s = ProgressState {
+            enabled: true,
+            started: Instant::now(),
+            drawn: false,
+            rows: 0,
+            pages: 0,
+        };
+        let page = |pages, rows| Event::Page {
+            pages,
+            rows,
+            total: None,
+        };
+        assert_eq!(s.text(&page(1, 250)), "250 rows, 1 page");
+        assert_eq!(
+            s.text(&Event::Retry {
+                reason: "429".into(),
+                wait: Duration::from_millis(1250)
+            }),
+            "250 rows, 1 page; 429, retrying in 1.2 s"
+        );
+        assert_eq!(
+            s.text(&Event::Waiting {
+                elapsed: Duration::from_secs(3)
+            }),
+            "250 rows, 1 page; the deferred query has run 3 s"
+        );
+        assert_eq!(
+            s.text(&Event::Page {
+                pages: 2,
+                rows: 500,
+                total: Some(620)
+            }),
+            "500 of 620 rows, 2 pages"
+        );
+    }
+
+    #[test]
+    fn nothing_is_drawn_off_a_terminal() {
+        let progress = Progress::new(false);
+        (progress.observer())(&Event::Page {
+            pages: 1,
+            rows: 1,
+            total: None,
+        });
+        assert!(!progress.state.lock().unwrap().drawn);
     }
 }

@@ -86,6 +86,30 @@ fn rows(v: &Value) -> Vec<Value> {
     v.as_array().cloned().unwrap_or_default()
 }
 
+/// The GraphQL document and variables that ask for one page: [`DEFERRED_QUERY`] with
+/// `deferredResponse: FORCE`, or [`CURSOR_QUERY`] with `flags: {variableResultSize: true}`;
+/// both with the query, its `variables`, `includeDeleted` and the page's `cursor` (`null` for
+/// the first).
+pub fn page_request(
+    query: &str,
+    options: &QueryOptions,
+    cursor: Option<&str>,
+) -> (&'static str, Value) {
+    let mut variables = json!({
+        "query": query,
+        "variables": Value::Object(options.variables.clone()),
+        "includeDeleted": options.include_deleted,
+        "cursor": cursor,
+    });
+    if options.deferred {
+        variables["deferredResponse"] = "FORCE".into();
+        (DEFERRED_QUERY, variables)
+    } else {
+        variables["flags"] = json!({ "variableResultSize": true });
+        (CURSOR_QUERY, variables)
+    }
+}
+
 /// One page as the server answered it.
 struct Page {
     kind: String,
@@ -155,23 +179,15 @@ impl Client {
         options: &QueryOptions,
         cursor: Option<&str>,
     ) -> Result<Page, RemoteError> {
-        let mut variables = json!({
-            "query": query,
-            "variables": Value::Object(options.variables.clone()),
-            "includeDeleted": options.include_deleted,
-            "cursor": cursor,
-        });
+        let (document, variables) = page_request(query, options, cursor);
+        let data = self.graphql(document, variables).await?;
         if options.deferred {
-            variables["deferredResponse"] = "FORCE".into();
-            let data = self.graphql(DEFERRED_QUERY, variables).await?;
             let url = data
                 .pointer("/queryV1/url")
                 .and_then(Value::as_str)
                 .ok_or_else(|| self.malformed("no `queryV1.url` in a deferred answer"))?;
             self.deferred(url).await
         } else {
-            variables["flags"] = json!({ "variableResultSize": true });
-            let data = self.graphql(CURSOR_QUERY, variables).await?;
             let page = data
                 .get("queryV1")
                 .filter(|v| v.is_object())
@@ -261,5 +277,61 @@ fn rows_of(data: &Value) -> usize {
             .and_then(Value::as_array)
             .map_or(0, Vec::len),
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_requests_carry_the_options() {
+        let mut options = QueryOptions {
+            include_deleted: true,
+            ..Default::default()
+        };
+        options.variables.insert("who".into(), "a@b.c".into());
+        let (doc, vars) = page_request("FIND User WITH email = {{who}}", &options, Some("c2"));
+        assert_eq!(doc, CURSOR_QUERY);
+        assert_eq!(
+            vars,
+            json!({ "query": "FIND User WITH email = {{who}}", "variables": { "who": "a@b.c" },
+                    "includeDeleted": true, "cursor": "c2",
+                    "flags": { "variableResultSize": true } })
+        );
+        options.deferred = true;
+        options.include_deleted = false;
+        let (doc, vars) = page_request("FIND User", &options, None);
+        assert_eq!(doc, DEFERRED_QUERY);
+        assert_eq!(vars["deferredResponse"], "FORCE");
+        assert_eq!(vars["includeDeleted"], false);
+        assert!(vars["cursor"].is_null() && vars.get("flags").is_none());
+        // The documents declare every variable they are sent.
+        for (doc, names) in [
+            (
+                CURSOR_QUERY,
+                [
+                    "$query",
+                    "$variables",
+                    "$flags",
+                    "$includeDeleted",
+                    "$cursor",
+                ],
+            ),
+            (
+                DEFERRED_QUERY,
+                [
+                    "$query",
+                    "$variables",
+                    "$cursor",
+                    "$deferredResponse",
+                    "$includeDeleted",
+                ],
+            ),
+        ] {
+            for name in names {
+                assert!(doc.contains(&format!("{name}:")), "{name} in {doc}");
+            }
+        }
     }
 }

@@ -229,3 +229,26 @@ fn no_server_at_all_says_it_could_not_connect() {
         "{text}"
     );
 }
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    // Accepts connections (the kernel's backlog) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/graphql", silent.local_addr().unwrap());
+    let settings = j1ql_project::RemoteSettings::new(url, ACCOUNT.into(), TOKEN.into());
+    let policy = j1ql_remote::RetryPolicy {
+        max_attempts: 2,
+        request_timeout: std::time::Duration::from_millis(300),
+        ..quick_policy()
+    };
+    let client = j1ql_remote::Client::new(settings, policy).unwrap();
+    let started = std::time::Instant::now();
+    let e = block_on(client.query("FIND User", &QueryOptions::default())).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("did not answer after 2 attempts: timed out"),
+        "{text}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    drop(silent);
+}
