@@ -342,3 +342,21 @@ fn test_remote_reports_row_diffs_and_fails_on_them() {
     assert_eq!(v["failed"], 1);
     assert_eq!(v["queries"][0]["status"], "differ");
 }
+
+#[test]
+fn an_out_folder_that_cannot_be_made_is_named() {
+    let serve = Serve::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("taken"), "a file, not a folder").unwrap();
+    let o = remote(
+        dir.path(),
+        &serve,
+        &["pull", "--remote", "--out", "taken/sub", "FIND User"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot write the fixture: taken/sub"),
+        "{}",
+        stderr(&o)
+    );
+}

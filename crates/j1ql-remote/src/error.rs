@@ -50,6 +50,8 @@ pub enum RemoteError {
         /// What was wrong.
         what: String,
     },
+    /// The fixture file could not be written (the folder or the file).
+    Write(String),
     /// A deferred query failed or did not finish in time.
     Deferred(String),
     /// A later page failed: the rows of the earlier pages are not an answer.
@@ -92,6 +94,7 @@ impl fmt::Display for RemoteError {
                 if *attempts == 1 { "" } else { "s" }
             ),
             RemoteError::Malformed { url, what } => write!(f, "{url}: unexpected answer: {what}"),
+            RemoteError::Write(m) => write!(f, "cannot write the fixture: {m}"),
             RemoteError::Deferred(m) => write!(f, "deferred query: {m}"),
             RemoteError::Interrupted { pages, rows, cause } => write!(
                 f,

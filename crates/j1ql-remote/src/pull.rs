@@ -269,13 +269,13 @@ impl Recording {
     /// old file or the whole new one, never part of it.
     pub fn write(&self, dir: &Path, redact: Option<&Regex>) -> Result<PathBuf, RemoteError> {
         std::fs::create_dir_all(dir)
-            .map_err(|e| RemoteError::Settings(format!("--out {}: {e}", dir.display())))?;
+            .map_err(|e| RemoteError::Write(format!("{}: {e}", dir.display())))?;
         let path = dir.join(FIXTURE_FILE);
         let mut text =
             serde_json::to_string_pretty(&self.to_fixture(redact)).expect("JSON values serialize");
         text.push('\n');
         j1ql_fs::atomic_write(&path, text.as_bytes())
-            .map_err(|e| RemoteError::Settings(e.to_string()))?;
+            .map_err(|e| RemoteError::Write(e.to_string()))?;
         Ok(path)
     }
 }
