@@ -10,6 +10,15 @@ pub enum EvalError {
         /// As written.
         written: String,
     },
+    /// A SKIP or LIMIT parameter whose value is not a whole number the clause takes.
+    InvalidPagingParam {
+        /// `SKIP` or `LIMIT`.
+        clause: &'static str,
+        /// The placeholder as written.
+        written: String,
+        /// Its value, as JSON.
+        value: String,
+    },
     /// A regex literal that does not compile.
     InvalidRegex {
         /// The pattern.
@@ -40,6 +49,18 @@ impl std::fmt::Display for EvalError {
                 f,
                 "parameter {written} has no value: pass --param {name}=VALUE"
             ),
+            EvalError::InvalidPagingParam {
+                clause,
+                written,
+                value,
+            } => {
+                let needs = if *clause == "LIMIT" {
+                    "a whole number, one or more"
+                } else {
+                    "a whole number, zero or more"
+                };
+                write!(f, "parameter {written} of {clause} is {value}: {clause} takes {needs}")
+            }
             EvalError::InvalidRegex { pattern, message } => {
                 write!(f, "invalid regular expression /{pattern}/: {message}")
             }

@@ -94,6 +94,8 @@ pub fn evaluate(
     options: &EvalOptions,
 ) -> Result<QueryResult, EvalError> {
     let cx = &options.values;
+    let paged = cx.resolve_paging(query)?;
+    let query = paged.as_ref().unwrap_or(query);
     let plan = Plan::compile(query, graph, cx, &options.smart_classes, options.plan)?;
     let bindings = Bindings::of(query);
     let spec = group_spec(query, &plan, graph, &bindings, options);

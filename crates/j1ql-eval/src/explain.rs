@@ -21,6 +21,8 @@ pub fn explain(
     graph: &Graph,
     options: &EvalOptions,
 ) -> Result<String, EvalError> {
+    let paged = options.values.resolve_paging(query)?;
+    let query = paged.as_ref().unwrap_or(query);
     let plan = Plan::compile(
         query,
         graph,

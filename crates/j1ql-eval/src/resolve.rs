@@ -53,6 +53,58 @@ impl ValueContext {
     }
 }
 
+impl ValueContext {
+    /// The query with its SKIP and LIMIT parameters read (`None` when it has none): each
+    /// must be a whole number, zero or more for SKIP and one or more for LIMIT, as the
+    /// literals are (S009).
+    pub fn resolve_paging(&self, query: &ir::Query) -> Result<Option<ir::Query>, EvalError> {
+        if query.skip_param.is_none() && query.limit_param.is_none() {
+            return Ok(None);
+        }
+        let mut resolved = query.clone();
+        if let Some(param) = &query.skip_param {
+            resolved.skip = self.page_value(param, "SKIP", 0)?;
+        }
+        if let Some(param) = &query.limit_param {
+            resolved.limit = self.page_value(param, "LIMIT", 1)?;
+        }
+        resolved.skip_param = None;
+        resolved.limit_param = None;
+        Ok(Some(resolved))
+    }
+
+    fn page_value(
+        &self,
+        param: &ir::PageParam,
+        clause: &'static str,
+        least: u64,
+    ) -> Result<u64, EvalError> {
+        let value = self
+            .params
+            .get(&param.name)
+            .ok_or_else(|| EvalError::MissingParam {
+                name: param.name.clone(),
+                written: param.written.clone(),
+            })?;
+        // The number itself (`2`, or `2.0`): a string such as "2" is text, as everywhere
+        // else parameters are compared.
+        let whole = value.as_u64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && (0.0..9.0e15).contains(f))
+                .map(|f| f as u64)
+        });
+        match whole {
+            Some(n) if n >= least => Ok(n),
+            _ => Err(EvalError::InvalidPagingParam {
+                clause,
+                written: param.written.clone(),
+                value: value.to_string(),
+            }),
+        }
+    }
+}
+
 /// A JSON parameter value: arrays become OR groups (a parameter may hold an array).
 pub fn from_json(value: &serde_json::Value) -> RValue {
     match value {
@@ -166,6 +218,41 @@ mod tests {
                 assert!(earlier < -(NOW as f64), "{unit:?} -{amount}: {earlier}");
             }
         }
+    }
+
+    #[test]
+    fn paging_parameters_are_read_and_checked() {
+        let text = "FIND User SKIP ${ param.s } LIMIT {{n}}";
+        let analysis = j1ql_semantics::analyze(text, &j1ql_semantics::Context::builtin());
+        let query = &analysis.queries[0].ir;
+        let cx = |s: serde_json::Value, n: serde_json::Value| ValueContext {
+            now_ms: 0,
+            params: [("s".to_string(), s), ("n".to_string(), n)].into(),
+        };
+        let resolved = cx(0.into(), 2.into())
+            .resolve_paging(query)
+            .unwrap()
+            .expect("a query with parameters is rewritten");
+        assert_eq!((resolved.skip, resolved.limit), (0, 2));
+        assert!(resolved.skip_param.is_none() && resolved.limit_param.is_none());
+        let whole_float = cx(3.0.into(), 1.into()).resolve_paging(query).unwrap();
+        assert_eq!(whole_float.map(|q| q.skip), Some(3));
+        for (s, n, clause) in [
+            (serde_json::json!(-1), serde_json::json!(1), "SKIP"),
+            (serde_json::json!(0), serde_json::json!(0), "LIMIT"),
+            (serde_json::json!(0), serde_json::json!("2"), "LIMIT"),
+            (serde_json::json!(0.5), serde_json::json!(1), "SKIP"),
+        ] {
+            match cx(s.clone(), n.clone()).resolve_paging(query) {
+                Err(EvalError::InvalidPagingParam { clause: c, .. }) => assert_eq!(c, clause),
+                other => panic!("{s} {n}: {other:?}"),
+            }
+        }
+        let literal = j1ql_semantics::analyze("FIND User LIMIT 2", &j1ql_semantics::Context::builtin());
+        assert!(ValueContext::default()
+            .resolve_paging(&literal.queries[0].ir)
+            .unwrap()
+            .is_none());
     }
 
     #[test]

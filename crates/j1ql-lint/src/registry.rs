@@ -1,7 +1,7 @@
 //! The rule registry: every code the linter can report, with its name, default severity,
 //! documentation (a paragraph, a bad and a good example) and whether its fix is safe.
 //!
-//! Codes are stable and never change meaning (as in ruff's `codes.rs`): `S001`–`S017` are the
+//! Codes are stable and never change meaning (as in ruff's `codes.rs`): `S001`–`S019` are the
 //! semantic checks of `j1ql-semantics`, reported under the same codes; `L001`... are the lint
 //! rules of this crate. Syntax errors (`P001`...) are always reported and cannot be turned off.
 
@@ -182,6 +182,14 @@ pub static RULES: &[Rule] = &[
         "String operators read `property ~= value`; with the value on the left the comparison is not the one intended.",
         "FIND User WITH 'admin' ~= username",
         "FIND User WITH username ~= 'admin'"),
+    sem_fix("S018", "unquoted-string", Error,
+        "String values are quoted (the J1QL reference: \"String values must be wrapped in either single or double quotes\"). After a WITH comparison a bare word is not a string, and WITH compares a property with a value, not with another property, so `dept = eng` would silently look for users without a `dept`. The (unsafe) fix quotes the word; to compare two properties, name the entities with `AS` and use WHERE.",
+        "FIND User WITH department = engineering",
+        "FIND User WITH department = 'engineering'"),
+    sem_fix("S019", "aggregate-needs-field", Error,
+        "`min`, `max`, `sum` and `avg` combine the values of a property, so they take `selector.field` (the J1QL reference lists them only in that form); only `count` takes a whole selector. Over a bare selector they would silently give null or 0. The (unsafe) fix counts the entities instead; usually a property was meant.",
+        "FIND Finding AS f RETURN max(f)",
+        "FIND Finding AS f RETURN max(f.numericSeverity), count(f)"),
     Rule {
         code: "L001", name: "keyword-case", severity: Warning, default_enabled: true, fix: Applicability::Safe,
         doc: "Keywords and relationship verbs are written in upper case (JupiterOne's published style, and the formatter's `keyword-case`), so the structure of a query stands out from class, type and property names. Keywords used as property names (`limit = 5`) are left alone.",

@@ -66,11 +66,18 @@ pub enum Code {
     UnknownFunction,
     /// S017: a string operator with the value on the left (`'x' ~= name`).
     ValueFirstStringOperator,
+    /// S018: an unquoted word as the value of a WITH comparison (`dept = eng`): J1QL string
+    /// values are quoted, and WITH compares a property with a value, never with another
+    /// property (that is WHERE's job), so the word would silently read as a missing property.
+    UnquotedString,
+    /// S019: `min`/`max`/`sum`/`avg` over a whole selector (`max(u)`): they combine the values
+    /// of a field; only `count` takes a bare selector.
+    AggregateNeedsField,
 }
 
 impl Code {
     /// All codes in order.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 19] = [
         Code::UndefinedAlias,
         Code::DuplicateAlias,
         Code::UniqueWithoutReturn,
@@ -88,13 +95,15 @@ impl Code {
         Code::MixedValueGroup,
         Code::UnknownFunction,
         Code::ValueFirstStringOperator,
+        Code::UnquotedString,
+        Code::AggregateNeedsField,
     ];
 
     /// The printed code.
     pub fn as_str(self) -> &'static str {
-        const CODES: [&str; 17] = [
+        const CODES: [&str; 19] = [
             "S001", "S002", "S003", "S004", "S005", "S006", "S007", "S008", "S009", "S010", "S011",
-            "S012", "S013", "S014", "S015", "S016", "S017",
+            "S012", "S013", "S014", "S015", "S016", "S017", "S018", "S019",
         ];
         CODES[self as usize]
     }
@@ -119,6 +128,8 @@ impl Code {
             Code::MixedValueGroup => "mixed-value-group",
             Code::UnknownFunction => "unknown-function",
             Code::ValueFirstStringOperator => "value-first-string-operator",
+            Code::UnquotedString => "unquoted-string",
+            Code::AggregateNeedsField => "aggregate-needs-field",
         }
     }
 

@@ -50,8 +50,27 @@ pub struct Query {
     pub skip: u64,
     /// How many to return ([`DEFAULT_LIMIT`] unless given).
     pub limit: u64,
+    /// `SKIP ${ param.n }`: the parameter that gives `skip` at run time (`skip` is 0 until then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_param: Option<PageParam>,
+    /// `LIMIT ${ param.n }`: the parameter that gives `limit` at run time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit_param: Option<PageParam>,
     /// The aliases the query defines, explicit and implicit, in order.
     pub aliases: Vec<AliasDef>,
+}
+
+/// A parameter in SKIP or LIMIT: the spec allows parameters "in places that could otherwise
+/// include a literal value", so its value (a whole number) is read when the query runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PageParam {
+    /// The name (`n` for `${ param.n }`).
+    pub name: String,
+    /// The placeholder as written.
+    pub written: String,
+    /// Where it is.
+    #[serde(skip)]
+    pub range: TextRange,
 }
 
 /// An entity pattern: a selector with its WITH filter and alias.

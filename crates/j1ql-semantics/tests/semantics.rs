@@ -179,3 +179,77 @@ fn fixes_replace_with_the_suggestion() {
     }
     assert_eq!(fixed, "FIND User THAT HAS Device");
 }
+
+/// Issue 18 (1): a bare word after a WITH comparison is an error whose fix quotes it; a
+/// value-first comparison (`date.now - 7 days > lastSeenOn`) still reads the word as the
+/// property, and WHERE still compares two properties.
+#[test]
+fn bare_word_in_with_must_be_quoted() {
+    let text = "FIND User WITH dept = eng";
+    let analysis = analyze(text, &Context::builtin());
+    let d: Vec<_> = analysis
+        .diagnostics()
+        .filter(|d| d.code == Code::UnquotedString)
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].severity, Severity::Error);
+    assert_eq!(&text[d[0].range], "eng");
+    assert!(d[0].message.starts_with("string values must be quoted"));
+    let fix = d[0].fix.as_ref().expect("a fix");
+    assert_eq!(fix.edits[0].new_text, "'eng'");
+    assert_eq!(fix.edits[0].range, d[0].range);
+
+    for ok in [
+        "FIND crowdstrike_sensor WITH date.now - 7 days > lastSeenOn",
+        "FIND User WITH active = true AND x = false AND y = undefined AND n = 3",
+        "FIND User WITH createdOn > date.now - 1 day",
+        "FIND User AS u THAT IS Person AS p WHERE u.email = p.email",
+    ] {
+        let analysis = analyze(ok, &Context::builtin());
+        assert!(
+            !analysis.diagnostics().any(|d| d.code == Code::UnquotedString),
+            "{ok}"
+        );
+    }
+}
+
+/// Issue 18 (2): parameters in SKIP and LIMIT are kept for run time, not dropped.
+#[test]
+fn paging_parameters_are_kept() {
+    let text = "FIND User SKIP ${ param.s } LIMIT {{n}}";
+    let analysis = analyze(text, &Context::builtin());
+    assert!(!analysis.has_errors());
+    let ir = &analysis.queries[0].ir;
+    assert_eq!(ir.skip_param.as_ref().map(|p| p.name.as_str()), Some("s"));
+    assert_eq!(ir.limit_param.as_ref().map(|p| p.name.as_str()), Some("n"));
+    assert_eq!(
+        ir.limit_param.as_ref().map(|p| p.written.as_str()),
+        Some("{{n}}")
+    );
+    let plain = &analyze("FIND User LIMIT 3", &Context::builtin()).queries[0].ir;
+    assert_eq!((plain.limit, plain.limit_param.is_none()), (3, true));
+}
+
+/// Issue 18 (3): min/max/sum/avg need `selector.field`; count takes a bare selector.
+#[test]
+fn aggregates_other_than_count_need_a_field() {
+    let text = "FIND User AS u RETURN MAX(u)";
+    let analysis = analyze(text, &Context::builtin());
+    let d: Vec<_> = analysis
+        .diagnostics()
+        .filter(|d| d.code == Code::AggregateNeedsField)
+        .collect();
+    assert_eq!(d.len(), 1);
+    assert_eq!(&text[d[0].range], "MAX");
+    assert!(d[0].message.contains("`max(u.property)`"), "{}", d[0].message);
+    let fix = d[0].fix.as_ref().expect("a fix");
+    assert_eq!(fix.edits[0].new_text, "count(u)");
+    assert_eq!(&text[fix.edits[0].range], "MAX(u)");
+    for func in ["min", "max", "sum", "avg"] {
+        let bad = format!("FIND User AS u RETURN {func}(u)");
+        assert!(analyze(&bad, &Context::builtin()).has_errors(), "{bad}");
+        let good = format!("FIND User AS u RETURN {func}(u.age)");
+        assert!(!analyze(&good, &Context::builtin()).has_errors(), "{good}");
+    }
+    assert!(!analyze("FIND User AS u RETURN count(u)", &Context::builtin()).has_errors());
+}

@@ -44,6 +44,9 @@ pub enum Expect {
     Edges(usize),
     /// `error`: the query is refused or fails.
     Error,
+    /// `error containing TEXT`: the query is refused or fails, and the message says TEXT (so a
+    /// case pins why it fails, not just that it does).
+    ErrorContaining(String),
     /// `snapshot`: keep a snapshot even though the query has assertions.
     Snapshot,
 }
@@ -73,6 +76,9 @@ fn list(text: &str) -> Vec<String> {
 /// Parses the text after `// expect:`.
 pub fn parse_expect(text: &str) -> Result<Expect, String> {
     let text = text.trim();
+    if let Some(wanted) = text.strip_prefix("error containing ") {
+        return Ok(Expect::ErrorContaining(wanted.trim().to_string()));
+    }
     let (head, rest) = match text.split_once('=') {
         Some((h, r)) => (h.trim(), r.trim()),
         None => (text, ""),
@@ -582,6 +588,15 @@ mod tests {
         assert_eq!(cases[3].query, "FIND User WITH age >");
         assert!(parse_document("// name: a\n// expect: count = 1\n").is_err());
         assert!(parse_document("// expect: bogus = 1\nFIND x\n").is_err());
+    }
+
+    #[test]
+    fn error_containing_keeps_the_text_whole() {
+        assert_eq!(
+            parse_expect("error containing LIMIT is 0: x = 1"),
+            Ok(Expect::ErrorContaining("LIMIT is 0: x = 1".into()))
+        );
+        assert_eq!(parse_expect("error"), Ok(Expect::Error));
     }
 
     #[test]

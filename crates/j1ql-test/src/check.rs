@@ -192,7 +192,7 @@ pub fn check(expect: &Expect, result: &QueryResult) -> Result<(), String> {
             ),
             _ => Err("expected a tree".into()),
         },
-        Expect::Error => Err(format!(
+        Expect::Error | Expect::ErrorContaining(_) => Err(format!(
             "expected the query to fail, got {} item(s)",
             result.len()
         )),

@@ -422,7 +422,10 @@ fn run_one(
         written: None,
         duration: Duration::ZERO,
     };
-    let expects_error = case.expects.contains(&Expect::Error);
+    let expects_error = case
+        .expects
+        .iter()
+        .any(|e| matches!(e, Expect::Error | Expect::ErrorContaining(_)));
     let wants_snapshot = match policy {
         SnapshotPolicy::Always => true,
         SnapshotPolicy::Never => false,
@@ -432,6 +435,15 @@ fn run_one(
     } && !expects_error;
     match run_case(loaded, &case.query) {
         Err(e) => {
+            for expect in &case.expects {
+                if let Expect::ErrorContaining(wanted) = expect {
+                    if !e.contains(wanted.as_str()) {
+                        report
+                            .messages
+                            .push(format!("expected an error containing `{wanted}`, got: {e}"));
+                    }
+                }
+            }
             if !expects_error {
                 report.messages.push(e);
             }

@@ -201,8 +201,33 @@ impl Lowerer {
                 };
                 Some(Value::Group { op, values })
             }
+            ast::Value::Path(p) if cx == FilterContext::With => {
+                self.unquoted_string(p);
+                None
+            }
             ast::Value::Path(p) => self.property(p, cx, "this value").map(Value::Property),
         }
+    }
+
+    /// S018: a bare word as the value of a WITH comparison (`dept = eng`). The spec: "String
+    /// values must be wrapped in either single or double quotes"; WITH compares a property with
+    /// a value, so reading the word as a second property (absent, hence `undefined`) would
+    /// silently answer another question. The fix quotes the word.
+    fn unquoted_string(&mut self, path: &ast::Path) {
+        let range = path.syntax().text_range();
+        let word = path.syntax().text().to_string();
+        let quoted = format!("'{word}'");
+        let mut message = format!("string values must be quoted: write `{quoted}`");
+        if word.eq_ignore_ascii_case("null") || word.eq_ignore_ascii_case("nil") {
+            message.push_str(" (a missing property is `undefined`)");
+        }
+        message.push_str(
+            "; WITH compares a property with a value (to compare two properties, name the \
+             entities with `AS` and use WHERE)",
+        );
+        let diagnostic = crate::Diagnostic::new(Code::UnquotedString, range, message)
+            .with_replacement(format!("Quote it: `{quoted}`"), range, quoted);
+        self.diagnostics.push(diagnostic);
     }
 
     pub(crate) fn literal(&mut self, l: &ast::Literal) -> Option<Value> {
@@ -233,15 +258,8 @@ impl Lowerer {
                 Value::Regex { pattern, flags }
             }
             LiteralKind::Param | LiteralKind::Template => {
-                let name = l.placeholder_name()?;
-                Value::Param {
-                    name: name
-                        .strip_prefix("param.")
-                        .unwrap_or(&name)
-                        .trim()
-                        .to_string(),
-                    written: l.token()?.text().to_string(),
-                }
+                let (name, written) = placeholder(l)?;
+                Value::Param { name, written }
             }
         })
     }
@@ -266,6 +284,13 @@ impl Lowerer {
             );
         }
     }
+}
+
+/// A parameter literal's name (`n` for `${ param.n }`, `${n}` and `{{n}}`) and its text.
+pub(crate) fn placeholder(l: &ast::Literal) -> Option<(String, String)> {
+    let name = l.placeholder_name()?;
+    let name = name.strip_prefix("param.").unwrap_or(&name).trim().to_string();
+    Some((name, l.token()?.text().to_string()))
 }
 
 fn is_string_op(op: CompareOp) -> bool {

@@ -63,7 +63,12 @@ impl Lowerer {
             .and_then(|f| self.filter(&f, FilterContext::Having));
         self.check_having_columns(having.as_ref(), &returns);
         let order_by = self.order_by(query.order_clause(), &returns);
-        let (skip, limit) = self.paging(query);
+        let Paging {
+            skip,
+            limit,
+            skip_param,
+            limit_param,
+        } = self.paging(query);
 
         if let (Some(unique), ir::Return::Default) = (query.unique_token(), &returns) {
             self.report(
@@ -86,6 +91,8 @@ impl Lowerer {
             order_by,
             skip,
             limit,
+            skip_param,
+            limit_param,
             aliases: std::mem::take(&mut self.aliases),
         }
     }
@@ -295,13 +302,20 @@ impl Lowerer {
         self.diagnostics.push(diagnostic);
     }
 
-    fn paging(&mut self, query: &ast::Query) -> (u64, u64) {
-        let mut skip = 0;
-        let mut limit = ir::DEFAULT_LIMIT;
-        if let Some(clause) = query.skip_clause() {
-            if let Some(value) = clause.value().filter(|v| v.number_value().is_some()) {
-                match clause.number() {
-                    Some(n) if n >= 0 => skip = n as u64,
+    /// SKIP and LIMIT: a number, checked here (S009), or a parameter, read when the query runs.
+    fn paging(&mut self, query: &ast::Query) -> Paging {
+        let mut paging = Paging {
+            skip: 0,
+            limit: ir::DEFAULT_LIMIT,
+            skip_param: None,
+            limit_param: None,
+        };
+        if let Some(value) = query.skip_clause().and_then(|c| c.value()) {
+            if let Some(param) = page_param(&value) {
+                paging.skip_param = Some(param);
+            } else if value.number_value().is_some() {
+                match query.skip_clause().and_then(|c| c.number()) {
+                    Some(n) if n >= 0 => paging.skip = n as u64,
                     _ => self.report(
                         Code::InvalidPaging,
                         value.syntax().text_range(),
@@ -310,10 +324,12 @@ impl Lowerer {
                 }
             }
         }
-        if let Some(clause) = query.limit_clause() {
-            if let Some(value) = clause.value().filter(|v| v.number_value().is_some()) {
-                match clause.number() {
-                    Some(n) if n > 0 => limit = n as u64,
+        if let Some(value) = query.limit_clause().and_then(|c| c.value()) {
+            if let Some(param) = page_param(&value) {
+                paging.limit_param = Some(param);
+            } else if value.number_value().is_some() {
+                match query.limit_clause().and_then(|c| c.number()) {
+                    Some(n) if n > 0 => paging.limit = n as u64,
                     _ => self.report(
                         Code::InvalidPaging,
                         value.syntax().text_range(),
@@ -322,7 +338,7 @@ impl Lowerer {
                 }
             }
         }
-        (skip, limit)
+        paging
     }
 
     fn check_wildcard_traversal(
@@ -350,6 +366,30 @@ impl Lowerer {
              slow: start from a class or type, or add `WITH`",
         );
     }
+}
+
+/// SKIP and LIMIT as lowered.
+struct Paging {
+    skip: u64,
+    limit: u64,
+    skip_param: Option<ir::PageParam>,
+    limit_param: Option<ir::PageParam>,
+}
+
+/// A `${ param.n }` / `${n}` / `{{n}}` literal as a paging parameter.
+fn page_param(value: &ast::Literal) -> Option<ir::PageParam> {
+    if !matches!(
+        value.kind()?,
+        ast::LiteralKind::Param | ast::LiteralKind::Template
+    ) {
+        return None;
+    }
+    let (name, written) = filter::placeholder(value)?;
+    Some(ir::PageParam {
+        name,
+        written,
+        range: value.syntax().text_range(),
+    })
 }
 
 fn kind_word(kind: AliasKind) -> &'static str {

@@ -58,6 +58,9 @@ impl Lowerer {
                         Some(a) => Some(Box::new(self.expr(a, Code::AggregateUnknownAlias)?)),
                         None => None,
                     };
+                    if func != Aggregate::Count {
+                        self.check_aggregate_field(&name, name_range, call, arg.as_deref());
+                    }
                     Expr::Aggregate { func, arg }
                 } else {
                     if !SCALAR_FUNCTIONS.contains(&name.as_str()) {
@@ -109,6 +112,38 @@ impl Lowerer {
             key: path.tail()?,
             range: path.syntax().text_range(),
         }))
+    }
+
+    /// S019: `min`, `max`, `sum` and `avg` combine the values of a field (`max(u.age)`); the
+    /// spec lists them for `selector.field` only, and `count` alone takes a bare selector.
+    /// Over a whole entity they would silently give null or 0.
+    fn check_aggregate_field(
+        &mut self,
+        name: &str,
+        name_range: j1ql_syntax::TextRange,
+        call: &ast::CallExpr,
+        arg: Option<&Expr>,
+    ) {
+        let selector = match arg {
+            Some(Expr::Selector(alias)) | Some(Expr::AllFields(alias)) => alias.text.clone(),
+            Some(Expr::Star) | None => "alias".to_string(),
+            Some(_) => return,
+        };
+        let lower = name.to_ascii_lowercase();
+        let range = call.syntax().text_range();
+        let message = format!(
+            "`{lower}` combines the values of a property: write `{lower}({selector}.property)`; \
+             only `count` takes a whole selector (`count({selector})` counts them)"
+        );
+        let mut diagnostic = crate::Diagnostic::new(Code::AggregateNeedsField, name_range, message);
+        if matches!(arg, Some(Expr::Selector(_))) {
+            diagnostic = diagnostic.with_replacement(
+                format!("Count them instead: `count({selector})`"),
+                range,
+                format!("count({selector})"),
+            );
+        }
+        self.diagnostics.push(diagnostic);
     }
 
     /// HAVING names RETURN columns: each property of its filter must be one.
