@@ -59,7 +59,10 @@ impl std::fmt::Display for EvalError {
                 } else {
                     "a whole number, zero or more"
                 };
-                write!(f, "parameter {written} of {clause} is {value}: {clause} takes {needs}")
+                write!(
+                    f,
+                    "parameter {written} of {clause} is {value}: {clause} takes {needs}"
+                )
             }
             EvalError::InvalidRegex { pattern, message } => {
                 write!(f, "invalid regular expression /{pattern}/: {message}")

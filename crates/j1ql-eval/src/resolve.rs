@@ -248,7 +248,8 @@ mod tests {
                 other => panic!("{s} {n}: {other:?}"),
             }
         }
-        let literal = j1ql_semantics::analyze("FIND User LIMIT 2", &j1ql_semantics::Context::builtin());
+        let literal =
+            j1ql_semantics::analyze("FIND User LIMIT 2", &j1ql_semantics::Context::builtin());
         assert!(ValueContext::default()
             .resolve_paging(&literal.queries[0].ir)
             .unwrap()

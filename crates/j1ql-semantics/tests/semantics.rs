@@ -207,7 +207,9 @@ fn bare_word_in_with_must_be_quoted() {
     ] {
         let analysis = analyze(ok, &Context::builtin());
         assert!(
-            !analysis.diagnostics().any(|d| d.code == Code::UnquotedString),
+            !analysis
+                .diagnostics()
+                .any(|d| d.code == Code::UnquotedString),
             "{ok}"
         );
     }
@@ -241,7 +243,11 @@ fn aggregates_other_than_count_need_a_field() {
         .collect();
     assert_eq!(d.len(), 1);
     assert_eq!(&text[d[0].range], "MAX");
-    assert!(d[0].message.contains("`max(u.property)`"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("`max(u.property)`"),
+        "{}",
+        d[0].message
+    );
     let fix = d[0].fix.as_ref().expect("a fix");
     assert_eq!(fix.edits[0].new_text, "count(u)");
     assert_eq!(&text[fix.edits[0].range], "MAX(u)");

@@ -289,7 +289,11 @@ impl Lowerer {
 /// A parameter literal's name (`n` for `${ param.n }`, `${n}` and `{{n}}`) and its text.
 pub(crate) fn placeholder(l: &ast::Literal) -> Option<(String, String)> {
     let name = l.placeholder_name()?;
-    let name = name.strip_prefix("param.").unwrap_or(&name).trim().to_string();
+    let name = name
+        .strip_prefix("param.")
+        .unwrap_or(&name)
+        .trim()
+        .to_string();
     Some((name, l.token()?.text().to_string()))
 }
 
