@@ -71,6 +71,8 @@ fn hovers() {
         ("value group", 0, 50),
         ("match count", 0, 1),
         ("entity type", 1, 8),
+        ("scalar function", 2, 23),
+        ("aggregate", 2, 29),
     ] {
         let h = client.request("textDocument/hover", at(line, ch));
         out.push_str(&format!("== {what} ({line}:{ch})\n{}\n", pretty(&h)));

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use j1ql_graph::Graph;
+use j1ql_semantics::functions::Scalar;
 use j1ql_semantics::ir::{Aggregate, Expr, MathOp};
 use serde_json::Value;
 
@@ -36,9 +37,9 @@ pub fn eval_expr(expr: &Expr, lookup: &RowLookup<'_, '_>, cx: &ValueContext) -> 
             &eval_expr(lhs, lookup, cx),
             &eval_expr(rhs, lookup, cx),
         ),
-        Expr::Call { name, args } => {
+        Expr::Call { func, args } => {
             let values: Vec<Value> = args.iter().map(|a| eval_expr(a, lookup, cx)).collect();
-            call(name, &values)
+            call(*func, &values)
         }
     }
 }
@@ -95,13 +96,13 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// A scalar function.
-fn call(name: &str, args: &[Value]) -> Value {
+/// A scalar function (the table of them is `j1ql_semantics::functions`).
+fn call(func: Scalar, args: &[Value]) -> Value {
     let first_number = || args.first().and_then(number);
     let unary = |f: fn(f64) -> f64| first_number().map(|n| num(f(n))).unwrap_or(Value::Null);
-    match name {
-        "concat" => Value::String(args.iter().map(text).collect()),
-        "merge" => {
+    match func {
+        Scalar::Concat => Value::String(args.iter().map(text).collect()),
+        Scalar::Merge => {
             let mut seen = HashSet::new();
             let mut out = Vec::new();
             for v in args {
@@ -118,26 +119,25 @@ fn call(name: &str, args: &[Value]) -> Value {
             }
             Value::Array(out)
         }
-        "coalesce" => args
+        Scalar::Coalesce => args
             .iter()
             .find(|v| !v.is_null())
             .cloned()
             .unwrap_or(Value::Null),
-        "round" => {
+        Scalar::Round => {
             let digits = args.get(1).and_then(number).unwrap_or(0.0).clamp(0.0, 15.0);
             let scale = 10f64.powi(digits as i32);
             first_number()
                 .map(|n| num((n * scale).round() / scale))
                 .unwrap_or(Value::Null)
         }
-        "abs" => unary(f64::abs),
-        "ceil" => unary(f64::ceil),
-        "floor" => unary(f64::floor),
-        "sqrt" => first_number()
+        Scalar::Abs => unary(f64::abs),
+        Scalar::Ceil => unary(f64::ceil),
+        Scalar::Floor => unary(f64::floor),
+        Scalar::Sqrt => first_number()
             .filter(|n| *n >= 0.0)
             .map(|n| num(n.sqrt()))
             .unwrap_or(Value::Null),
-        _ => Value::Null,
     }
 }
 
@@ -169,12 +169,12 @@ pub fn aggregate_value(
             Some(n) => num(-n),
             None => Value::Null,
         },
-        Expr::Call { name, args } => {
+        Expr::Call { func, args } => {
             let values: Vec<Value> = args
                 .iter()
                 .map(|a| aggregate_value(a, rows, graph, bindings, cx))
                 .collect();
-            call(name, &values)
+            call(*func, &values)
         }
         _ => rows.first().map(|r| lookup_of(r)).unwrap_or(Value::Null),
     }

@@ -341,23 +341,16 @@ pub enum Aggregate {
 }
 
 impl Aggregate {
-    /// Parses a function name (case-insensitive).
+    /// Parses a function name (case-insensitive), through the functions table.
     pub fn parse(name: &str) -> Option<Aggregate> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "count" => Aggregate::Count,
-            "min" => Aggregate::Min,
-            "max" => Aggregate::Max,
-            "avg" => Aggregate::Avg,
-            "sum" => Aggregate::Sum,
-            _ => return None,
-        })
+        crate::functions::lookup(name)?.aggregate()
+    }
+
+    /// The name as documented (`count`).
+    pub fn name(self) -> &'static str {
+        crate::functions::of_aggregate(self).name
     }
 }
-
-/// Row-level (scalar) functions.
-pub const SCALAR_FUNCTIONS: [&str; 8] = [
-    "concat", "merge", "coalesce", "round", "abs", "ceil", "floor", "sqrt",
-];
 
 /// An expression in RETURN.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -376,10 +369,10 @@ pub enum Expr {
         /// Over what (`None` for `count(*)` or a missing argument).
         arg: Option<Box<Expr>>,
     },
-    /// A scalar function (`concat`, `round`, ...), lower case.
+    /// A scalar function (`CONCAT`, `ROUND`, ...; see [`crate::functions`]).
     Call {
-        /// Function name, lower case.
-        name: String,
+        /// Which function.
+        func: crate::functions::Scalar,
         /// Arguments.
         args: Vec<Expr>,
     },

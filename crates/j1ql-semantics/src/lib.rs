@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod dates;
 pub mod diagnostics;
+pub mod functions;
 pub mod ir;
 pub mod lower;
 pub mod normalize;

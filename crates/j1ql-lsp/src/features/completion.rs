@@ -12,26 +12,6 @@ use crate::workspace::Workspace;
 /// list is then marked incomplete so that the client asks again as the user types.
 const MAX_TYPES: usize = 100;
 
-/// Functions of RETURN (aggregates first).
-pub const FUNCTIONS: &[(&str, &str)] = &[
-    ("count", "count(alias): how many entities the alias matched"),
-    ("min", "min(alias.property): the smallest value"),
-    ("max", "max(alias.property): the largest value"),
-    ("avg", "avg(alias.property): the mean of the values"),
-    ("sum", "sum(alias.property): the sum of the values"),
-    ("CONCAT", "CONCAT(a, ' ', b): the values joined as text"),
-    ("ROUND", "ROUND(x): x rounded to the nearest integer"),
-    ("ABS", "ABS(x): the absolute value"),
-    ("CEIL", "CEIL(x): the smallest integer ≥ x"),
-    ("FLOOR", "FLOOR(x): the largest integer ≤ x"),
-    ("SQRT", "SQRT(x): the square root"),
-    (
-        "coalesce",
-        "coalesce(a, b, ...): the first value that is not undefined",
-    ),
-    ("merge", "merge(a, b, ...): the values merged into one list"),
-];
-
 /// A significant token of the chunk and where it is.
 fn significant(t: &SyntaxToken) -> bool {
     !matches!(t.kind(), WHITESPACE | LINE_COMMENT | BLOCK_COMMENT)
@@ -464,12 +444,12 @@ impl Items<'_> {
     }
 
     fn functions(&mut self) {
-        for (name, doc) in FUNCTIONS {
+        for f in j1ql_semantics::functions::callable() {
             self.push(
-                name,
+                f.name,
                 CompletionItemKind::FUNCTION,
-                Some("function".into()),
-                Some(doc.to_string()),
+                Some(f.signature()),
+                Some(f.doc.to_string()),
                 11,
             );
         }

@@ -2,6 +2,7 @@
 //! normal form of a filter; a query's match count.
 
 use j1ql_semantics::catalog::Catalog;
+use j1ql_semantics::functions::FunctionKind;
 use j1ql_semantics::normalize::{filter_sites, print_filter, Direction};
 use j1ql_syntax::ast::{AstNode, NameKind, Query};
 use j1ql_syntax::{SyntaxKind::*, SyntaxNode, SyntaxToken, TextSize};
@@ -70,6 +71,27 @@ pub fn model_doc(catalog: &Catalog, name: &str, is_verb: bool) -> Option<String>
     }
 }
 
+/// Markdown about a function of RETURN, from the functions table.
+pub fn function_doc(name: &str) -> Option<String> {
+    let f = j1ql_semantics::functions::lookup(name)?;
+    let kind = match f.kind {
+        FunctionKind::Aggregate(_) => "aggregate function",
+        FunctionKind::Scalar(_) => "function",
+        FunctionKind::DateLiteral => "date value",
+    };
+    let params: Vec<String> = f
+        .params
+        .iter()
+        .map(|p| format!("- `{}`: {}", p.label, p.doc))
+        .collect();
+    Some(format!(
+        "**{}** — {kind}\n\n{}\n\n{}",
+        f.signature(),
+        f.doc,
+        params.join("\n")
+    ))
+}
+
 /// Runs a query for the hover on `FIND`: its match count and what it ran on, or why not.
 pub type CountFn<'a> = dyn Fn(&str) -> Result<(usize, String), String> + 'a;
 
@@ -87,6 +109,7 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
     let value = match (token.kind(), parent.kind()) {
         (IDENT, SELECTOR | SELECTOR_GROUP) => model_doc(&ws.catalog, text, false),
         (IDENT, VERB) => model_doc(&ws.catalog, text, true),
+        (IDENT, CALL_EXPR) => function_doc(text),
         (SMART_CLASS_NAME, _) => {
             let name = text.trim_start_matches('#');
             let def = ws.smart.definition(name);

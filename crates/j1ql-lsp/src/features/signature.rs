@@ -1,141 +1,19 @@
-//! Signature help: the parameters of the function call around the cursor (aggregates
-//! `count`/`min`/`max`/`avg`/`sum`, scalar functions `CONCAT`/`ROUND`/`ABS`/`CEIL`/`FLOOR`/
-//! `SQRT`/`coalesce`/`merge`, and `date(...)` values), with the active parameter.
+//! Signature help: the parameters of the function call around the cursor, with the active
+//! parameter. The functions, their parameters and docs come from the one table,
+//! `j1ql_semantics::functions` (`date(...)` values included).
 
+use j1ql_semantics::functions::{lookup as signature, Function};
 use j1ql_syntax::{SyntaxKind::*, SyntaxNode, TextSize};
 use tower_lsp_server::ls_types::*;
 
 use crate::document::Document;
 
-/// One function: its name as documented, its parameters, what it does, and whether its last
-/// parameter repeats (`CONCAT(a, b, ...)`).
-pub struct FunctionSig {
-    /// The name (matched case-insensitively).
-    pub name: &'static str,
-    /// Parameter labels.
-    pub params: &'static [(&'static str, &'static str)],
-    /// What it returns.
-    pub doc: &'static str,
-    /// The last parameter may be given any number of times.
-    pub variadic: bool,
-}
-
-/// Every function J1QL (and the evaluator) knows, plus `date(...)`.
-pub const SIGNATURES: &[FunctionSig] = &[
-    FunctionSig {
-        name: "count",
-        params: &[("alias", "the alias whose matches are counted")],
-        doc: "How many entities the alias matched (per group of the other RETURN columns).",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "min",
-        params: &[("alias.property", "a property of an alias")],
-        doc: "The smallest value.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "max",
-        params: &[("alias.property", "a property of an alias")],
-        doc: "The largest value.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "avg",
-        params: &[("alias.property", "a numeric property of an alias")],
-        doc: "The mean of the values.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "sum",
-        params: &[("alias.property", "a numeric property of an alias")],
-        doc: "The sum of the values.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "CONCAT",
-        params: &[
-            ("value1", "a property, a string or a number"),
-            ("value2", "more values; all are joined as text"),
-        ],
-        doc: "The values joined as text: `CONCAT(u.firstName, ' ', u.lastName)`.",
-        variadic: true,
-    },
-    FunctionSig {
-        name: "ROUND",
-        params: &[
-            ("x", "a number"),
-            ("digits", "decimal places to keep (default 0)"),
-        ],
-        doc: "x rounded to `digits` decimal places.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "ABS",
-        params: &[("x", "a number")],
-        doc: "The absolute value of x.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "CEIL",
-        params: &[("x", "a number")],
-        doc: "The smallest integer ≥ x.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "FLOOR",
-        params: &[("x", "a number")],
-        doc: "The largest integer ≤ x.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "SQRT",
-        params: &[("x", "a number ≥ 0")],
-        doc: "The square root of x.",
-        variadic: false,
-    },
-    FunctionSig {
-        name: "coalesce",
-        params: &[
-            ("value1", "a value that may be undefined"),
-            ("value2", "fallbacks, tried in order"),
-        ],
-        doc: "The first value that is not undefined.",
-        variadic: true,
-    },
-    FunctionSig {
-        name: "merge",
-        params: &[
-            ("value1", "a value or a list"),
-            ("value2", "more values or lists"),
-        ],
-        doc: "The values (and the elements of lists) merged into one list, duplicates dropped.",
-        variadic: true,
-    },
-    FunctionSig {
-        name: "date",
-        params: &[(
-            "YYYY-MM-DD[THH:MM[:SS[.sss]]Z]",
-            "an ISO 8601 date or date-time (UTC)",
-        )],
-        doc: "A point in time, compared as epoch milliseconds: `_createdOn > date(2024-01-31)`. \
-              Relative: `date.now - 7 days`.",
-        variadic: false,
-    },
-];
-
-/// The signature of `name` (case-insensitive).
-pub fn signature(name: &str) -> Option<&'static FunctionSig> {
-    SIGNATURES
-        .iter()
-        .find(|s| s.name.eq_ignore_ascii_case(name))
-}
-
 /// The help for a function signature with `active` (0-based) as the active parameter.
-fn help(sig: &FunctionSig, active: usize) -> SignatureHelp {
+fn help(sig: &Function, active: usize) -> SignatureHelp {
     let mut label = format!("{}(", sig.name);
     let mut parameters = Vec::new();
-    for (i, (p, doc)) in sig.params.iter().enumerate() {
+    for (i, param) in sig.params.iter().enumerate() {
+        let (p, doc) = (param.label, param.doc);
         if i > 0 {
             label.push_str(", ");
         }

@@ -23,7 +23,6 @@ mod model;
 mod observe;
 mod properties;
 mod store;
-pub mod suggest;
 
 use std::sync::{Arc, OnceLock};
 
@@ -95,7 +94,7 @@ impl Catalog {
         if self.is_known_class(name) {
             return None;
         }
-        suggest::best_match(name, self.store.classes.iter().map(|c| c.name.as_str()))
+        crate::suggest::best_match(name, self.store.classes.iter().map(|c| c.name.as_str()))
     }
 
     // ---- verbs --------------------------------------------------------------------------
@@ -125,7 +124,7 @@ impl Catalog {
         if self.is_known_verb(name) {
             return None;
         }
-        suggest::best_match(name, self.store.verbs.iter().map(|v| v.name.as_str()))
+        crate::suggest::best_match(name, self.store.verbs.iter().map(|v| v.name.as_str()))
     }
 
     // ---- entity types -------------------------------------------------------------------
@@ -159,7 +158,7 @@ impl Catalog {
         if self.is_known_type(name) {
             return None;
         }
-        suggest::best_match(name, self.store.types.iter().map(|t| t.name.as_str()))
+        crate::suggest::best_match(name, self.store.types.iter().map(|t| t.name.as_str()))
     }
 
     // ---- relationship types -------------------------------------------------------------

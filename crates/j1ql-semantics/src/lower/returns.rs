@@ -4,7 +4,8 @@ use j1ql_syntax::ast::{self, AstNode, PathSegment};
 
 use super::{name_of, FilterContext, Lowerer};
 use crate::diagnostics::Code;
-use crate::ir::{self, Aggregate, Expr, Name, PropertyRef, SCALAR_FUNCTIONS};
+use crate::functions::{self, FunctionKind};
+use crate::ir::{self, Aggregate, Expr, Name, PropertyRef};
 
 impl Lowerer {
     pub(crate) fn returns(&mut self, clause: Option<ast::ReturnClause>) -> ir::Return {
@@ -53,39 +54,51 @@ impl Lowerer {
             ast::Expr::Call(call) => {
                 let name = call.name()?;
                 let name_range = call.name_token().map(|t| t.text_range())?;
-                if let Some(func) = Aggregate::parse(&name) {
-                    let arg = match call.args().first() {
-                        Some(a) => Some(Box::new(self.expr(a, Code::AggregateUnknownAlias)?)),
-                        None => None,
-                    };
-                    if func != Aggregate::Count {
-                        self.check_aggregate_field(&name, name_range, call, arg.as_deref());
-                    }
-                    Expr::Aggregate { func, arg }
-                } else {
-                    if !SCALAR_FUNCTIONS.contains(&name.as_str()) {
-                        let known = ["count", "min", "max", "avg", "sum"]
-                            .into_iter()
-                            .chain(SCALAR_FUNCTIONS);
-                        let suggestion = crate::suggest::best_match(&name, known);
-                        let mut message = format!(
-                            "unknown function `{name}`: J1QL has count, min, max, avg, sum, \
-                             concat, merge, coalesce, round, abs, ceil, floor and sqrt"
-                        );
-                        if let Some(s) = suggestion {
-                            message.push_str(&format!(" (did you mean `{s}`?)"));
+                let function = functions::lookup(&name).filter(|f| f.is_callable());
+                match function.map(|f| f.kind) {
+                    Some(FunctionKind::Aggregate(func)) => {
+                        let arg = match call.args().first() {
+                            Some(a) => Some(Box::new(self.expr(a, Code::AggregateUnknownAlias)?)),
+                            None => None,
+                        };
+                        if func != Aggregate::Count {
+                            self.check_aggregate_field(&name, name_range, call, arg.as_deref());
                         }
-                        self.report(Code::UnknownFunction, name_range, message);
+                        Expr::Aggregate { func, arg }
                     }
-                    let args = call
-                        .args()
-                        .iter()
-                        .filter_map(|a| self.expr(a, code))
-                        .collect();
-                    Expr::Call { name, args }
+                    Some(FunctionKind::Scalar(func)) => {
+                        let args = call
+                            .args()
+                            .iter()
+                            .filter_map(|a| self.expr(a, code))
+                            .collect();
+                        Expr::Call { func, args }
+                    }
+                    _ => {
+                        self.unknown_function(&name, name_range);
+                        // Its arguments are still checked (aliases, fields); the column stays
+                        // (as `undefined`) so that ORDER BY and HAVING still find it.
+                        for a in call.args() {
+                            self.expr(&a, code);
+                        }
+                        Expr::Literal(ir::Value::Undefined)
+                    }
                 }
             }
         })
+    }
+
+    /// S016 with the closest known function name.
+    fn unknown_function(&mut self, name: &str, range: j1ql_syntax::TextRange) {
+        let known: Vec<&str> = functions::callable().map(|f| f.name).collect();
+        let mut message = format!(
+            "unknown function `{name}`: J1QL has {}",
+            english_list(&known)
+        );
+        if let Some(s) = crate::suggest::best_match(name, known.iter().copied()) {
+            message.push_str(&format!(" (did you mean `{s}`?)"));
+        }
+        self.report(Code::UnknownFunction, range, message);
     }
 
     fn path_expr(&mut self, path: &ast::Path, code: Code) -> Option<Expr> {
@@ -257,5 +270,14 @@ pub(crate) fn visit_properties(filter: &ir::Filter, f: &mut impl FnMut(&Property
     match filter {
         ir::Filter::And(v) | ir::Filter::Or(v) => v.iter().for_each(|x| visit_properties(x, f)),
         ir::Filter::Compare(c) => f(&c.property),
+    }
+}
+
+/// `a, b and c`.
+fn english_list(words: &[&str]) -> String {
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => (*last).to_string(),
+        None => String::new(),
     }
 }
