@@ -27,6 +27,7 @@
 use std::fmt;
 
 pub use j1ql_config::{FormatOptions, KeywordCase, QuoteStyle};
+use j1ql_syntax::keyword_case::{self, Casing};
 use j1ql_syntax::{SyntaxError, SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
 
 use SyntaxKind::*;
@@ -231,41 +232,15 @@ pub fn query_meanings(root: &SyntaxNode) -> Vec<String> {
 fn token_key(token: &SyntaxToken) -> String {
     let kind = token.kind();
     let text = token.text();
-    if is_value_keyword(token) {
+    if keyword_case::is_value_keyword(token) {
         text.to_ascii_lowercase()
-    } else if casable_keyword(token) || is_verb_word(token) {
+    } else if keyword_case::is_casable_keyword(token) || keyword_case::is_verb_word(token) {
         text.to_ascii_uppercase()
     } else if kind == STRING && is_value_string(token) {
         j1ql_syntax::ast::unquote(text)
     } else {
         text.to_string()
     }
-}
-
-/// `true`, `false` or `undefined` used as a value, whose case does not matter. The same words
-/// in a property path (`tag.True`) are names, and names are case-sensitive.
-fn is_value_keyword(token: &SyntaxToken) -> bool {
-    matches!(token.kind(), TRUE_KW | FALSE_KW | UNDEFINED_KW)
-        && token.parent().is_none_or(|p| p.kind() != PATH)
-}
-
-/// A keyword token whose case the formatter may change (not one used as a property name or
-/// an alias).
-fn casable_keyword(token: &SyntaxToken) -> bool {
-    let kind = token.kind();
-    if !kind.is_keyword() || matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
-        return false;
-    }
-    match token.parent().map(|p| p.kind()) {
-        Some(PATH) => false,
-        Some(ALIAS | COLUMN_ALIAS) => kind == AS_KW,
-        _ => true,
-    }
-}
-
-/// A relationship verb written as a word (`HAS`, `relates`).
-fn is_verb_word(token: &SyntaxToken) -> bool {
-    token.kind() == IDENT && token.parent().is_some_and(|p| p.kind() == VERB)
 }
 
 /// A string that is a value (not a full-text search, a column name, or an ORDER BY column).
@@ -539,15 +514,7 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
         .descendants_with_tokens()
         .filter_map(|e| e.into_token())
         .collect();
-    let alias_refs: std::collections::HashSet<String> = tokens
-        .iter()
-        .filter(|t| {
-            t.parent().is_some_and(|p| {
-                p.kind() == PATH && p.first_token().is_some_and(|first| first == **t)
-            })
-        })
-        .map(|t| t.text().to_ascii_uppercase())
-        .collect();
+    let alias_refs = keyword_case::alias_references(query);
     for (i, token) in tokens.iter().enumerate() {
         match token.kind() {
             WHITESPACE => {
@@ -659,18 +626,13 @@ fn token_text(
 ) -> String {
     let text = token.text();
     let kind = token.kind();
-    if options.keyword_case != KeywordCase::Preserve {
-        if is_value_keyword(token) {
-            return text.to_ascii_lowercase();
-        }
-        if casable_keyword(token)
-            || (is_verb_word(token) && !alias_refs.contains(&text.to_ascii_uppercase()))
-        {
-            return match options.keyword_case {
-                KeywordCase::Upper => text.to_ascii_uppercase(),
-                _ => text.to_ascii_lowercase(),
-            };
-        }
+    let casing = match options.keyword_case {
+        KeywordCase::Upper => Some(Casing::Upper),
+        KeywordCase::Lower => Some(Casing::Lower),
+        KeywordCase::Preserve => None,
+    };
+    if let Some(recased) = casing.and_then(|c| keyword_case::recased(token, c, alias_refs)) {
+        return recased;
     }
     if kind == STRING && is_value_string(token) {
         return requote(text, options.quote_style);

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use j1ql_config::KeywordCase;
+use j1ql_syntax::keyword_case::{self, Casing};
 use j1ql_syntax::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange};
 
 use crate::{Finding, LintOptions, RuleCode, TextEdit};
@@ -63,43 +64,41 @@ fn key(node: &SyntaxNode) -> String {
 
 // ---- L001 keyword-case ----------------------------------------------------------------------
 
-fn casable(token: &SyntaxToken) -> bool {
-    let kind = token.kind();
-    if kind == IDENT {
-        return token.parent().is_some_and(|p| p.kind() == VERB);
-    }
-    if !kind.is_keyword() || matches!(kind, TRUE_KW | FALSE_KW | UNDEFINED_KW) {
-        return false;
-    }
-    match token.parent().map(|p| p.kind()) {
-        Some(PATH) => false,
-        Some(ALIAS | COLUMN_ALIAS) => kind == AS_KW,
-        _ => true,
-    }
-}
-
 fn keyword_case(query: &SyntaxNode, options: &LintOptions, out: &mut Vec<Finding>) {
-    let (want, word): (fn(&str) -> String, &str) = match options.keyword_case {
-        KeywordCase::Upper => (|s| s.to_ascii_uppercase(), "upper"),
-        KeywordCase::Lower => (|s| s.to_ascii_lowercase(), "lower"),
+    let (casing, word) = match options.keyword_case {
+        KeywordCase::Upper => (Casing::Upper, "upper"),
+        KeywordCase::Lower => (Casing::Lower, "lower"),
         KeywordCase::Preserve => return,
     };
-    let wrong: Vec<SyntaxToken> = tokens(query)
-        .filter(|t| casable(t) && want(t.text()) != t.text())
+    // Exactly what the formatter changes (j1ql_syntax::keyword_case).
+    let alias_refs = keyword_case::alias_references(query);
+    let wrong: Vec<(SyntaxToken, String)> = tokens(query)
+        .filter_map(|t| {
+            let want = keyword_case::recased(&t, casing, &alias_refs)?;
+            (want != t.text()).then_some((t, want))
+        })
         .collect();
-    let Some(first) = wrong.first() else { return };
+    let Some((first, _)) = wrong.first() else {
+        return;
+    };
+    let values = wrong.iter().any(|(t, _)| keyword_case::is_value_keyword(t));
+    let case = if values && casing == Casing::Upper {
+        "upper case (`true`, `false` and `undefined` in lower case)".to_string()
+    } else {
+        format!("{word} case")
+    };
     let list = wrong
         .iter()
         .take(3)
-        .map(|t| format!("`{}`", t.text()))
+        .map(|(t, _)| format!("`{}`", t.text()))
         .collect::<Vec<_>>()
         .join(", ");
     let more = if wrong.len() > 3 { ", ..." } else { "" };
     let edits = wrong
         .iter()
-        .map(|t| TextEdit {
+        .map(|(t, want)| TextEdit {
             range: t.text_range(),
-            new_text: want(t.text()),
+            new_text: want.clone(),
         })
         .collect();
     out.push(
@@ -107,7 +106,7 @@ fn keyword_case(query: &SyntaxNode, options: &LintOptions, out: &mut Vec<Finding
             RuleCode::KeywordCase,
             first.text_range(),
             format!(
-                "{} keyword{} not in {word} case: {list}{more}",
+                "{} keyword{} not in {case}: {list}{more}",
                 wrong.len(),
                 if wrong.len() == 1 { " is" } else { "s are" }
             ),

@@ -164,3 +164,32 @@ fn explain_mentions_examples() {
         );
     }
 }
+
+/// L001 reports exactly what the formatter changes about case: formatted text never has an
+/// L001 finding, and L001's fix writes the same words as the formatter.
+#[test]
+fn keyword_case_agrees_with_the_formatter() {
+    let options = LintOptions::new(&Config::default());
+    let format_options = j1ql_fmt::FormatOptions::default();
+    for text in [
+        "find User with active = TRUE and x = Undefined that has Host",
+        "find User that has Host return has._class",
+        "FIND User WITH tag.True = 1 as u return u.name",
+        "find User as u that relates to as r Host where r._class = 'x' return u.name order by u.name desc",
+    ] {
+        let formatted = j1ql_fmt::format(text, &format_options).expect("formats");
+        assert!(
+            !codes(&formatted, &options).iter().any(|c| c == "L001"),
+            "the formatter's output `{formatted}` has L001"
+        );
+        let fixed = fix(text, &options, false).text;
+        let fixed_words: Vec<&str> = fixed.split_whitespace().collect();
+        let formatted_words: Vec<&str> = formatted.split_whitespace().collect();
+        assert_eq!(fixed_words, formatted_words, "L001's fix of `{text}`");
+    }
+    assert_eq!(
+        fix("find User that has Host return has._class", &options, false).text,
+        "FIND User THAT has Host RETURN has._class",
+        "a verb that is also an implicit alias keeps its case"
+    );
+}

@@ -67,14 +67,25 @@ mod tests {
 
     #[test]
     fn typos_and_case() {
-        let words = ["User", "UserGroup", "DataStore", "Host", "HostAgent", "Person"];
+        let words = [
+            "User",
+            "UserGroup",
+            "DataStore",
+            "Host",
+            "HostAgent",
+            "Person",
+        ];
         assert_eq!(best_match("Usr", words), Some("User"));
         assert_eq!(best_match("Datastore", words), Some("DataStore"));
         assert_eq!(best_match("Hsot", words), Some("Host"));
         assert_eq!(best_match("Persn", words), Some("Person"));
         assert_eq!(best_match("Xyzzy", words), None);
         assert_eq!(best_match("U", words), None);
-        assert_eq!(best_match("User", words), None, "an exact match is no suggestion");
+        assert_eq!(
+            best_match("User", words),
+            None,
+            "an exact match is no suggestion"
+        );
     }
 
     #[test]

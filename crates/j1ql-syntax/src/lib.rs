@@ -19,6 +19,7 @@ pub mod ast;
 pub mod edit;
 mod error;
 mod grammar;
+pub mod keyword_case;
 pub mod lexer;
 pub mod line_index;
 mod parallel;
@@ -28,7 +29,10 @@ mod syntax_kind;
 pub use error::{ErrorCode, SyntaxError};
 pub use parser::{MAX_NESTING, MAX_OPERATORS, MAX_TRAVERSALS};
 pub use rowan::{TextRange, TextSize};
-pub use syntax_kind::{J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, KEYWORDS};
+pub use syntax_kind::{
+    J1ql, SyntaxElement, SyntaxKind, SyntaxNode, SyntaxToken, CLAUSE_KEYWORDS, KEYWORDS,
+    SOFT_KEYWORDS,
+};
 
 use std::cell::Cell;
 use std::sync::Arc;

@@ -269,6 +269,19 @@ pub const KEYWORDS: [&str; 22] = [
     "undefined",
 ];
 
+/// Keywords that start a clause of a query (`FIND`, `THAT`, `WITH`, `WHERE`, `AS`, `RETURN`,
+/// `HAVING`, `ORDER`, `SKIP`, `LIMIT`): where the parser's error recovery stops skipping,
+/// where the server's completion knows a new clause begins.
+pub const CLAUSE_KEYWORDS: [SyntaxKind; 10] = [
+    FIND_KW, THAT_KW, WITH_KW, WHERE_KW, AS_KW, RETURN_KW, HAVING_KW, ORDER_KW, SKIP_KW, LIMIT_KW,
+];
+
+/// Keywords that may also be used as names (properties, aliases, columns) where the grammar
+/// expects a name, because they do not start a clause.
+pub const SOFT_KEYWORDS: [SyntaxKind; 7] = [
+    BY_KW, ASC_KW, DESC_KW, UNIQUE_KW, TREE_KW, TO_KW, RELATES_KW,
+];
+
 impl SyntaxKind {
     /// Whitespace and comments: kept in the tree, skipped by the parser.
     pub fn is_trivia(self) -> bool {
@@ -278,6 +291,16 @@ impl SyntaxKind {
     /// A language keyword (case-insensitive in the source).
     pub fn is_keyword(self) -> bool {
         (FIND_KW as u16..=UNDEFINED_KW as u16).contains(&(self as u16))
+    }
+
+    /// A keyword that starts a clause ([`CLAUSE_KEYWORDS`]).
+    pub fn is_clause_keyword(self) -> bool {
+        CLAUSE_KEYWORDS.contains(&self)
+    }
+
+    /// A keyword that may also stand for a name ([`SOFT_KEYWORDS`]).
+    pub fn is_soft_keyword(self) -> bool {
+        SOFT_KEYWORDS.contains(&self)
     }
 
     /// A comparison operator of a filter.

@@ -29,68 +29,7 @@ fn prev_significant(t: &SyntaxToken) -> Option<SyntaxToken> {
 }
 
 fn is_word(kind: SyntaxKind) -> bool {
-    kind == IDENT || keyword_like(kind)
-}
-
-fn keyword_like(kind: SyntaxKind) -> bool {
-    matches!(
-        kind,
-        FIND_KW
-            | WITH_KW
-            | THAT_KW
-            | AS_KW
-            | WHERE_KW
-            | RETURN_KW
-            | HAVING_KW
-            | ORDER_KW
-            | BY_KW
-            | ASC_KW
-            | DESC_KW
-            | SKIP_KW
-            | LIMIT_KW
-            | UNIQUE_KW
-            | TREE_KW
-            | AND_KW
-            | OR_KW
-            | TO_KW
-            | RELATES_KW
-            | TRUE_KW
-            | FALSE_KW
-            | UNDEFINED_KW
-    )
-}
-
-fn is_clause_kw(kind: SyntaxKind) -> bool {
-    matches!(
-        kind,
-        FIND_KW
-            | THAT_KW
-            | WITH_KW
-            | WHERE_KW
-            | RETURN_KW
-            | HAVING_KW
-            | ORDER_KW
-            | SKIP_KW
-            | LIMIT_KW
-            | AS_KW
-    )
-}
-
-fn is_compare_op(kind: SyntaxKind) -> bool {
-    matches!(
-        kind,
-        EQ | NEQ
-            | GT
-            | LT
-            | GTE
-            | LTE
-            | TILDE_EQ
-            | CARET_EQ
-            | DOLLAR_EQ
-            | NOT_TILDE_EQ
-            | NOT_CARET_EQ
-            | NOT_DOLLAR_EQ
-    )
+    kind == IDENT || kind.is_keyword()
 }
 
 /// What the cursor is on: the word being typed (replaced by an item) and the tokens before it.
@@ -178,7 +117,7 @@ fn cursor(root: &SyntaxNode, offset: TextSize) -> Cursor {
 fn clause_of(t: &SyntaxToken) -> Option<SyntaxToken> {
     let mut cur = Some(t.clone());
     while let Some(t) = cur {
-        if is_clause_kw(t.kind()) {
+        if t.kind().is_clause_keyword() {
             return Some(t);
         }
         // `ORDER BY`: BY belongs to ORDER.
@@ -638,7 +577,7 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
                     .map(|e| selector_names(&e))
                     .unwrap_or_default();
                 items.properties(&names);
-            } else if is_compare_op(pk) {
+            } else if pk.is_comparison_op() {
                 items.values();
             } else if pk == IDENT && prev.parent().is_some_and(|p| p.kind() == PATH) {
                 for op in ["=", "!=", "~=", "^=", "$=", ">", "<", ">=", "<="] {
@@ -656,7 +595,7 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
                 if clause == Some(HAVING_KW) {
                     items.functions();
                 }
-            } else if is_compare_op(pk) {
+            } else if pk.is_comparison_op() {
                 items.values();
                 items.aliases(query.as_ref());
             } else {

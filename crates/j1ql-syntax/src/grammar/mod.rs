@@ -23,21 +23,16 @@ mod traversal;
 use crate::parser::{Parser, TokenSet};
 use crate::SyntaxKind::{self, *};
 
-/// Keywords that start a clause of a query: where recovery stops skipping.
-pub(crate) const CLAUSE_START: TokenSet = TokenSet::new(&[
-    FIND_KW, THAT_KW, WITH_KW, WHERE_KW, AS_KW, RETURN_KW, HAVING_KW, ORDER_KW, SKIP_KW, LIMIT_KW,
-    SEMICOLON,
-]);
+/// Keywords that start a clause of a query, and `;`: where recovery stops skipping.
+pub(crate) const CLAUSE_START: TokenSet =
+    TokenSet::new(&crate::syntax_kind::CLAUSE_KEYWORDS).union(TokenSet::new(&[SEMICOLON]));
 
 /// Tokens that may start a query (besides FIND): what a query with a missing FIND looks like.
 const QUERY_START_WITHOUT_FIND: TokenSet =
     TokenSet::new(&[UNIQUE_KW, IDENT, STAR, SMART_CLASS_NAME, STRING]);
 
-/// Keywords that may also be used as names (properties, aliases, columns) where the grammar
-/// expects a name, because they do not start a clause.
-pub(crate) const SOFT_KEYWORDS: TokenSet = TokenSet::new(&[
-    BY_KW, ASC_KW, DESC_KW, UNIQUE_KW, TREE_KW, TO_KW, RELATES_KW,
-]);
+/// Keywords that may also be used as names ([`crate::syntax_kind::SOFT_KEYWORDS`]).
+pub(crate) const SOFT_KEYWORDS: TokenSet = TokenSet::new(&crate::syntax_kind::SOFT_KEYWORDS);
 
 /// Parses a whole document into events.
 pub(crate) fn document(p: &mut Parser<'_>) {
