@@ -288,17 +288,22 @@ fn no_watcher_registration_without_client_support() {
 
 /// The same file gives the same findings in the editor and on the command line: the server and
 /// `j1ql lint` both run `j1ql-project`'s pipeline with the workspace's project (data, params,
-/// smart classes). (Only the recovery after a syntax error at the very end of a query can
-/// still differ: the server parses the document in chunks, one per `FIND` line.)
+/// smart classes), and the server's query-by-query parse gives the whole parse's syntax errors
+/// (`j1ql_syntax::split`), messages included — also for errors at a query's end, an unclosed
+/// parenthesis and a quote inside a regex.
 #[test]
 fn the_server_and_lint_report_the_same_findings() {
     let ws = Workspace::new();
-    let text: String = QUERIES.split_inclusive('\n').take(8).collect();
+    let mut text: String = QUERIES.split_inclusive('\n').take(8).collect();
+    text.push_str(
+        "FIND User WITH (active = true AND\nFIND Host THAT\n  FIND User WITH name ~= /it's/ AND\n\
+         // j1ql-ignore: S010\nFIND Usr\n",
+    );
     std::fs::write(ws.path().join("queries/q.j1ql"), &text).unwrap();
     let uri = ws.uri("queries/q.j1ql");
     let mut client = start(false);
     client.open(&uri, &text);
-    let mut from_server: Vec<(u64, u64, String)> = client
+    let mut from_server: Vec<(u64, u64, String, String)> = client
         .diagnostics(&uri, 1)
         .iter()
         .map(|d| {
@@ -306,6 +311,7 @@ fn the_server_and_lint_report_the_same_findings() {
                 d["range"]["start"]["line"].as_u64().unwrap() + 1,
                 d["range"]["start"]["character"].as_u64().unwrap() + 1,
                 d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
             )
         })
         .collect();
@@ -316,7 +322,7 @@ fn the_server_and_lint_report_the_same_findings() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut from_lint: Vec<(u64, u64, String)> = report["diagnostics"]
+    let mut from_lint: Vec<(u64, u64, String, String)> = report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -325,6 +331,7 @@ fn the_server_and_lint_report_the_same_findings() {
                 d["line"].as_u64().unwrap(),
                 d["column"].as_u64().unwrap(),
                 d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
             )
         })
         .collect();
@@ -335,5 +342,12 @@ fn the_server_and_lint_report_the_same_findings() {
         from_lint.iter().any(|f| f.2 == "unknown-parameter"),
         "{from_lint:?}"
     );
+    assert!(
+        from_lint
+            .iter()
+            .any(|f| f.2 == "P004" && f.3.contains("end of input")),
+        "the unclosed parenthesis ends with its query: {from_lint:?}"
+    );
+    assert!(!from_lint.iter().any(|f| f.2 == "S010"), "{from_lint:?}");
     assert_eq!(from_server, from_lint);
 }

@@ -217,7 +217,7 @@ impl Document {
         let resume = a.saturating_sub(1);
         let from = old[resume].start;
         let mut matched: Option<usize> = None;
-        let middle_starts = scan_starts(&self.text, from, |p| {
+        let middle_starts = j1ql_syntax::split::query_starts_from(&self.text, from, |p| {
             if p < new_end {
                 return false;
             }
@@ -438,91 +438,11 @@ pub fn position_in(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
 
 pub use j1ql_project::diagnostics::{param_name, UNKNOWN_PARAMETER};
 
-/// Where the chunks of a document start: at 0, and at each line whose first word is `FIND`
-/// (outside block comments), moved up over the `//` comment lines right above it so that a
-/// `// j1ql-ignore` comment stays with its query. Every query starts with FIND, so parsing the
-/// chunks one by one gives the queries the whole document gives.
+/// Where the chunks of a document start: each query's start (`j1ql_syntax::split`, the rule
+/// the parallel parse uses too), so that parsing the chunks one by one gives the errors and
+/// queries the whole document gives — what `j1ql check` reports.
 pub fn chunk_starts(text: &str) -> Vec<usize> {
-    scan_starts(text, 0, |_| false)
-}
-
-/// [`chunk_starts`] from `from` (a chunk start: outside block comments, at a line start), until
-/// `stop` says yes to a start (that one is not included).
-fn scan_starts(text: &str, from: usize, mut stop: impl FnMut(usize) -> bool) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![from];
-    let mut in_block = false;
-    // Start of the run of comment-only lines directly above the current line.
-    let mut comment_run: Option<usize> = None;
-    let mut i = from;
-    while i < bytes.len() {
-        let line_start = i;
-        let line_end = memchr_newline(bytes, i);
-        let line = &bytes[line_start..line_end];
-        let mut j = 0;
-        while j < line.len() && (line[j] == b' ' || line[j] == b'\t' || line[j] == b'\r') {
-            j += 1;
-        }
-        let rest = &line[j..];
-        let mut is_comment_line = false;
-        if !in_block {
-            if rest.len() >= 4
-                && rest[..4].eq_ignore_ascii_case(b"find")
-                && rest
-                    .get(4)
-                    .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
-            {
-                let start = comment_run.unwrap_or(line_start);
-                if start > *starts.last().unwrap_or(&0) {
-                    if stop(start) {
-                        return starts;
-                    }
-                    starts.push(start);
-                }
-            }
-            is_comment_line = rest.starts_with(b"//");
-        }
-        // Track block comments (and skip `//` comments and strings on the way).
-        let mut k = 0;
-        let mut quote: Option<u8> = None;
-        while k < line.len() {
-            let b = line[k];
-            if in_block {
-                if b == b'*' && line.get(k + 1) == Some(&b'/') {
-                    in_block = false;
-                    k += 1;
-                }
-            } else if let Some(q) = quote {
-                if b == b'\\' {
-                    k += 1;
-                } else if b == q {
-                    quote = None;
-                }
-            } else if b == b'/' && line.get(k + 1) == Some(&b'/') {
-                break;
-            } else if b == b'/' && line.get(k + 1) == Some(&b'*') {
-                in_block = true;
-                k += 1;
-            } else if b == b'\'' || b == b'"' {
-                quote = Some(b);
-            }
-            k += 1;
-        }
-        if is_comment_line && !in_block {
-            comment_run.get_or_insert(line_start);
-        } else {
-            comment_run = None;
-        }
-        i = line_end + 1;
-    }
-    starts
-}
-
-fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p)
+    j1ql_syntax::split::query_starts(text)
 }
 
 #[cfg(test)]

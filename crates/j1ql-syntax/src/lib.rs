@@ -24,6 +24,7 @@ pub mod lexer;
 pub mod line_index;
 mod parallel;
 mod parser;
+pub mod split;
 mod syntax_kind;
 
 pub use error::{ErrorCode, SyntaxError};

@@ -240,7 +240,7 @@ fn cut_points(text: &str, parts: usize) -> Vec<usize> {
     let mut bounds = vec![0];
     for i in 1..parts {
         let target = (text.len() / parts * i).max(bounds[bounds.len() - 1] + 1);
-        match find_line_starting_with_find(bytes, target) {
+        match crate::split::guess_query_start(bytes, target) {
             Some(cut) if cut < text.len() => bounds.push(cut),
             _ => break,
         }
@@ -248,22 +248,6 @@ fn cut_points(text: &str, parts: usize) -> Vec<usize> {
     bounds.push(text.len());
     bounds.dedup();
     bounds
-}
-
-/// The offset of the first `FIND` at or after `from` that follows a newline and is followed by
-/// whitespace.
-fn find_line_starting_with_find(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from.max(1);
-    while i + 4 < bytes.len() {
-        if bytes[i - 1] == b'\n'
-            && bytes[i..i + 4].eq_ignore_ascii_case(b"find")
-            && bytes[i + 4].is_ascii_whitespace()
-        {
-            return Some(i);
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]
@@ -317,6 +301,8 @@ mod tests {
         let joined = queries.join("\n");
         assert!(assert_same(&joined), "the corpus was not cut");
         assert!(!crate::parse_single_threaded(&joined).errors.is_empty());
+        // The language server's query-by-query parse gives the same errors (crate::split).
+        crate::split::tests::assert_chunked_parse_is_whole(&joined);
     }
 
     #[test]

@@ -230,6 +230,14 @@ impl<'t> Parser<'t> {
         self.push_error(code, message, TextRange::new(start, end));
     }
 
+    /// Whether the current token is a `FIND` that starts a new query: the first token on its
+    /// line, after the document's first token. Nothing — a query, error recovery, skipped
+    /// parentheses — runs past it, so that each query parses as it would alone
+    /// (crate::split).
+    pub(crate) fn at_query_start(&self) -> bool {
+        self.pos > 0 && self.at(FIND_KW) && self.at_line_start()
+    }
+
     /// Whether the current token is the first on its line (only trivia before it on the line).
     pub(crate) fn at_line_start(&self) -> bool {
         let Some(t) = self.token(self.pos) else {
@@ -250,6 +258,10 @@ impl<'t> Parser<'t> {
     pub(crate) fn skip_balanced(&mut self) {
         let mut open = 0usize;
         loop {
+            // Never into the next query (crate::split): an unclosed `(` ends with its line.
+            if open > 0 && self.at_query_start() {
+                break;
+            }
             match self.current() {
                 L_PAREN => open += 1,
                 R_PAREN | R_PAREN_QUESTION => open = open.saturating_sub(1),
@@ -360,7 +372,8 @@ impl<'t> Parser<'t> {
     }
 
     fn describe_current(&self) -> String {
-        if self.at_eof() {
+        // The next query's FIND ends this one as the end of the input would.
+        if self.at_eof() || self.at_query_start() {
             return "end of input".to_string();
         }
         let kind = self.current();
