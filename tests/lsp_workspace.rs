@@ -345,7 +345,7 @@ fn the_server_and_lint_report_the_same_findings() {
     assert!(
         from_lint
             .iter()
-            .any(|f| f.2 == "P004" && f.3.contains("end of input")),
+            .any(|f| f.2 == "P004" && f.3.contains("the end of the query")),
         "the unclosed parenthesis ends with its query: {from_lint:?}"
     );
     assert!(!from_lint.iter().any(|f| f.2 == "S010"), "{from_lint:?}");

@@ -36,19 +36,8 @@ pub struct Workspace {
     pub from_settings: bool,
     /// Why the config or its data could not be used (shown as a diagnostic).
     pub problem: Option<String>,
-    /// The data model, extended by what the data contains.
-    pub catalog: Catalog,
-    /// Default and configured smart classes.
-    pub smart: SmartClasses,
-    /// Tags seen in the data (`None` without data: tag smart classes are not checked).
-    pub known_tags: Option<BTreeSet<String>>,
-    /// `[params]` as JSON values.
-    pub params: BTreeMap<String, serde_json::Value>,
-    /// What the data holds (types, their classes and properties).
-    pub observed: Observations,
-    /// "Now" for relative dates when running queries.
-    pub now_ms: i64,
-    /// The project: context, data, evaluation settings.
+    /// The project: context, data, evaluation settings, and the views the features read
+    /// (catalog, smart classes, tags, parameters), never copied here.
     pub project: Project,
 }
 
@@ -108,12 +97,6 @@ impl Workspace {
             config: Config::default(),
             from_settings: false,
             problem: None,
-            catalog: Catalog::builtin().clone(),
-            smart: SmartClasses::default(),
-            known_tags: None,
-            params: BTreeMap::new(),
-            observed: Observations::default(),
-            now_ms: project.now_ms(),
             project,
         }
     }
@@ -169,12 +152,6 @@ impl Workspace {
         if let Some(problem) = project.data_problem() {
             ws.problem = Some(problem);
         }
-        ws.catalog = project.catalog().clone();
-        ws.smart = project.smart_classes().clone();
-        ws.known_tags = project.known_tags().cloned();
-        ws.params = project.params().clone();
-        ws.observed = project.observed().cloned().unwrap_or_default();
-        ws.now_ms = project.now_ms();
         ws.project = project;
         ws
     }
@@ -211,6 +188,36 @@ impl Workspace {
         self.project.context()
     }
 
+    /// The data model, extended by what the data contains.
+    pub fn catalog(&self) -> &Catalog {
+        self.project.catalog()
+    }
+
+    /// Default and configured smart classes.
+    pub fn smart(&self) -> &SmartClasses {
+        self.project.smart_classes()
+    }
+
+    /// Tags seen in the data (`None` without data: tag smart classes are not checked).
+    pub fn known_tags(&self) -> Option<&BTreeSet<String>> {
+        self.project.known_tags()
+    }
+
+    /// `[params]` as JSON values.
+    pub fn params(&self) -> &BTreeMap<String, serde_json::Value> {
+        self.project.params()
+    }
+
+    /// What the data holds (types, their classes and properties), if there is data.
+    pub fn observed(&self) -> Option<&Observations> {
+        self.project.observed()
+    }
+
+    /// "Now" for relative dates when running queries.
+    pub fn now_ms(&self) -> i64 {
+        self.project.now_ms()
+    }
+
     /// Whether parameters must be configured: the workspace runs queries (its `j1ql.toml` or
     /// the editor settings name `data` or `[params]`), so a parameter without a value would
     /// make `j1ql.runQuery` fail.
@@ -239,7 +246,10 @@ impl Workspace {
     /// Property names seen in the data on entities of class or type `name`, sorted.
     pub fn data_properties(&self, name: &str) -> BTreeSet<&str> {
         let mut out = BTreeSet::new();
-        for (ty, seen) in &self.observed.entity_types {
+        let Some(observed) = self.observed() else {
+            return out;
+        };
+        for (ty, seen) in &observed.entity_types {
             if ty == name || seen.classes.contains(name) {
                 out.extend(
                     seen.properties

@@ -34,12 +34,33 @@ impl std::error::Error for ProjectError {}
 pub struct Data {
     /// The graph.
     pub graph: Graph,
+    /// What the graph adds to the analysis context.
+    pub facts: DataFacts,
+}
+
+/// What a graph adds to the analysis context: the data model extended by its types and
+/// properties, what it holds, its tags. Built here for every graph — the project's data, and
+/// each graph `j1ql serve` builds after an upload — so that analysis over data means the same
+/// thing in every front-end.
+pub struct DataFacts {
     /// The builtin data model extended by what the graph holds.
     pub catalog: Catalog,
     /// What the data holds (types, their classes and properties).
     pub observed: Observations,
     /// Every tag of the data.
     pub tags: BTreeSet<String>,
+}
+
+impl DataFacts {
+    /// The facts of `graph`.
+    pub fn of(graph: &Graph) -> DataFacts {
+        let observed = graph.observations();
+        DataFacts {
+            catalog: Catalog::builtin().extended(&observed),
+            tags: tags(graph),
+            observed,
+        }
+    }
 }
 
 /// A project: the folder of a `j1ql.toml` (or a folder without one) and what it configures.
@@ -249,15 +270,8 @@ impl Project {
         };
         let graph = j1ql_graph::load_paths(&self.data_paths, options)
             .map_err(|e| format!("{}: data: {e}", self.origin))?;
-        let observed = graph.observations();
-        let catalog = Catalog::builtin().extended(&observed);
-        let tags = tags(&graph);
-        Ok(Data {
-            graph,
-            catalog,
-            observed,
-            tags,
-        })
+        let facts = DataFacts::of(&graph);
+        Ok(Data { graph, facts })
     }
 
     /// The graph queries run on: the data, or the demo account when the project names none.
@@ -276,7 +290,7 @@ impl Project {
     /// The data model: builtin, extended by the data when it loads.
     pub fn catalog(&self) -> &Catalog {
         match self.data() {
-            Ok(Some(d)) => &d.catalog,
+            Ok(Some(d)) => &d.facts.catalog,
             _ => Catalog::builtin(),
         }
     }
@@ -284,7 +298,7 @@ impl Project {
     /// Tags of the data (`None` without data: tag smart classes are not checked).
     pub fn known_tags(&self) -> Option<&BTreeSet<String>> {
         match self.data() {
-            Ok(Some(d)) => Some(&d.tags),
+            Ok(Some(d)) => Some(&d.facts.tags),
             _ => None,
         }
     }
@@ -292,7 +306,7 @@ impl Project {
     /// What the data holds (empty without data).
     pub fn observed(&self) -> Option<&Observations> {
         match self.data() {
-            Ok(Some(d)) => Some(&d.observed),
+            Ok(Some(d)) => Some(&d.facts.observed),
             _ => None,
         }
     }
@@ -303,6 +317,17 @@ impl Project {
             catalog: self.catalog(),
             smart_classes: &self.smart,
             known_tags: self.known_tags(),
+        }
+    }
+
+    /// The analysis context over another graph's facts (`None`: the demo account, analysed
+    /// with the builtin data model): the project's smart classes with that graph's catalog and
+    /// tags. `j1ql serve` analyses each request over the graph its uploads built.
+    pub fn context_over<'a>(&'a self, facts: Option<&'a DataFacts>) -> Context<'a> {
+        Context {
+            catalog: facts.map_or(Catalog::builtin(), |f| &f.catalog),
+            smart_classes: &self.smart,
+            known_tags: facts.map(|f| &f.tags),
         }
     }
 

@@ -170,11 +170,7 @@ pub fn execute(
 
 /// The analysis context `j1ql run` uses, over the snapshot's graph.
 pub fn context<'a>(snapshot: &'a Snapshot, project: &'a Project) -> Context<'a> {
-    Context {
-        catalog: &snapshot.catalog,
-        smart_classes: project.smart_classes(),
-        known_tags: snapshot.known_tags.as_ref(),
-    }
+    project.context_over(snapshot.facts.as_ref())
 }
 
 /// The whole answer, as `j1ql run` computes it: refused when the lint pipeline finds a

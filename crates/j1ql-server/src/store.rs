@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use j1ql_graph::{Graph, LoadOptions, Loader};
-use j1ql_semantics::catalog::Catalog;
+use j1ql_project::DataFacts;
 use serde_json::{Map, Value};
 
 /// Where the read-only part of the account comes from: the project's data (as `j1ql run`
@@ -50,12 +50,9 @@ impl DataOptions {
 pub struct Snapshot {
     /// The graph.
     pub graph: Graph,
-    /// The catalog `j1ql run` analyses with: the builtin one extended with what the data
-    /// holds (the builtin one for the demo account).
-    pub catalog: Catalog,
-    /// The data's tags (for unknown-smart-class checks; `None` for the demo account, as in
-    /// `j1ql run`).
-    pub known_tags: Option<BTreeSet<String>>,
+    /// What the graph adds to the analysis context, as `j1ql run`'s project builds it
+    /// (`None` for the demo account, analysed with the builtin data model as in `j1ql run`).
+    pub facts: Option<DataFacts>,
     /// Counts rebuilds, so that cursors can tell a page of an older graph.
     pub generation: u64,
 }
@@ -269,18 +266,10 @@ impl Store {
 
 /// The snapshot of a graph, with the catalog and tags `j1ql run`'s project would give it.
 fn snapshot(graph: Graph, demo_only: bool, generation: u64) -> Snapshot {
-    let (catalog, known_tags) = if demo_only {
-        (Catalog::builtin().clone(), None)
-    } else {
-        (
-            Catalog::builtin().extended(&graph.observations()),
-            Some(j1ql_project::tags(&graph)),
-        )
-    };
+    let facts = (!demo_only).then(|| DataFacts::of(&graph));
     Snapshot {
         graph,
-        catalog,
-        known_tags,
+        facts,
         generation,
     }
 }

@@ -12,8 +12,11 @@ use tower_lsp_server::ls_types::*;
 
 use crate::document::{Chunk, Document};
 
+/// An edit of the document; line breaks in the new text are written in the document's own
+/// ending (a CRLF document stays CRLF, as with formatting).
 fn edit(doc: &Document, chunk: &Chunk, range: TextRange, new_text: String) -> TextEdit {
-    TextEdit::new(doc.range(chunk.to_doc(range)), new_text)
+    let eol = j1ql_project::LineEnding::detect(&doc.text);
+    TextEdit::new(doc.range(chunk.to_doc(range)), eol.apply(&new_text))
 }
 
 fn action(
@@ -132,4 +135,24 @@ pub fn code_actions(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Encoding;
+    use crate::workspace::Env;
+
+    #[test]
+    fn edits_keep_the_documents_line_ending() {
+        for (text, want) in [
+            ("FIND User\r\nFIND Host\r\n", "a\r\nb"),
+            ("FIND User\nFIND Host\n", "a\nb"),
+        ] {
+            let doc = Document::new(text, 0, Encoding::Utf16, Env::builtin());
+            let chunk = doc.chunk_at(0).unwrap();
+            let e = edit(&doc, chunk, TextRange::empty(0.into()), "a\nb".into());
+            assert_eq!(e.new_text, want);
+        }
+    }
 }

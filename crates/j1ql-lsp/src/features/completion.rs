@@ -404,7 +404,7 @@ impl Items<'_> {
             self.push(v, CompletionItemKind::VALUE, Some(d.into()), None, 10);
         }
         let ws = self.workspace;
-        for (name, value) in &ws.params {
+        for (name, value) in ws.params() {
             self.push(
                 &format!("${{ param.{name} }}"),
                 CompletionItemKind::VARIABLE,
@@ -470,7 +470,7 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
         replace: doc.range(chunk.to_doc(c.replace)),
         prefix: c.prefix.clone(),
         incomplete: false,
-        catalog: &doc.env.workspace.catalog,
+        catalog: doc.env.workspace.catalog(),
         workspace: &doc.env.workspace,
     };
     let query = c
@@ -480,7 +480,7 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
 
     if c.smart {
         let ws = items.workspace;
-        for n in ws.smart.names() {
+        for n in ws.smart().names() {
             let label = format!("#{n}");
             let configured = ws.config.smart_classes.contains_key(n);
             items.push(
@@ -491,17 +491,17 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
                 } else {
                     "smart class".into()
                 }),
-                Some(format!("Stands for `{}`", ws.smart.definition(n))),
+                Some(format!("Stands for `{}`", ws.smart().definition(n))),
                 10,
             );
         }
-        for tag in ws.known_tags.iter().flatten() {
-            if !ws.smart.is_configured(tag) {
+        for tag in ws.known_tags().into_iter().flatten() {
+            if !ws.smart().is_configured(tag) {
                 items.push(
                     &format!("#{tag}"),
                     CompletionItemKind::CONSTANT,
                     Some("tag seen in workspace data".into()),
-                    Some(format!("Stands for `{}`", ws.smart.definition(tag))),
+                    Some(format!("Stands for `{}`", ws.smart().definition(tag))),
                     11,
                 );
             }
@@ -510,7 +510,7 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
     }
     if c.param {
         let ws = items.workspace;
-        for (name, value) in &ws.params {
+        for (name, value) in ws.params() {
             items.push(
                 &format!("${{ param.{name} }}"),
                 CompletionItemKind::VARIABLE,

@@ -107,15 +107,15 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
     let text = token.text();
     let ws = &doc.env.workspace;
     let value = match (token.kind(), parent.kind()) {
-        (IDENT, SELECTOR | SELECTOR_GROUP) => model_doc(&ws.catalog, text, false),
-        (IDENT, VERB) => model_doc(&ws.catalog, text, true),
+        (IDENT, SELECTOR | SELECTOR_GROUP) => model_doc(ws.catalog(), text, false),
+        (IDENT, VERB) => model_doc(ws.catalog(), text, true),
         (IDENT, CALL_EXPR) => function_doc(text),
         (SMART_CLASS_NAME, _) => {
             let name = text.trim_start_matches('#');
-            let def = ws.smart.definition(name);
+            let def = ws.smart().definition(name);
             let origin = if ws.config.smart_classes.contains_key(name) {
                 ", from j1ql.toml"
-            } else if ws.smart.is_configured(name) {
+            } else if ws.smart().is_configured(name) {
                 ", default definition"
             } else {
                 ", tag-derived"
@@ -128,7 +128,7 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
             let literal = parent.clone();
             let name = j1ql_syntax::ast::Literal::cast(literal)
                 .and_then(|l| crate::document::param_name(&l))?;
-            Some(match ws.params.get(&name) {
+            Some(match ws.params().get(&name) {
                 Some(v) => format!("**{text}** — parameter `{name}` = `{v}` (j1ql.toml)"),
                 None => format!("**{text}** — parameter `{name}`: no value in `[params]`"),
             })

@@ -23,7 +23,7 @@ const MAX_CLASSES: usize = 5;
 /// Inlay hints for the traversal steps whose target lies in `range`.
 pub fn inlay_hints(doc: &Document, range: TextRange) -> Vec<InlayHint> {
     let mut out = Vec::new();
-    let catalog = &doc.env.workspace.catalog;
+    let catalog = doc.env.workspace.catalog();
     for chunk in &doc.chunks {
         let cr = chunk.range();
         if cr.end() < range.start() || cr.start() > range.end() {

@@ -374,7 +374,7 @@ impl<'t> Parser<'t> {
     fn describe_current(&self) -> String {
         // The next query's FIND ends this one as the end of the input would.
         if self.at_eof() || self.at_query_start() {
-            return "end of input".to_string();
+            return "the end of the query".to_string();
         }
         let kind = self.current();
         match kind {
