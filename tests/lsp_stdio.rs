@@ -260,6 +260,29 @@ fn code_actions_formatting_symbols_aliases_and_run() {
         2,
         "{rename}"
     );
+    let prepare = client.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": URI}, "position": pos(0, 48)}),
+    );
+    assert_eq!(prepare["range"]["start"], pos(0, 48), "{prepare}");
+    assert_eq!(prepare["placeholder"], "u", "{prepare}");
+    assert!(prepare["placeholder"].is_string(), "{prepare}");
+    let nothing = client.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": URI}, "position": pos(0, 1)}),
+    );
+    assert!(nothing.is_null(), "no rename on FIND: {nothing}");
+    let keyword = client.request_raw(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": pos(0, 39), "newName": "with"}),
+    );
+    assert!(
+        keyword["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("keyword"),
+        "{keyword}"
+    );
 
     let lenses = client.request(
         "textDocument/codeLens",

@@ -7,6 +7,11 @@ local check = t.check
 local buf = vim.api.nvim_get_current_buf()
 check(vim.bo[buf].filetype == 'j1ql', 'filetype detected: ' .. vim.bo[buf].filetype)
 
+-- The ftplugin: comments and indentation as `j1ql fmt` writes them, formatting through the server.
+check(vim.bo[buf].commentstring == '// %s', 'commentstring is // %s: ' .. vim.bo[buf].commentstring)
+check(vim.bo[buf].shiftwidth == 2 and vim.bo[buf].expandtab, '2-space indent with spaces')
+check(vim.bo[buf].formatexpr:find('lsp') ~= nil, 'formatexpr formats through the server')
+
 local client = t.client(buf)
 for _, name in ipairs({ 'J1qlRun', 'J1qlNormalize', 'J1qlInstallParser' }) do
   check(vim.fn.exists(':' .. name) == 2, ':' .. name .. ' defined')
@@ -50,10 +55,15 @@ check(labels(res)['HAS'] ~= nil, 'completion after THAT offers HAS')
 res = request('textDocument/hover', { textDocument = { uri = uri }, position = { line = 2, character = 6 } })
 check(res and res.contents and res.contents.value:find('class') ~= nil, 'hover on User')
 
--- The document has syntax errors: formatting answers without edits (and without an error).
+-- The document has syntax errors in lines 2 and 3: formatting still formats line 1.
 local err
+vim.api.nvim_buf_set_lines(buf, 0, 1, false, { 'find Hots with active = true' })
+vim.wait(300, function() return false end, 50)
 res, err = request('textDocument/formatting', { textDocument = { uri = uri }, options = { tabSize = 2, insertSpaces = true } })
-check(err == nil and (res == nil or #res == 0), 'formatting answered')
+check(
+  err == nil and res and #res == 1 and res[1].range.start.line == 0 and res[1].newText == 'FIND Hots WITH active = true',
+  'formatting formats the query that parses beside two that do not: ' .. vim.inspect(res)
+)
 
 -- Fix the class with the quick fix, then the document formats.
 vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'find Host with active = true' })

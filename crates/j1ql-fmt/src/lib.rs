@@ -72,18 +72,21 @@ pub fn format_compact(text: &str, options: &FormatOptions) -> Result<String, For
 }
 
 /// Formats the queries that overlap `range` (or contain it, when it is empty) and returns
-/// one edit per query. Text between queries is left alone.
+/// one edit per query. Text between queries is left alone, and so is a query with a syntax
+/// error: each query parses on its own (`j1ql_syntax::split`), so the others are formatted —
+/// an editor's format-on-save works while one query is being written. An error only when
+/// every query the range touches has a syntax error.
 pub fn format_range(
     text: &str,
     range: TextRange,
     options: &FormatOptions,
 ) -> Result<Vec<TextEdit>, FormatError> {
     let parse = j1ql_syntax::parse(text);
-    if !parse.errors().is_empty() {
-        return Err(FormatError::Syntax(parse.errors().to_vec()));
-    }
     let root = parse.syntax_node();
+    let errors = parse.errors();
     let mut edits = Vec::new();
+    let mut broken = Vec::new();
+    let (mut touched, mut broken_queries) = (0, 0);
     for query in root.children().filter(|n| n.kind() == QUERY) {
         let r = query.text_range();
         let touches = if range.is_empty() {
@@ -94,13 +97,30 @@ pub fn format_range(
         if !touches {
             continue;
         }
+        touched += 1;
+        let own: Vec<SyntaxError> = errors
+            .iter()
+            .filter(|e| r.contains_range(e.range))
+            .cloned()
+            .collect();
+        if !own.is_empty() {
+            broken.extend(own);
+            broken_queries += 1;
+            continue;
+        }
         let new_text = format_query(&query, options, Layout::Normal);
         if new_text != query.text().to_string() {
+            // The query alone, before and after: queries parse independently.
+            verify(
+                &j1ql_syntax::parse(&query.text().to_string()).syntax_node(),
+                &new_text,
+            )?;
             edits.push(TextEdit { range: r, new_text });
         }
     }
-    let output = apply_edits(text, &edits);
-    verify(&root, &output)?;
+    if touched > 0 && broken_queries == touched {
+        return Err(FormatError::Syntax(broken));
+    }
     Ok(edits)
 }
 

@@ -160,6 +160,27 @@ fn range_formatting_touches_only_the_queries_in_range() {
 }
 
 #[test]
+fn range_formatting_skips_only_the_queries_with_syntax_errors() {
+    let text = "find a\nfind b with (x = 1\nfind   c   that has d\n";
+    let all = TextRange::new(0.into(), (text.len() as u32).into());
+    let edits = format_range(text, all, &FormatOptions::default()).unwrap();
+    assert_eq!(
+        apply_edits(text, &edits),
+        "FIND a\nfind b with (x = 1\nFIND c THAT HAS d\n"
+    );
+    // Only the broken query in range: its syntax errors.
+    let inside = text.find("with (").unwrap() as u32;
+    match format_range(
+        text,
+        TextRange::empty(inside.into()),
+        &FormatOptions::default(),
+    ) {
+        Err(FormatError::Syntax(errors)) => assert!(!errors.is_empty()),
+        other => panic!("expected the query's syntax errors, got {other:?}"),
+    }
+}
+
+#[test]
 fn wide_value_groups_put_one_value_per_line() {
     let values: Vec<String> = (0..14).map(|i| format!("'extension-number-{i}'")).collect();
     let text = format!(

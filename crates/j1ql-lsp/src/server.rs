@@ -622,12 +622,28 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_doc(&uri, |doc| {
+            let offset = doc.offset(params.position)?;
+            Ok(features::navigation::prepare_rename(doc, offset))
+        })
+    }
+
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let p = params.text_document_position;
         let uri = p.text_document.uri.clone();
         let name = params.new_name;
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return Err(invalid(format!("not an alias name: {name:?}")));
+        let keyword = j1ql_syntax::KEYWORDS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(&name));
+        if name.is_empty() || keyword || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return Err(invalid(format!(
+                "not an alias name: {name:?} (letters, digits and `_`, not a keyword)"
+            )));
         }
         self.with_doc(&uri, |doc| {
             let offset = doc.offset(p.position)?;

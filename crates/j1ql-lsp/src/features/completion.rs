@@ -457,6 +457,34 @@ fn selector_names(e: &Entity) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether the cursor is inside a string, a regex or a comment, where nothing is completed.
+/// At the end of an unterminated string or block comment, or of a line comment, it is still
+/// inside.
+fn in_text(root: &SyntaxNode, rel: TextSize) -> bool {
+    if root.text_range().is_empty() {
+        return false;
+    }
+    let Some(t) = root.token_at_offset(rel).left_biased() else {
+        return false;
+    };
+    let range = t.text_range();
+    if rel <= range.start() {
+        return false;
+    }
+    let text = t.text();
+    match t.kind() {
+        LINE_COMMENT => true,
+        BLOCK_COMMENT => rel < range.end() || !(text.len() >= 4 && text.ends_with("*/")),
+        STRING => {
+            let quote = text.chars().next();
+            let closed = text.len() >= 2 && text.chars().last() == quote;
+            rel < range.end() || !closed
+        }
+        REGEX => rel < range.end(),
+        _ => false,
+    }
+}
+
 /// Completion at a byte offset of the document.
 pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
     let Some(chunk) = doc.chunk_at(offset) else {
@@ -464,6 +492,9 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
     };
     let root = chunk.data.root();
     let rel = TextSize::from((offset - chunk.start) as u32);
+    if in_text(&root, rel) {
+        return CompletionResponse::Array(Vec::new());
+    }
     let c = cursor(&root, rel);
     let mut items = Items {
         out: Vec::new(),
@@ -672,4 +703,45 @@ fn finish(items: Items<'_>) -> CompletionResponse {
         is_incomplete: items.incomplete,
         items: items.out,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Encoding;
+    use crate::workspace::Env;
+
+    /// The labels offered at `|`.
+    fn labels(text: &str) -> Vec<String> {
+        let offset = text.find('|').expect("cursor");
+        let text = text.replace('|', "");
+        let doc = Document::new(&text, 0, Encoding::Utf16, Env::builtin());
+        let items = match completion(&doc, offset) {
+            CompletionResponse::Array(items) => items,
+            CompletionResponse::List(list) => list.items,
+        };
+        items.into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn nothing_inside_strings_regexes_and_comments() {
+        for text in [
+            "FIND User WITH name = 'Us|'",
+            "FIND User WITH name = 'Us|",
+            "FIND User WITH name = \"a|b\"",
+            "FIND User WITH name ~= /U|s/",
+            "FIND User // a comm|",
+            "FIND User /* FIND U| */",
+            "FIND User /* FIND U|",
+        ] {
+            assert_eq!(labels(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn after_a_string_or_comment_completion_is_back() {
+        assert!(labels("FIND User WITH name = 'x' |").contains(&"AND".to_string()));
+        assert!(labels("FIND User /* c */ |").contains(&"WITH".to_string()));
+        assert!(labels("FIND |").contains(&"User".to_string()));
+    }
 }

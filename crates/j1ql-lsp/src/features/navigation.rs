@@ -156,6 +156,20 @@ pub fn references(doc: &Document, offset: usize, include_declaration: bool) -> V
         .collect()
 }
 
+/// Whether a rename can start at the cursor: on an alias (its definition or a use), the
+/// alias's range and name; `None` elsewhere, so that the client says so before asking for
+/// the new name.
+pub fn prepare_rename(doc: &Document, offset: usize) -> Option<PrepareRenameResponse> {
+    let chunk = doc.chunk_at(offset)?;
+    let (name, ranges) = alias_occurrences(chunk, offset)?;
+    let rel = TextSize::from((offset - chunk.start) as u32);
+    let at = ranges.into_iter().find(|r| r.contains_inclusive(rel))?;
+    Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range: doc.range(chunk.to_doc(at)),
+        placeholder: name,
+    })
+}
+
 /// Renames an alias everywhere in its query.
 pub fn rename(doc: &Document, uri: &Uri, offset: usize, new_name: &str) -> Option<WorkspaceEdit> {
     let chunk = doc.chunk_at(offset)?;
@@ -233,11 +247,19 @@ pub fn query_at(doc: &Document, offset: usize) -> Option<String> {
 }
 
 /// Formats the whole document (one edit replacing everything that changed). A CRLF document
-/// stays CRLF.
+/// stays CRLF. When a query has a syntax error, the other queries are formatted one by one
+/// (and the broken one left as it is), so format-on-save keeps working while a query is being
+/// written.
 pub fn format(doc: &Snapshot) -> Result<Vec<TextEdit>, String> {
     let eol = j1ql_project::LineEnding::detect(&doc.text);
-    let formatted =
-        eol.apply(&j1ql_fmt::format(&doc.text, &doc.format).map_err(|e| e.to_string())?);
+    let formatted = match j1ql_fmt::format(&doc.text, &doc.format) {
+        Ok(formatted) => eol.apply(&formatted),
+        Err(j1ql_fmt::FormatError::Syntax(_)) => {
+            let all = TextRange::new(0.into(), TextSize::from(doc.text.len() as u32));
+            return format_range(doc, all);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
     if formatted == doc.text {
         return Ok(Vec::new());
     }
