@@ -46,6 +46,7 @@ FIND #
 FIND User WITH age > 
 FIND User AS u WHERE u.
 FIND User WITH age > ${
+FIND aws_s3_bucket WITH tag.
 ";
 
 struct Workspace {
@@ -174,6 +175,13 @@ fn config_feeds_diagnostics_hover_completion_and_run() {
         dot.contains("favouriteColour | kind 5 | seen in workspace data")
             && dot.contains("age | kind 5 | seen in workspace data"),
         "{dot}"
+    );
+    // `tag.` offers the tag keys seen in the data, not properties as if `tag` were an alias.
+    let tag = completion_table(&complete(&mut client, 10, 28));
+    assert!(
+        tag.contains("Production | kind 5 | tag seen in workspace data")
+            && !tag.contains("displayName"),
+        "{tag}"
     );
     // Data properties the model declares are marked too, not listed twice.
     assert_eq!(dot.matches("\ndisplayName |").count(), 1, "{dot}");

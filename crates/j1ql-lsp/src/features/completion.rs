@@ -279,6 +279,64 @@ impl Items<'_> {
         );
     }
 
+    /// Tag keys (`tag.Production` → `Production`): those seen in the workspace data on the
+    /// selector's classes and types (every type's for `*`). The data model declares no tag
+    /// keys (`tag.` is an open-ended family), so without data nothing is offered.
+    fn tag_keys(&mut self, selector_names: &[String]) {
+        let mut keys = std::collections::BTreeSet::new();
+        let names: Vec<String> =
+            if selector_names.is_empty() || selector_names.iter().any(|n| n == "*") {
+                self.workspace
+                    .observed()
+                    .map(|o| o.entity_types.keys().cloned().collect())
+                    .unwrap_or_default()
+            } else {
+                selector_names.to_vec()
+            };
+        for name in &names {
+            for p in self.workspace.data_properties(name) {
+                if let Some(key) = p.strip_prefix("tag.") {
+                    keys.insert(key.to_string());
+                }
+            }
+        }
+        for key in &keys {
+            self.push(
+                key,
+                CompletionItemKind::FIELD,
+                Some("tag seen in workspace data".into()),
+                None,
+                10,
+            );
+        }
+    }
+
+    /// After `date.now -`: amounts, most common first.
+    fn relative_amounts(&mut self) {
+        for (i, amount) in ["1", "7", "24", "30", "90"].iter().enumerate() {
+            self.push(
+                amount,
+                CompletionItemKind::VALUE,
+                Some("amount (then a unit: hours, days, weeks, months, years)".into()),
+                None,
+                10 + i as u32 / 10,
+            );
+        }
+    }
+
+    /// After `date.now - 7`: the units of a relative date.
+    fn date_units(&mut self) {
+        for unit in ["hours", "days", "weeks", "months", "years"] {
+            self.push(
+                unit,
+                CompletionItemKind::UNIT,
+                Some("time unit".into()),
+                None,
+                10,
+            );
+        }
+    }
+
     fn properties(&mut self, selector_names: &[String]) {
         let catalog = self.catalog;
         let mut seen = std::collections::HashSet::new();
@@ -558,9 +616,23 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
         return finish(items);
     };
     let pk = prev.kind();
-    // `alias.` → the alias's properties.
+    // `alias.` → the alias's properties; `tag.` (no alias named `tag`) → tag keys.
     if pk == DOT {
         if let Some(alias) = prev_significant(&prev).filter(|t| t.kind() == IDENT) {
+            let is_alias = query.as_ref().is_some_and(|q| {
+                q.aliases()
+                    .filter_map(|a| a.name())
+                    .any(|n| n.text() == alias.text())
+            });
+            if alias.text() == "tag" && !is_alias {
+                let names = prev
+                    .parent_ancestors()
+                    .find_map(Entity::cast)
+                    .map(|e| selector_names(&e))
+                    .unwrap_or_default();
+                items.tag_keys(&names);
+                return finish(items);
+            }
             let names = query
                 .as_ref()
                 .map(|q| alias_selector(q, alias.text()))
@@ -569,7 +641,8 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
             return finish(items);
         }
     }
-    let clause = clause_of(&prev).map(|t| t.kind());
+    let clause_token = clause_of(&prev);
+    let clause = clause_token.as_ref().map(|t| t.kind());
     match clause {
         None => items.keywords(&["FIND"]),
         Some(FIND_KW) => {
@@ -610,6 +683,12 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
                 items.properties(&names);
             } else if pk.is_comparison_op() {
                 items.values();
+            } else if matches!(pk, PLUS | MINUS) {
+                items.relative_amounts();
+            } else if pk == NUMBER
+                && prev_significant(&prev).is_some_and(|t| matches!(t.kind(), PLUS | MINUS))
+            {
+                items.date_units();
             } else if pk == IDENT && prev.parent().is_some_and(|p| p.kind() == PATH) {
                 for op in ["=", "!=", "~=", "^=", "$=", ">", "<", ">=", "<="] {
                     items.push(op, CompletionItemKind::OPERATOR, None, None, 10);
@@ -672,6 +751,16 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
             }
         }
         Some(SKIP_KW) => items.keywords(&["LIMIT"]),
+        // `RETURN … AS column`: what may follow a column.
+        Some(AS_KW)
+            if pk != AS_KW
+                && clause_token
+                    .as_ref()
+                    .and_then(|t| t.parent())
+                    .is_some_and(|p| p.kind() == COLUMN_ALIAS) =>
+        {
+            items.keywords(&["ORDER BY", "SKIP", "LIMIT", "HAVING"]);
+        }
         Some(AS_KW) if pk != AS_KW => {
             items.keywords(&[
                 "WITH", "THAT", "WHERE", "RETURN", "ORDER BY", "SKIP", "LIMIT",
@@ -736,6 +825,38 @@ mod tests {
         ] {
             assert_eq!(labels(text), Vec::<String>::new(), "{text}");
         }
+    }
+
+    #[test]
+    fn after_a_column_alias_only_what_follows_a_column() {
+        let got = labels("FIND User AS u RETURN u.name AS n |");
+        assert!(got.contains(&"ORDER BY".to_string()), "{got:?}");
+        assert!(
+            !got.contains(&"WITH".to_string()) && !got.contains(&"THAT".to_string()),
+            "{got:?}"
+        );
+        // An entity alias is still followed by WITH and THAT.
+        assert!(labels("FIND User AS u |").contains(&"THAT".to_string()));
+    }
+
+    #[test]
+    fn relative_dates_complete_amounts_then_units() {
+        let amounts = labels("FIND User WITH _createdOn > date.now - |");
+        assert!(amounts.contains(&"7".to_string()), "{amounts:?}");
+        assert!(!amounts.contains(&"AND".to_string()), "{amounts:?}");
+        let units = labels("FIND User WITH _createdOn > date.now - 7 |");
+        assert!(units.contains(&"days".to_string()), "{units:?}");
+    }
+
+    #[test]
+    fn tag_is_not_an_alias() {
+        // Without data there are no tag keys, and the entity's properties are not offered
+        // as if `tag` were an alias.
+        let got = labels("FIND User WITH tag.|");
+        assert!(!got.contains(&"active".to_string()), "{got:?}");
+        // An alias named `tag` is an alias.
+        let aliased = labels("FIND User AS tag RETURN tag.|");
+        assert!(aliased.contains(&"active".to_string()), "{aliased:?}");
     }
 
     #[test]
