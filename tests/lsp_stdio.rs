@@ -74,6 +74,29 @@ fn diagnostics_on_open_and_after_incremental_changes() {
         d.iter().all(|d| d["severity"] != 1 && d["code"] != "S010"),
         "{d:?}"
     );
+
+    // An edit that changes no finding publishes nothing (a big document's findings are
+    // megabytes); the next edit that does is published.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3},
+               "contentChanges": [{"range": {"start": pos(2, 0), "end": pos(2, 0)}, "text": " "}]}),
+    );
+    // Past the 50 ms debounce, so that version 3 would be published.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 4},
+               "contentChanges": [{"range": {"start": pos(2, 1), "end": pos(2, 1)}, "text": "FIND Hots"}]}),
+    );
+    let d = client.diagnostics(URI, 4);
+    assert!(codes(&d).contains(&"S010".to_string()), "{d:?}");
+    assert!(
+        !client.pending.iter().any(
+            |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 3
+        ),
+        "the unchanged findings of version 3 were published again"
+    );
     client.shutdown();
 }
 

@@ -39,6 +39,30 @@ pub struct World {
     /// Whether the client registers file watchers for us (`workspace/didChangeWatchedFiles`
     /// with `dynamicRegistration`).
     pub watch_files: bool,
+    /// The diagnostics last published for each open document: a publish that would repeat
+    /// them is skipped (a big document's findings are megabytes of JSON, and most edits
+    /// change none of them).
+    pub published: HashMap<Uri, Vec<tower_lsp_server::ls_types::Diagnostic>>,
+}
+
+impl World {
+    /// Whether `diagnostics` differ from what was last published for `uri` (and records
+    /// them when they do).
+    pub fn changed_diagnostics(
+        &mut self,
+        uri: &Uri,
+        diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> bool {
+        if self
+            .published
+            .get(uri)
+            .is_some_and(|last| last == diagnostics)
+        {
+            return false;
+        }
+        self.published.insert(uri.clone(), diagnostics.to_vec());
+        true
+    }
 }
 
 /// The language server.
@@ -119,8 +143,8 @@ impl Backend {
 
     async fn publish_now(&self, uri: Uri) {
         let published = {
-            let world = self.world();
-            world.docs.get(&uri).and_then(|doc| {
+            let mut world = self.world();
+            let computed = world.docs.get(&uri).and_then(|doc| {
                 catch_unwind(AssertUnwindSafe(|| {
                     (
                         crate::diagnostics::diagnostics(doc, &uri, &world.links),
@@ -128,7 +152,8 @@ impl Backend {
                     )
                 }))
                 .ok()
-            })
+            });
+            computed.filter(|(diagnostics, _)| world.changed_diagnostics(&uri, diagnostics))
         };
         if let Some((diagnostics, version)) = published {
             self.client
@@ -406,14 +431,15 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
             let published = {
-                let world = lock(&world);
-                match world.docs.get(&uri) {
+                let mut world = lock(&world);
+                let computed = match world.docs.get(&uri) {
                     Some(doc) if doc.version == version => catch_unwind(AssertUnwindSafe(|| {
                         crate::diagnostics::diagnostics(doc, &uri, &world.links)
                     }))
                     .ok(),
                     _ => None,
-                }
+                };
+                computed.filter(|diagnostics| world.changed_diagnostics(&uri, diagnostics))
             };
             if let Some(diagnostics) = published {
                 client
@@ -425,7 +451,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        self.world().docs.remove(&uri);
+        {
+            let mut world = self.world();
+            world.docs.remove(&uri);
+            world.published.remove(&uri);
+        }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
 
