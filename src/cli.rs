@@ -290,8 +290,10 @@ pub enum Command {
 /// Options of every command that talks to the live account (`--remote`); docs/remote.md.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RemoteArgs {
-    /// Include deleted entities and relationships (`includeDeleted: true`).
-    #[arg(long, requires = "remote")]
+    /// Include entities and relationships marked deleted: `_deleted: true` items of local data
+    /// (left out by default, as JupiterOne does; also `include-deleted = true` in j1ql.toml),
+    /// and `includeDeleted: true` on the live account.
+    #[arg(long)]
     pub include_deleted: bool,
     /// Ask for deferred answers (`deferredResponse: FORCE`) and poll for them: for queries
     /// that run longer than one request may last.

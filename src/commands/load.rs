@@ -26,11 +26,17 @@ struct Summary<'a> {
     files: usize,
     mapping_rules: usize,
     mapper_warnings: &'a [String],
+    /// Entities marked `_deleted: true` (kept here; queries leave them out unless asked).
+    deleted_entities: usize,
+    /// Relationships marked `_deleted: true`.
+    deleted_relationships: usize,
 }
 
 impl<'a> Summary<'a> {
-    fn of(r: &'a LoadReport) -> Summary<'a> {
+    fn of(r: &'a LoadReport, (deleted_entities, deleted_relationships): (usize, usize)) -> Summary<'a> {
         Summary {
+            deleted_entities,
+            deleted_relationships,
             entities: r.entities,
             relationships: r.relationships,
             mapper_entities: r.mapper_entities,
@@ -64,8 +70,9 @@ pub fn run(
         }
     };
     let report = graph.report();
+    let deleted = graph.deleted_counts();
     match format {
-        Format::Json => print_json(&Summary::of(report))?,
+        Format::Json => print_json(&Summary::of(report, deleted))?,
         Format::Human => {
             let mut out = format!(
                 "loaded {} entities and {} relationships from {} file(s)\n",
@@ -94,6 +101,14 @@ pub fn run(
             }
             for w in &report.mapper_warnings {
                 out.push_str(&format!("mapper warning: {w}\n"));
+            }
+            if deleted != (0, 0) {
+                out.push_str(&format!(
+                    "deleted: {} entities and {} relationships are `_deleted: true`: queries leave \
+                     them (and relationships touching a deleted entity) out unless \
+                     --include-deleted or `include-deleted = true`\n",
+                    deleted.0, deleted.1
+                ));
             }
             print_stdout(&out)?;
         }

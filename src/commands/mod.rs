@@ -60,8 +60,19 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             format,
             demo,
             remote: false,
-            ..
-        } => test::run(&paths, review, accept, check, filter, format, demo),
+            remote_options,
+        } => test::run(
+            &paths,
+            test::LocalArgs {
+                review,
+                accept,
+                check,
+                filter,
+                format,
+                demo,
+                include_deleted: remote_options.include_deleted,
+            },
+        ),
         Command::Pull {
             queries,
             remote: _,

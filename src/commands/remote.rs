@@ -52,7 +52,7 @@ pub(crate) fn query_options(
         .collect();
     variables.extend(crate::commands::run::parse_params(params)?);
     Ok(QueryOptions {
-        include_deleted: args.include_deleted,
+        include_deleted: args.include_deleted || project.config().include_deleted,
         deferred: args.deferred,
         max_rows: args.max_rows,
         variables,

@@ -218,7 +218,8 @@ fn project(args: &RunArgs) -> Result<Project, CliError> {
         .collect();
     Ok(project
         .with_overrides(params, now_ms, &smart, data)
-        .with_load_flags(args.strict, args.global_mappings))
+        .with_load_flags(args.strict, args.global_mappings)
+        .with_include_deleted(args.remote_options.include_deleted))
 }
 
 /// The query to run and the name it goes by in messages: `-` (standard input), `FILE`,

@@ -22,22 +22,38 @@ fn colour() -> bool {
     crate::output::color(false)
 }
 
-pub fn run(
-    paths: &[PathBuf],
-    review_mode: bool,
-    accept: bool,
-    check: bool,
-    filter: Option<String>,
-    format: TestFormat,
-    demo: bool,
-) -> Result<Outcome, CliError> {
+/// The options of a local `j1ql test` (not `--remote`).
+pub struct LocalArgs {
+    pub review: bool,
+    pub accept: bool,
+    pub check: bool,
+    pub filter: Option<String>,
+    pub format: TestFormat,
+    pub demo: bool,
+    /// `--include-deleted`: every suite keeps `_deleted: true` items (as `include-deleted`).
+    pub include_deleted: bool,
+}
+
+pub fn run(paths: &[PathBuf], args: LocalArgs) -> Result<Outcome, CliError> {
+    let LocalArgs {
+        review: review_mode,
+        accept,
+        check,
+        filter,
+        format,
+        demo,
+        include_deleted,
+    } = args;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
-    let (suites, notes) =
+    let (mut suites, notes) =
         j1ql_test::discover_with_notes(&paths).map_err(|e| CliError::msg(e.to_string()))?;
+    for suite in &mut suites {
+        suite.config.include_deleted |= include_deleted;
+    }
     for note in &notes {
         eprintln!("warning: {note}");
     }

@@ -248,6 +248,35 @@ for key, when in [
     entities.append(ent(key, "audit_event", "Record", createdOn=ms(when)))
 entities.append(ent("ev-none", "audit_event", "Record"))
 
+# ---------------------------------------------------------------- dates as ISO strings (issue 18)
+# createdOn / closedOn of iso_ticket (class Issue) as ISO strings in several forms, one ticket
+# with epoch ms, one open ticket. In time order of createdOn: iso-c (2024-11-01, epoch ms),
+# iso-a (2024-12-05T00:00+09:00 = 2024-12-04T15:00Z), iso-b (2024-12-04T20:00Z), iso-open
+# (2024-12-20). As text, iso-a sorts after iso-b. Days open: iso-a 2.5, iso-b 2, iso-c 1.
+entities += [
+    ent("iso-a", "iso_ticket", "Issue", createdOn="2024-12-05T00:00:00+09:00",
+        closedOn="2024-12-07T03:00:00Z"),
+    ent("iso-b", "iso_ticket", "Issue", createdOn="2024-12-04T20:00:00.000Z",
+        closedOn="2024-12-06T22:00:00+02:00"),
+    ent("iso-c", "iso_ticket", "Issue", createdOn=ms("2024-11-01T00:00:00Z"),
+        closedOn=ms("2024-11-02T00:00:00Z")),
+    ent("iso-open", "iso_ticket", "Issue", createdOn="2024-12-20"),
+]
+
+# ---------------------------------------------------------------- deleted items (issue 18)
+# u-ghost (okta_user, `_deleted: true`) is in okta-main and IS p-jim; u-alice's deleted OWNS of
+# d-spare. JupiterOne leaves deleted items, and relationships touching them, out of results:
+# every other case is answered as if they were not there.
+entities += [
+    ent("u-ghost", "okta_user", "User", displayName="Ghost User", username="ghost", age=60,
+        active=True, mfaEnabled=True, _deleted=True),
+]
+relationships += [
+    rel("acct-okta", "HAS", "u-ghost"),
+    rel("u-ghost", "IS", "p-jim"),
+    rel("u-alice", "OWNS", "d-spare", _deleted=True),
+]
+
 core = {"source": "api", "scope": "core", "entities": entities, "relationships": relationships}
 
 # ---------------------------------------------------------------- bitbucket (spec aggregation examples)

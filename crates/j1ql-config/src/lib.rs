@@ -23,6 +23,7 @@
 //! ```toml
 //! data = ["fixtures"]              # fixture files or folders, relative to this file
 //! now = "2025-01-01T00:00:00Z"     # the clock for relative dates
+//! include-deleted = false          # `_deleted: true` items are left out unless true
 //! [params]
 //! minAge = 40                      # values of ${ param.minAge }, ${minAge}, {{minAge}}
 //! [smart-classes]
@@ -76,6 +77,10 @@ pub struct Config {
     pub data: Vec<PathBuf>,
     /// The clock for relative dates of a test suite (RFC 3339).
     pub now: Option<String>,
+    /// Keep entities and relationships marked `_deleted: true` in the data (JupiterOne's
+    /// `includeDeleted`); by default they are left out of every query, as JupiterOne does.
+    #[serde(rename = "include-deleted")]
+    pub include_deleted: bool,
     /// `[params]`: values of `${ param.x }`, `${x}` and `{{x}}`.
     pub params: BTreeMap<String, toml::Value>,
     /// `[smart-classes]`: smart-class definitions (name without `#` → filter text).
@@ -419,6 +424,7 @@ S014 = "off"
             r#"
 data = ["fixtures"]
 now = "2025-01-01T00:00:00Z"
+include-deleted = true
 [params]
 minAge = 40
 [smart-classes]
@@ -434,6 +440,8 @@ strict = true
         assert_eq!(c.smart_classes["Prod"], "tag.Production = true");
         assert_eq!(c.test.snapshots, SnapshotPolicy::Always);
         assert!(c.test.strict && !c.test.global_mappings);
+        assert!(c.include_deleted);
+        assert!(!Config::default().include_deleted);
         assert!(Config::from_toml("[test]\nsnapshot = \"always\"\n").is_err());
     }
 

@@ -6,10 +6,14 @@
 //!   The same holds for `!~=`, `!^=`, `!$=` against `~=`, `^=`, `$=`.
 //! * String operators are case-sensitive and apply element by element.
 //! * `> < >= <=` compare numbers (dates are epoch milliseconds; ISO date strings in the data
-//!   are read as dates), element by element.
+//!   are read as dates by [`crate::numeric`]), element by element; `=` between a date
+//!   string and a date reads the string as a date too.
 
 use j1ql_graph::{Graph, PropValue};
+use j1ql_semantics::dates::data_date_millis;
 use j1ql_semantics::ir::{CompareOp, LogicOp};
+
+use crate::numeric::prop_number;
 
 /// A value resolved for evaluation: parameters substituted, dates turned into milliseconds.
 #[derive(Debug, Clone)]
@@ -94,6 +98,9 @@ fn element_matches(graph: &Graph, element: &PropValue, op: CompareOp, value: &RV
             (PropValue::String(s), RValue::Regex(r)) => r.is_match(graph.str(*s)),
             (PropValue::Number(n), RValue::Num(v)) => n == v,
             (PropValue::Bool(b), RValue::Bool(v)) => b == v,
+            // A date string against a date (or epoch milliseconds): one conversion.
+            (PropValue::String(s), RValue::Num(v)) => data_date_millis(graph.str(*s)) == Some(*v),
+            (PropValue::Number(n), RValue::Str(v)) => data_date_millis(v) == Some(*n),
             _ => false,
         },
         CompareOp::Contains | CompareOp::StartsWith | CompareOp::EndsWith => {
@@ -110,14 +117,10 @@ fn element_matches(graph: &Graph, element: &PropValue, op: CompareOp, value: &RV
             }
         }
         CompareOp::Gt | CompareOp::Lt | CompareOp::Gte | CompareOp::Lte => {
-            let left = match element {
-                PropValue::Number(n) => Some(*n),
-                PropValue::String(s) => iso_millis(graph.str(*s)),
-                _ => None,
-            };
+            let left = prop_number(graph, element);
             let right = match value {
                 RValue::Num(n) => Some(*n),
-                RValue::Str(s) => iso_millis(s),
+                RValue::Str(s) => data_date_millis(s),
                 _ => None,
             };
             match (left, right) {
@@ -133,19 +136,6 @@ fn element_matches(graph: &Graph, element: &PropValue, op: CompareOp, value: &RV
         // Negative operators never reach here (see `compare`).
         _ => false,
     }
-}
-
-/// An ISO 8601 date string (`2022-01-19T20:26:17.842Z`) as epoch milliseconds.
-fn iso_millis(text: &str) -> Option<f64> {
-    let looks_like_date = text.len() >= 10
-        && text.as_bytes()[4] == b'-'
-        && text.as_bytes()[..4].iter().all(u8::is_ascii_digit);
-    if !looks_like_date {
-        return None;
-    }
-    j1ql_semantics::dates::parse_iso_date(text)
-        .ok()
-        .map(|ms| ms as f64)
 }
 
 #[cfg(test)]

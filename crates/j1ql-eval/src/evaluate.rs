@@ -257,7 +257,12 @@ impl Evaluation<'_> {
         rows
     }
 
+    /// A row's sort key (a date string sorts as its epoch milliseconds).
     fn order_value(&self, row: &Row, key: &OrderTarget, columns: Option<&[ir::Column]>) -> Value {
+        crate::numeric::sort_key(self.order_field(row, key, columns))
+    }
+
+    fn order_field(&self, row: &Row, key: &OrderTarget, columns: Option<&[ir::Column]>) -> Value {
         match key {
             OrderTarget::Field(p) => self
                 .lookup(row)

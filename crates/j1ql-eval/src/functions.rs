@@ -62,8 +62,9 @@ pub fn num(n: f64) -> Value {
     j1ql_graph::number_to_json(n)
 }
 
+/// Math and the numeric functions read numbers and dates (ISO strings as epoch ms).
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64()
+    crate::numeric::json_number(v)
 }
 
 fn math(op: MathOp, a: &Value, b: &Value) -> Value {
@@ -224,7 +225,11 @@ fn aggregate(
                 };
                 let elements = value.elements();
                 count += elements.len();
-                values.extend(elements.iter().filter_map(|e| e.as_f64()));
+                values.extend(
+                    elements
+                        .iter()
+                        .filter_map(|e| crate::numeric::prop_number(graph, e)),
+                );
             }
         }
     }

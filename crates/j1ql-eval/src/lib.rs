@@ -14,6 +14,7 @@ mod filter;
 mod functions;
 mod indexed;
 mod json;
+mod numeric;
 mod paths;
 mod pattern;
 mod reduce;

@@ -103,9 +103,20 @@ pub struct LoadReport {
     pub mapping_rules: usize,
     /// Mapper problems: the cascade guard stopping creation, targets that could not be made.
     pub mapper_warnings: Vec<String>,
+    /// Entities left out because they are `_deleted: true` (by [`crate::Graph::without_deleted`];
+    /// a load keeps them).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deleted_entities: usize,
+    /// Relationships left out because they are `_deleted: true` or touch a deleted entity.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub deleted_relationships: usize,
     /// Paths the folder walk did not follow: symbolic-link cycles, a file reached twice,
     /// links leaving the folder, FIFOs and devices (see `j1ql_fs::Walker`).
     pub skipped_paths: Vec<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Why a load failed.

@@ -204,6 +204,15 @@ impl Project {
         self
     }
 
+    /// `--include-deleted`: keep `_deleted: true` items (added to `include-deleted`).
+    pub fn with_include_deleted(mut self, include_deleted: bool) -> Project {
+        if include_deleted && !self.config.include_deleted {
+            self.config.include_deleted = true;
+            self.data = OnceLock::new();
+        }
+        self
+    }
+
     /// The folder relative paths are read from (the `j1ql.toml`'s folder).
     pub fn root(&self) -> &Path {
         &self.root
@@ -270,6 +279,11 @@ impl Project {
         };
         let graph = j1ql_graph::load_paths(&self.data_paths, options)
             .map_err(|e| format!("{}: data: {e}", self.origin))?;
+        // JupiterOne leaves `_deleted: true` items out unless asked (`include-deleted`).
+        let graph = match self.config.include_deleted {
+            true => graph,
+            false => graph.without_deleted().unwrap_or(graph),
+        };
         let facts = DataFacts::of(&graph);
         Ok(Data { graph, facts })
     }

@@ -4,6 +4,22 @@
 //! optionally followed by a zone designator `Z` or `±hh:mm` (or `±hhmm`). Without a zone the
 //! time is UTC. Calendar values are checked (no 2019-02-30).
 
+/// A date stored in the data as an ISO 8601 string (`2022-01-19T20:26:17.842Z`, at least
+/// `YYYY-MM-DD`), as epoch milliseconds; `None` for any other text.
+///
+/// JupiterOne keeps dates as epoch milliseconds, and its math docs say date fields convert to
+/// them; integrations that send ISO strings get the same treatment here. This is the one
+/// conversion comparisons, math, aggregates and ORDER BY all use (docs/semantics.md).
+pub fn data_date_millis(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let looks_like_date =
+        bytes.len() >= 10 && bytes[4] == b'-' && bytes[..4].iter().all(u8::is_ascii_digit);
+    if !looks_like_date {
+        return None;
+    }
+    parse_iso_date(text).ok().map(|ms| ms as f64)
+}
+
 /// Parses the text inside `date( ... )` into epoch milliseconds (UTC), or says what is wrong.
 pub fn parse_iso_date(text: &str) -> Result<i64, String> {
     let (date_part, time_part) = match text.split_once(['T', 't']) {

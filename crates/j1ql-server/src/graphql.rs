@@ -94,7 +94,7 @@ impl QueryRoot {
         scope_filters: Option<Vec<Json<Value>>>,
         dry_run: Option<bool>,
     ) -> async_graphql::Result<QueryV1Response> {
-        let _ = (include_deleted, scope_filters);
+        let _ = scope_filters;
         let app = ctx.data::<Arc<App>>()?.clone();
         let caller = ctx.data::<Caller>()?.clone();
         if query.len() > app.config.max_query_bytes {
@@ -127,9 +127,11 @@ impl QueryRoot {
             cursor,
             variable_result_size: flags.and_then(|f| f.variable_result_size) == Some(true),
             now_ms: app.now_ms(),
+            include_deleted: include_deleted
+                .unwrap_or(app.config.project.config().include_deleted),
         };
         let correlation_id = uuid::Uuid::new_v4().to_string();
-        let hash = query::query_hash(&request.text, &request.params);
+        let hash = request.hash();
         if dry_run == Some(true) {
             // Checked as a run would check it, not evaluated.
             let snapshot = app.store.snapshot();

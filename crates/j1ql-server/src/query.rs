@@ -45,6 +45,17 @@ pub struct QueryRequest {
     pub variable_result_size: bool,
     /// "Now" for relative dates (epoch ms).
     pub now_ms: i64,
+    /// `includeDeleted`: answer from the graph with `_deleted: true` items (default: the
+    /// project's `include-deleted`, normally false: they are left out, as JupiterOne does).
+    pub include_deleted: bool,
+}
+
+impl QueryRequest {
+    /// A short hash of the query, its parameters and `includeDeleted`: cursors carry it
+    /// (a page of one answer is not a page of another), request logs print it.
+    pub fn hash(&self) -> String {
+        query_hash(&self.text, &self.params, self.include_deleted)
+    }
 }
 
 /// One page of an answer, in JupiterOne's shape.
@@ -112,12 +123,16 @@ impl QueryError {
     }
 }
 
-/// A short hash of a query and its parameters: cursors carry it, request logs print it.
-pub fn query_hash(text: &str, params: &BTreeMap<String, Value>) -> String {
+/// A short hash of a query, its parameters and `includeDeleted`: cursors carry it, request
+/// logs print it.
+pub fn query_hash(text: &str, params: &BTreeMap<String, Value>, include_deleted: bool) -> String {
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
     hasher.update([0]);
     hasher.update(serde_json::to_vec(params).unwrap_or_default());
+    if include_deleted {
+        hasher.update(b"\0includeDeleted");
+    }
     let digest = hasher.finalize();
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -159,7 +174,7 @@ pub fn execute(
     project: &Project,
     request: &QueryRequest,
 ) -> Result<Page, QueryError> {
-    let hash = query_hash(&request.text, &request.params);
+    let hash = request.hash();
     let offset = match &request.cursor {
         Some(c) if !c.is_empty() => decode_cursor(c, &hash)?,
         _ => 0,
@@ -211,7 +226,8 @@ pub fn evaluate(
         .values
         .params
         .extend(request.params.iter().map(|(k, v)| (k.clone(), v.clone())));
-    run_query(&request.text, &snapshot.graph, &context, &options).map_err(|e| match e {
+    let graph = snapshot.query_graph(request.include_deleted);
+    run_query(&request.text, graph, &context, &options).map_err(|e| match e {
         RunError::Refused(analysis) => {
             let mut problems: Vec<J1qlProblem> = analysis
                 .parse

@@ -48,13 +48,28 @@ impl DataOptions {
 
 /// One graph and what queries need with it; replaced as a whole when a job finalizes.
 pub struct Snapshot {
-    /// The graph.
+    /// The graph: everything loaded and uploaded, `_deleted: true` items included (the
+    /// synchronization API sees them).
     pub graph: Graph,
+    /// The graph without deleted items ([`Graph::without_deleted`]); `None` when nothing is
+    /// deleted. Queries run on it unless they ask for `includeDeleted`.
+    pub live: Option<Graph>,
     /// What the graph adds to the analysis context, as `j1ql run`'s project builds it
     /// (`None` for the demo account, analysed with the builtin data model as in `j1ql run`).
     pub facts: Option<DataFacts>,
     /// Counts rebuilds, so that cursors can tell a page of an older graph.
     pub generation: u64,
+}
+
+impl Snapshot {
+    /// The graph a query runs on: without `_deleted: true` items unless `include_deleted`
+    /// (JupiterOne's `queryV1(includeDeleted: true)`).
+    pub fn query_graph(&self, include_deleted: bool) -> &Graph {
+        match (&self.live, include_deleted) {
+            (Some(live), false) => live,
+            _ => &self.graph,
+        }
+    }
 }
 
 /// The entities and relationships one `(source, scope)` owns, as uploaded.
@@ -266,8 +281,11 @@ impl Store {
 
 /// The snapshot of a graph, with the catalog and tags `j1ql run`'s project would give it.
 fn snapshot(graph: Graph, demo_only: bool, generation: u64) -> Snapshot {
-    let facts = (!demo_only).then(|| DataFacts::of(&graph));
+    // The facts of the graph queries run on by default, as the project's (deleted items out).
+    let live = graph.without_deleted();
+    let facts = (!demo_only).then(|| DataFacts::of(live.as_ref().unwrap_or(&graph)));
     Snapshot {
+        live,
         graph,
         facts,
         generation,

@@ -525,3 +525,63 @@ async fn the_projects_smart_classes_and_parameters_apply_as_in_run() {
         .await;
     assert_eq!(body["data"]["queryV1"]["totalCount"], 0, "{body}");
 }
+
+/// Issue 18 (4): `_deleted: true` entities and relationships, and relationships touching a
+/// deleted entity, are left out unless the query asks with `includeDeleted: true` (as on
+/// JupiterOne); the synchronization API still sees them. A cursor of one is not a cursor of
+/// the other.
+#[tokio::test]
+async fn deleted_items_are_left_out_unless_include_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("account.json"),
+        json!({
+            "source": "api", "scope": "s",
+            "entities": [
+                {"_key": "alice", "_type": "okta_user", "_class": "User"},
+                {"_key": "ghost", "_type": "okta_user", "_class": "User", "_deleted": true},
+                {"_key": "laptop", "_type": "user_endpoint", "_class": "Device"},
+                {"_key": "phone", "_type": "user_endpoint", "_class": "Device"}
+            ],
+            "relationships": [
+                {"_class": "OWNS", "_fromEntityKey": "alice", "_toEntityKey": "laptop"},
+                {"_class": "OWNS", "_fromEntityKey": "alice", "_toEntityKey": "phone", "_deleted": true},
+                {"_class": "OWNS", "_fromEntityKey": "ghost", "_toEntityKey": "phone"}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let server = Server::start(data_config(vec![dir.path().to_path_buf()], None)).await;
+    let keys = |body: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = body["data"]["queryV1"]["data"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|e| e["entity"]["_key"].as_str().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    let live = server.query_v1("FIND User", json!({})).await;
+    assert_eq!(keys(&live), ["alice"]);
+    let not_asked = server
+        .query_v1("FIND User", json!({"includeDeleted": false}))
+        .await;
+    assert_eq!(keys(&not_asked), ["alice"]);
+    let all = server
+        .query_v1("FIND User", json!({"includeDeleted": true}))
+        .await;
+    assert_eq!(keys(&all), ["alice", "ghost"]);
+    let owned = server.query_v1("FIND Device THAT OWNS << User", json!({})).await;
+    assert_eq!(keys(&owned), ["laptop"]);
+    let owned_all = server
+        .query_v1("FIND Device THAT OWNS << User", json!({"includeDeleted": true}))
+        .await;
+    assert_eq!(keys(&owned_all), ["laptop", "phone"]);
+
+    // The cursor carries includeDeleted: paging one answer with the other's cursor is refused.
+    let hash_live = j1ql_server::query::query_hash("FIND User", &Default::default(), false);
+    let hash_all = j1ql_server::query::query_hash("FIND User", &Default::default(), true);
+    assert_ne!(hash_live, hash_all);
+}

@@ -86,9 +86,11 @@ impl Server {
             variables.as_object_mut().unwrap().extend(m);
         }
         let doc = "query J1QL($query: String!, $variables: JSON, $cursor: String, \
-            $flags: QueryV1Flags, $deferredResponse: DeferredResponseOption) { \
+            $flags: QueryV1Flags, $deferredResponse: DeferredResponseOption, \
+            $includeDeleted: Boolean) { \
             queryV1(query: $query, variables: $variables, cursor: $cursor, flags: $flags, \
-            deferredResponse: $deferredResponse) { type data cursor url totalCount correlationId } }";
+            deferredResponse: $deferredResponse, includeDeleted: $includeDeleted) { \
+            type data cursor url totalCount correlationId } }";
         let (status, body) = self
             .post(
                 "/graphql",
