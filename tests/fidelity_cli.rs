@@ -167,7 +167,10 @@ fn deleted_items_are_left_out_unless_asked() {
     let load = run(dir.path(), &["load", "--data", "data", "--format", "json"]);
     let summary: Value = serde_json::from_str(&out(&load)).unwrap();
     assert_eq!(
-        (&summary["deletedEntities"], &summary["deletedRelationships"]),
+        (
+            &summary["deletedEntities"],
+            &summary["deletedRelationships"]
+        ),
         (&Value::from(1), &Value::from(1)),
         "{summary}"
     );
@@ -216,7 +219,14 @@ fn iso_date_strings_are_dates_everywhere() {
     let query = |q: &str| {
         let o = run(
             dir.path(),
-            &["run", "--data", "findings.json", "--now", "2025-01-01T00:00:00Z", q],
+            &[
+                "run",
+                "--data",
+                "findings.json",
+                "--now",
+                "2025-01-01T00:00:00Z",
+                q,
+            ],
         );
         assert_eq!(o.status.code(), Some(0), "{q}: {}", err(&o));
         serde_json::from_str::<Value>(&out(&o)).unwrap()["data"].clone()
@@ -229,7 +239,8 @@ fn iso_date_strings_are_dates_everywhere() {
         days,
         serde_json::json!([{"k": "f1", "days": 2.5}, {"k": "f2", "days": 2}])
     );
-    let newest = query("FIND Finding AS f RETURN max(f.closedOn) AS last, min(f.createdOn) AS first");
+    let newest =
+        query("FIND Finding AS f RETURN max(f.closedOn) AS last, min(f.createdOn) AS first");
     assert_eq!(
         newest,
         serde_json::json!([{"last": 1704326400000_i64, "first": 1704067200000_i64}])

@@ -51,9 +51,17 @@ fn run_keys(client: &mut Client, uri: &str) -> Vec<String> {
 fn run_query_honours_include_deleted() {
     for (config, settings, expected) in [
         ("", Value::Null, vec!["alice"]),
-        ("include-deleted = true\n", Value::Null, vec!["alice", "ghost"]),
+        (
+            "include-deleted = true\n",
+            Value::Null,
+            vec!["alice", "ghost"],
+        ),
         ("", json!({"include-deleted": true}), vec!["alice", "ghost"]),
-        ("include-deleted = true\n", json!({"include-deleted": false}), vec!["alice"]),
+        (
+            "include-deleted = true\n",
+            json!({"include-deleted": false}),
+            vec!["alice"],
+        ),
     ] {
         let dir = workspace(config);
         let uri = format!("file://{}/q.j1ql", dir.path().display());

@@ -33,7 +33,10 @@ struct Summary<'a> {
 }
 
 impl<'a> Summary<'a> {
-    fn of(r: &'a LoadReport, (deleted_entities, deleted_relationships): (usize, usize)) -> Summary<'a> {
+    fn of(
+        r: &'a LoadReport,
+        (deleted_entities, deleted_relationships): (usize, usize),
+    ) -> Summary<'a> {
         Summary {
             deleted_entities,
             deleted_relationships,

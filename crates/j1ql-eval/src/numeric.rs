@@ -45,7 +45,10 @@ mod tests {
     fn date_strings_are_milliseconds_and_other_text_is_not() {
         let jan = 1_704_067_200_000.0; // 2024-01-01T00:00:00Z
         assert_eq!(json_number(&Value::from("2024-01-01T00:00:00Z")), Some(jan));
-        assert_eq!(json_number(&Value::from("2024-01-01T02:00:00+02:00")), Some(jan));
+        assert_eq!(
+            json_number(&Value::from("2024-01-01T02:00:00+02:00")),
+            Some(jan)
+        );
         assert_eq!(json_number(&Value::from("2024-01-01")), Some(jan));
         assert_eq!(json_number(&Value::from(jan)), Some(jan));
         for text in ["2024", "hello", "2024-13-01", "12345-01-01", ""] {

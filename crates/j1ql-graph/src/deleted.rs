@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(live.entity(out[0].other).key(), "laptop");
         assert_eq!(live.incoming(out[0].other).len(), 1);
         assert_eq!(live.entities_of_type("okta_user").len(), 1);
-        let ghost_id = full.entity(full.entities_of_class("User")[1]).id_str().to_string();
+        let ghost_id = full
+            .entity(full.entities_of_class("User")[1])
+            .id_str()
+            .to_string();
         assert!(live.entity_by_id(&ghost_id).is_none());
         assert_eq!(live.entities_with_key("laptop").len(), 1);
         assert!(live.entities_with_key("ghost").is_empty());

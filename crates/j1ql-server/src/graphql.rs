@@ -127,8 +127,7 @@ impl QueryRoot {
             cursor,
             variable_result_size: flags.and_then(|f| f.variable_result_size) == Some(true),
             now_ms: app.now_ms(),
-            include_deleted: include_deleted
-                .unwrap_or(app.config.project.config().include_deleted),
+            include_deleted: include_deleted.unwrap_or(app.config.project.config().include_deleted),
         };
         let correlation_id = uuid::Uuid::new_v4().to_string();
         let hash = request.hash();

@@ -573,10 +573,15 @@ async fn deleted_items_are_left_out_unless_include_deleted() {
         .query_v1("FIND User", json!({"includeDeleted": true}))
         .await;
     assert_eq!(keys(&all), ["alice", "ghost"]);
-    let owned = server.query_v1("FIND Device THAT OWNS << User", json!({})).await;
+    let owned = server
+        .query_v1("FIND Device THAT OWNS << User", json!({}))
+        .await;
     assert_eq!(keys(&owned), ["laptop"]);
     let owned_all = server
-        .query_v1("FIND Device THAT OWNS << User", json!({"includeDeleted": true}))
+        .query_v1(
+            "FIND Device THAT OWNS << User",
+            json!({"includeDeleted": true}),
+        )
         .await;
     assert_eq!(keys(&owned_all), ["laptop", "phone"]);
 
