@@ -275,6 +275,20 @@ fn reloads_when_the_config_or_the_data_changes() {
                 .contains("workspace settings not used")),
         "{d:?}"
     );
+    // ... and said once as an error the editor shows.
+    let shown = client.wait_for("window/showMessage", |p| {
+        p["type"] == 1
+            && p["message"].as_str().is_some_and(|m| {
+                m.contains("workspace settings not used") && m.contains("j1ql.toml")
+            })
+    });
+    assert!(
+        shown["message"]
+            .as_str()
+            .unwrap()
+            .contains("unclosed array"),
+        "{shown}"
+    );
     client.shutdown();
 }
 

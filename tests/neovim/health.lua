@@ -72,11 +72,48 @@ check(has(report, 'OK binary .*' .. vim.pesc(version) .. '$') ~= nil, 'checkheal
 check(has(report, "OK vim%.lsp%.enable%('j1ql'%) is on") ~= nil, 'checkhealth: OK vim.lsp.enable')
 check(has(report, 'OK parser installed: .*j1ql%.so') ~= nil, 'checkhealth: OK parser installed')
 check(has(report, 'OK highlights query loaded') ~= nil, 'checkhealth: OK highlights query')
-check(has(report, 'OK config found: .*project/j1ql%.toml') ~= nil, 'checkhealth: OK config found')
+check(has(report, 'OK config found and valid: .*project/j1ql%.toml') ~= nil, 'checkhealth: OK config found and valid')
 check(has(report, 'ERROR') == nil and has(report, 'WARNING') == nil, 'checkhealth: no error or warning')
 if has(report, 'ERROR') or has(report, 'WARNING') then
   print(table.concat(report, '\n'))
 end
+
+-- A broken j1ql.toml is an error in the report; writing it from Neovim tells the server
+-- (no file watchers on Linux), which shows an error message.
+local toml = vim.fn.fnamemodify('j1ql.toml', ':p')
+local saved = vim.fn.readfile(toml)
+vim.cmd('split ' .. toml)
+vim.api.nvim_buf_set_lines(0, 0, -1, false, { 'data = [' })
+t.messages = {}
+vim.cmd('write')
+vim.cmd('close')
+vim.cmd('buffer ' .. buf)
+report = health_lines()
+if not check(
+  has(report, 'ERROR config does not load: .*j1ql%.toml') ~= nil and has(report, 'unclosed array') ~= nil,
+  'checkhealth: a broken j1ql.toml is an ERROR'
+) then
+  print(table.concat(report, '\n'))
+end
+local told = t.wait(10000, function()
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == 'config' then
+      return true
+    end
+  end
+  return false
+end)
+check(told, 'the server heard of the written j1ql.toml (config diagnostic)')
+local shown = t.wait(5000, function()
+  for _, m in ipairs(t.messages) do
+    if tostring(m):find('workspace settings not used') then
+      return true
+    end
+  end
+  return false
+end)
+check(shown, 'the broken j1ql.toml is an error message')
+vim.fn.writefile(saved, toml)
 
 -- A missing binary is an error in the report.
 require('j1ql').setup({ cmd = { vim.fn.tempname() .. '/j1ql', 'lsp' } })

@@ -185,6 +185,16 @@ impl Backend {
                     w.problem = Some(format!("internal error: {}", panic_message(&p)));
                     w
                 });
+                // A broken `j1ql.toml` (or data) is said once per load, as an error the
+                // editor shows, besides the `config` diagnostic on each document: falling
+                // back to the defaults silently would look like a working setup.
+                if let Some(problem) = &loaded.problem {
+                    let client = self.client.clone();
+                    let message = format!("j1ql: workspace settings not used: {problem}");
+                    tokio::spawn(async move {
+                        client.show_message(MessageType::ERROR, message).await;
+                    });
+                }
                 let w = Arc::new(loaded);
                 let mut world = self.world();
                 // Settings that changed meanwhile make this load stale: use it, keep none.

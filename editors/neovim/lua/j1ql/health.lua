@@ -85,7 +85,18 @@ local function check_config()
   local dir = name ~= '' and vim.fn.fnamemodify(name, ':p:h') or vim.fn.getcwd()
   local found = vim.fs.find('j1ql.toml', { upward = true, path = dir, type = 'file' })[1]
   if found then
-    ok('config found: ' .. found)
+    -- The binary reads it as every command does: a broken file is an error here too.
+    local exe = vim.fn.exepath(require('j1ql').lsp_config().cmd[1] or '')
+    if exe == '' then
+      return warn('config found but not checked (no j1ql binary): ' .. found)
+    end
+    local res = vim.system({ exe, 'check', '-' }, { cwd = vim.fs.dirname(found), stdin = '', text = true }):wait()
+    if res.code == 2 then
+      return err('config does not load: ' .. vim.trim(res.stderr or ''), {
+        'fix ' .. found .. ' (until then the server uses the default settings and the demo account)',
+      })
+    end
+    ok('config found and valid: ' .. found)
   else
     info('no j1ql.toml above ' .. dir .. ': default settings, queries run on the demo account')
   end

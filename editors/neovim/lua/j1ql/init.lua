@@ -56,6 +56,31 @@ local function enable_lsp()
   })
 end
 
+--- Whether `client` registered file watchers with Neovim (it cannot where Neovim offers no
+--- dynamic registration of `workspace/didChangeWatchedFiles`, as on Linux by default).
+local function client_watches(client)
+  local caps = client.config and client.config.capabilities or {}
+  local ws = caps.workspace or {}
+  return ws.didChangeWatchedFiles and ws.didChangeWatchedFiles.dynamicRegistration == true
+end
+
+--- Tells each j1ql server that `file` changed (`workspace/didChangeWatchedFiles`), when it
+--- could not register a watcher: a written `j1ql.toml` or data file then reaches the server
+--- as it does in editors with watchers. The server ignores files its workspaces do not use.
+function M.notify_written(file)
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  for _, client in ipairs(get({ name = 'j1ql' })) do
+    if not client_watches(client) then
+      local params = { changes = { { uri = vim.uri_from_fname(file), type = 2 } } }
+      if has_011 then
+        client:notify('workspace/didChangeWatchedFiles', params)
+      else
+        client.notify('workspace/didChangeWatchedFiles', params)
+      end
+    end
+  end
+end
+
 --- Applies `opts` (see M.defaults) and starts what they ask for. Safe to call more than once.
 function M.setup(opts)
   M.options = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
@@ -63,6 +88,13 @@ function M.setup(opts)
   vim.filetype.add({ extension = { j1ql = 'j1ql' } })
   require('j1ql.commands').register()
   require('j1ql.treesitter').register()
+  vim.api.nvim_create_autocmd('BufWritePost', {
+    group = vim.api.nvim_create_augroup('j1ql_watch', { clear = true }),
+    pattern = { 'j1ql.toml', '*.json', '*.jsonl', '*.yaml', '*.yml' },
+    callback = function(args)
+      M.notify_written(vim.fn.fnamemodify(args.file, ':p'))
+    end,
+  })
   if M.options.lsp then
     enable_lsp()
   elseif has_011 and vim.lsp.enable then
