@@ -14,7 +14,7 @@ fn initialize_advertises_capabilities_and_utf16() {
     assert_eq!(caps["textDocumentSync"]["change"], 2);
     assert_eq!(result["serverInfo"]["name"], "j1ql-lsp");
     assert_eq!(caps["semanticTokensProvider"]["range"], true);
-    assert_eq!(caps["semanticTokensProvider"]["full"], true);
+    assert_eq!(caps["semanticTokensProvider"]["full"]["delta"], true);
     assert_eq!(
         caps["signatureHelpProvider"]["triggerCharacters"],
         json!(["(", ","])
@@ -326,6 +326,40 @@ fn code_actions_formatting_symbols_aliases_and_run() {
         json!({"textDocument": {"uri": URI}}),
     );
     assert!(!tokens["data"].as_array().unwrap().is_empty());
+    // After an edit, `full/delta` from the last result id: its edits turn the old data into
+    // what `full` now answers.
+    let old: Vec<Value> = tokens["data"].as_array().unwrap().clone();
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2},
+               "contentChanges": [{"range": {"start": pos(1, 0), "end": pos(1, 0)}, "text": "FIND Device AS d\n"}]}),
+    );
+    let delta = client.request(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": {"uri": URI}, "previousResultId": tokens["resultId"]}),
+    );
+    let edits = delta["edits"]
+        .as_array()
+        .expect("a delta, not the whole data");
+    let mut data = old;
+    for e in edits.iter().rev() {
+        let start = e["start"].as_u64().unwrap() as usize;
+        let end = start + e["deleteCount"].as_u64().unwrap() as usize;
+        let new: Vec<Value> = e["data"].as_array().cloned().unwrap_or_default();
+        data.splice(start..end, new);
+    }
+    let full = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    assert_eq!(Value::Array(data), full["data"]);
+    assert_ne!(delta["resultId"], tokens["resultId"]);
+    // An unknown previous id gets the whole data.
+    let whole = client.request(
+        "textDocument/semanticTokens/full/delta",
+        json!({"textDocument": {"uri": URI}, "previousResultId": "nope"}),
+    );
+    assert_eq!(whole["data"], full["data"]);
     let folds = client.request(
         "textDocument/foldingRange",
         json!({"textDocument": {"uri": URI}}),

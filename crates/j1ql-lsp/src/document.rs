@@ -37,6 +37,26 @@ pub struct ChunkData {
     pub diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
     /// How many line breaks the chunk holds.
     pub lines: u32,
+    /// Position encoding of [`ChunkData::diagnostics`] and [`ChunkData::tokens`].
+    pub encoding: Encoding,
+    /// Semantic tokens, computed on first request and kept with the chunk: a
+    /// `semanticTokens/full` after an edit walks only the chunks the edit re-analysed.
+    tokens: std::sync::OnceLock<Vec<ChunkToken>>,
+}
+
+/// A semantic token of a chunk: its line counted from the chunk's first line, its start
+/// column and length (in the document's position encoding; chunks start at line starts, so
+/// columns are the document's), and its type (an index into the legend).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkToken {
+    /// Line within the chunk.
+    pub line: u32,
+    /// Start column.
+    pub start: u32,
+    /// Length (of its first line, for a token spanning lines).
+    pub length: u32,
+    /// Legend index.
+    pub token_type: u32,
 }
 
 impl ChunkData {
@@ -56,7 +76,14 @@ impl ChunkData {
             analysis,
             lint,
             diagnostics,
+            encoding,
+            tokens: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The chunk's semantic tokens, computed by `compute` the first time.
+    pub fn tokens(&self, compute: impl FnOnce(&ChunkData) -> Vec<ChunkToken>) -> &[ChunkToken] {
+        self.tokens.get_or_init(|| compute(self))
     }
 
     /// The root of the chunk's syntax tree.

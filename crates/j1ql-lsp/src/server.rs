@@ -43,6 +43,11 @@ pub struct World {
     /// them is skipped (a big document's findings are megabytes of JSON, and most edits
     /// change none of them).
     pub published: HashMap<Uri, Vec<tower_lsp_server::ls_types::Diagnostic>>,
+    /// The semantic tokens last sent for each document, with their result id, for
+    /// `semanticTokens/full/delta`.
+    pub tokens_sent: HashMap<Uri, (String, Vec<SemanticToken>)>,
+    /// The last result id given out.
+    pub tokens_serial: u64,
 }
 
 impl World {
@@ -160,6 +165,17 @@ impl Backend {
                 .publish_diagnostics(uri, diagnostics, Some(version))
                 .await;
         }
+    }
+
+    /// Keeps the tokens sent for `uri` and returns their new result id.
+    fn remember_tokens(&self, uri: &Uri, data: &[SemanticToken]) -> String {
+        let mut world = self.world();
+        world.tokens_serial += 1;
+        let id = world.tokens_serial.to_string();
+        world
+            .tokens_sent
+            .insert(uri.clone(), (id.clone(), data.to_vec()));
+        id
     }
 
     /// The environment of the document at `uri`: its workspace (loaded once, outside the
@@ -465,6 +481,7 @@ impl LanguageServer for Backend {
             let mut world = self.world();
             world.docs.remove(&uri);
             world.published.remove(&uri);
+            world.tokens_sent.remove(&uri);
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
@@ -612,12 +629,46 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.with_doc(&params.text_document.uri, |doc| {
-            Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
-                result_id: None,
-                data: features::navigation::semantic_tokens(doc, None),
-            })))
-        })
+        let uri = params.text_document.uri;
+        let data = self.with_doc(&uri, |doc| {
+            Ok(features::navigation::semantic_tokens_full(doc))
+        })?;
+        let result_id = self.remember_tokens(&uri, &data);
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: Some(result_id),
+            data,
+        })))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let data = self.with_doc(&uri, |doc| {
+            Ok(features::navigation::semantic_tokens_full(doc))
+        })?;
+        let edits = {
+            let world = self.world();
+            match world.tokens_sent.get(&uri) {
+                Some((id, old)) if *id == params.previous_result_id => {
+                    Some(features::navigation::semantic_tokens_edits(old, &data))
+                }
+                _ => None,
+            }
+        };
+        let result_id = self.remember_tokens(&uri, &data);
+        Ok(Some(match edits {
+            Some(edits) => SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                result_id: Some(result_id),
+                edits,
+            }),
+            // An unknown previous id: the whole data.
+            None => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                result_id: Some(result_id),
+                data,
+            }),
+        }))
     }
 
     async fn semantic_tokens_range(

@@ -68,7 +68,7 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
                     token_types: navigation::TOKEN_TYPES.to_vec(),
                     token_modifiers: Vec::new(),
                 },
-                full: Some(SemanticTokensFullOptions::Bool(true)),
+                full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
                 range: Some(true),
                 ..SemanticTokensOptions::default()
             },

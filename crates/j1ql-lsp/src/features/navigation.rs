@@ -7,7 +7,7 @@ use j1ql_syntax::ast::{AstNode, Query};
 use j1ql_syntax::{SyntaxKind, SyntaxKind::*, SyntaxToken, TextRange, TextSize};
 use tower_lsp_server::ls_types::*;
 
-use crate::document::{Chunk, Document, Snapshot};
+use crate::document::{position_in, Chunk, ChunkData, ChunkToken, Document, Snapshot};
 use crate::features::hover::token_at;
 
 /// One symbol per query, named by its selector (`FIND User THAT HAS Host` → `User`).
@@ -321,9 +321,91 @@ fn token_type(t: &SyntaxToken) -> Option<u32> {
         },
         EQ | NEQ | GT | LT | GTE | LTE | TILDE_EQ | CARET_EQ | DOLLAR_EQ | NOT_TILDE_EQ
         | NOT_CARET_EQ | NOT_DOLLAR_EQ | SHL | SHR | BANG | PLUS | MINUS | SLASH | CARET => 8,
-        k if format!("{k:?}").ends_with("_KW") => 0,
+        k if k.is_keyword() => 0,
         _ => return None,
     })
+}
+
+/// The semantic tokens of one chunk, positions relative to its first line.
+fn chunk_tokens(data: &ChunkData) -> Vec<ChunkToken> {
+    let rope = ropey::Rope::from_str(&data.text);
+    let mut out = Vec::new();
+    for t in data
+        .root()
+        .descendants_with_tokens()
+        .filter_map(|e| e.into_token())
+    {
+        let Some(token_type) = token_type(&t) else {
+            continue;
+        };
+        let range = t.text_range();
+        let start = position_in(&rope, range.start().into(), data.encoding);
+        // Multi-line tokens (block comments): only their first line.
+        let first_line_end =
+            usize::from(range.start()) + t.text().find('\n').unwrap_or(t.text().len());
+        let end = position_in(&rope, first_line_end, data.encoding);
+        out.push(ChunkToken {
+            line: start.line,
+            start: start.character,
+            length: end.character - start.character,
+            token_type,
+        });
+    }
+    out
+}
+
+/// The semantic tokens of the whole document, from each chunk's cached tokens.
+pub fn semantic_tokens_full(doc: &Document) -> Vec<SemanticToken> {
+    let mut out = Vec::new();
+    let (mut last_line, mut last_start) = (0u32, 0u32);
+    for chunk in &doc.chunks {
+        for t in chunk.data.tokens(chunk_tokens) {
+            let line = chunk.line + t.line;
+            let delta_line = line - last_line;
+            let delta_start = if delta_line == 0 {
+                t.start - last_start
+            } else {
+                t.start
+            };
+            out.push(SemanticToken {
+                delta_line,
+                delta_start,
+                length: t.length,
+                token_type: t.token_type,
+                token_modifiers_bitset: 0,
+            });
+            last_line = line;
+            last_start = t.start;
+        }
+    }
+    out
+}
+
+/// The edit that turns the token data `old` into `new` (`semanticTokens/full/delta`): one
+/// replacement of what lies between their common beginning and end, in `u32` units (five
+/// per token), or none when they are equal.
+pub fn semantic_tokens_edits(
+    old: &[SemanticToken],
+    new: &[SemanticToken],
+) -> Vec<SemanticTokensEdit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let rest = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(rest)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if prefix == old.len() && prefix == new.len() {
+        return Vec::new();
+    }
+    let replaced = &new[prefix..new.len() - suffix];
+    vec![SemanticTokensEdit {
+        start: (prefix * 5) as u32,
+        delete_count: ((old.len() - prefix - suffix) * 5) as u32,
+        data: (!replaced.is_empty()).then(|| replaced.to_vec()),
+    }]
 }
 
 /// Semantic tokens of the whole document, or of the tokens that overlap `range`.
@@ -414,5 +496,49 @@ mod crlf_tests {
             format(&formatted).unwrap().is_empty(),
             "formatted CRLF text is stable"
         );
+    }
+}
+
+#[cfg(test)]
+mod semantic_token_tests {
+    use super::*;
+    use crate::document::Encoding;
+    use crate::workspace::Env;
+
+    const TEXT: &str = "FIND User WITH name = 'é😀' AS u /* a\nblock */ THAT HAS Hots\r\n// c\r\nFIND Host AS h\r\n  WHERE h.a = 1 RETURN count(h)\nFIND #Prod WITH x ~= /a'b/\n";
+
+    fn apply(old: &[SemanticToken], edits: &[SemanticTokensEdit]) -> Vec<SemanticToken> {
+        let mut out = old.to_vec();
+        for e in edits.iter().rev() {
+            let start = e.start as usize / 5;
+            let end = start + e.delete_count as usize / 5;
+            out.splice(start..end, e.data.clone().unwrap_or_default());
+        }
+        out
+    }
+
+    #[test]
+    fn cached_chunk_tokens_are_the_documents_tokens() {
+        for encoding in [Encoding::Utf16, Encoding::Utf8] {
+            let mut doc = Document::new(TEXT, 1, encoding, Env::builtin());
+            assert!(doc.chunks.len() >= 3);
+            assert_eq!(semantic_tokens_full(&doc), semantic_tokens(&doc, None));
+            // After an edit (the cache of untouched chunks is reused).
+            let before = semantic_tokens_full(&doc);
+            let change = tower_lsp_server::ls_types::TextDocumentContentChangeEvent {
+                range: Some(Range::new(Position::new(3, 5), Position::new(3, 5))),
+                range_length: None,
+                text: "Device AS d THAT HAS ".into(),
+            };
+            doc.apply_changes(&[change], 2).unwrap();
+            let after = semantic_tokens_full(&doc);
+            assert_eq!(after, semantic_tokens(&doc, None));
+            assert_ne!(before, after);
+            // The delta turns the old data into the new.
+            let edits = semantic_tokens_edits(&before, &after);
+            assert_eq!(edits.len(), 1);
+            assert_eq!(apply(&before, &edits), after);
+            assert!(semantic_tokens_edits(&after, &after).is_empty());
+        }
     }
 }
