@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         budget: j1ql_eval::Budget {
             max_work: 10_000,
             max_rows: 1_000,
+            ..j1ql_eval::Budget::default()
         },
         ..j1ql_eval::EvalOptions::default()
     };

@@ -12,6 +12,7 @@
 
 use j1ql_graph::{EntityId, Graph, Selector};
 
+use crate::error::EvalError;
 use crate::fastfilter::{FFilter, Slots, Src};
 use crate::paths::NONE;
 use crate::pattern::Pattern;
@@ -36,7 +37,8 @@ fn conjuncts<'f>(f: &'f FFilter, out: &mut Vec<&'f FFilter>) {
 /// The exact set of entities matching `pattern` and `checks` (WHERE conjuncts that read only
 /// entity slot `slot`; `slots` is the row width), when the indexes give it and the selectors
 /// hold at most `max_members` entities; `None` otherwise (the caller tests entities one by
-/// one). Also returns the set's size.
+/// one). Also returns the set's size. Deciding each value group costs the filter's
+/// comparisons ([`FFilter::cost`]), handed to `charge` (the work budget) before it is done.
 pub(crate) fn exact_set(
     graph: &Graph,
     pattern: &Pattern,
@@ -44,11 +46,14 @@ pub(crate) fn exact_set(
     slot: usize,
     slots: usize,
     max_members: usize,
-) -> Option<(Bitset, usize)> {
-    let (selectors, with) = pattern.selector_parts()?;
+    charge: &mut impl FnMut(u64) -> Result<(), EvalError>,
+) -> Result<Option<(Bitset, usize)>, EvalError> {
+    let Some((selectors, with)) = pattern.selector_parts() else {
+        return Ok(None);
+    };
     let total: usize = selectors.iter().map(|s| members(graph, *s).len()).sum();
     if total > max_members {
-        return None;
+        return Ok(None);
     }
     let mut filters: Vec<(&FFilter, Src)> = Vec::new();
     if let Some(with) = with {
@@ -61,18 +66,25 @@ pub(crate) fn exact_set(
         conjuncts(check, &mut parts);
         filters.extend(parts.into_iter().map(|f| (f, Src::Entity(slot))));
     }
-    let keys = filters
+    let Some(keys) = filters
         .iter()
         .map(|(f, src)| f.single_key_of(*src))
-        .collect::<Option<Vec<_>>>()?;
+        .collect::<Option<Vec<_>>>()
+    else {
+        return Ok(None);
+    };
     let n = graph.entity_count();
     let mut set: Option<Bitset> = None;
     let mut scratch = vec![NONE; slots];
     for ((filter, _), key) in filters.iter().zip(keys) {
         let mut kept = Bitset::new(n);
         for selector in &selectors {
-            let groups = graph.value_groups(*selector, key)?;
+            let Some(groups) = graph.value_groups(*selector, key) else {
+                return Ok(None);
+            };
+            let cost = filter.cost();
             for (_, group) in groups.groups() {
+                charge(cost)?;
                 let first = group[0];
                 scratch[slot] = first.0;
                 let slots = Slots {
@@ -101,5 +113,5 @@ pub(crate) fn exact_set(
         all
     });
     let size = set.ids().count();
-    Some((set, size))
+    Ok(Some((set, size)))
 }

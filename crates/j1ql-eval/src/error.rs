@@ -40,7 +40,13 @@ pub enum EvalError {
         /// The limit.
         limit: u64,
     },
+    /// The evaluation's [`crate::Cancel`] token was cancelled (the language server's
+    /// `$/cancelRequest`).
+    Cancelled,
 }
+
+/// The [`EvalError::Budget`] limit on rows kept (not configurable, unlike the work budget).
+pub(crate) const ROWS: &str = "result rows";
 
 impl std::fmt::Display for EvalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,11 +79,19 @@ impl std::fmt::Display for EvalError {
                     "smart class #{name} has an invalid definition: {message}"
                 )
             }
+            EvalError::Budget { what, limit } if *what == ROWS => write!(
+                f,
+                "query stopped: it exceeded the {what} budget ({limit}); add filters or a LIMIT \
+                 (docs/limits.md)"
+            ),
             EvalError::Budget { what, limit } => write!(
                 f,
-                "query stopped: it exceeded the {what} budget ({limit}); add filters or a LIMIT, \
-                 or raise the budget with the environment variable J1QL_BUDGET (docs/limits.md)"
+                "query stopped: it exceeded the {what} budget ({limit} units); add filters or a \
+                 LIMIT, or raise the work budget with `--budget N` (run, test, serve), \
+                 `[run] budget = N` in j1ql.toml or the environment variable J1QL_BUDGET \
+                 (docs/limits.md)"
             ),
+            EvalError::Cancelled => write!(f, "query cancelled"),
         }
     }
 }

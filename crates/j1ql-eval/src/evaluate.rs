@@ -99,7 +99,7 @@ pub fn evaluate(
     let plan = Plan::compile(query, graph, cx, &options.smart_classes, options.plan)?;
     let bindings = Bindings::of(query);
     let spec = group_spec(query, &plan, graph, &bindings, options);
-    let walk = enumerate_with(&plan, graph, options.budget, spec.as_ref())?;
+    let walk = enumerate_with(&plan, graph, &options.budget, spec.as_ref())?;
     let eval = Evaluation {
         query,
         graph,

@@ -30,7 +30,7 @@ pub fn explain(
         &options.smart_classes,
         options.plan,
     )?;
-    let walk = enumerate(&plan, graph, options.budget)?;
+    let walk = enumerate(&plan, graph, &options.budget)?;
     let strategy = &plan.strategy;
     let mut out = String::new();
     let bindings = crate::bindings::Bindings::of(query);

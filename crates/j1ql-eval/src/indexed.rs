@@ -88,6 +88,33 @@ pub(crate) fn choose(graph: &Graph, selectors: &[Selector], filter: &FFilter) ->
         .min_by_key(Chosen::size)
 }
 
+/// The value comparisons [`choose`] makes at most: each filter it may decide from value
+/// groups is evaluated once per group (of every selector), at [`FFilter::cost`] each.
+/// Bounded from the groups' counts, without evaluating anything, so the work budget can
+/// refuse a query before the work is done.
+pub(crate) fn decision_cost(graph: &Graph, selectors: &[Selector], filter: &FFilter) -> u64 {
+    if selectors.is_empty() {
+        return 0;
+    }
+    let decide = |f: &FFilter, key: Sym| -> u64 {
+        selectors
+            .iter()
+            .map(|s| graph.value_groups(*s, key).map_or(0, |g| g.len() as u64))
+            .fold(0, u64::saturating_add)
+            .saturating_mul(f.cost())
+    };
+    if let Some(key) = filter.single_key() {
+        return decide(filter, key);
+    }
+    let FFilter::And(conjuncts) = filter else {
+        return 0;
+    };
+    conjuncts
+        .iter()
+        .filter_map(|c| Some(decide(c, c.single_key()?)))
+        .fold(0, u64::saturating_add)
+}
+
 fn pick(
     graph: &Graph,
     selectors: &[Selector],

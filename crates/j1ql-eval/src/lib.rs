@@ -6,6 +6,7 @@
 
 mod admit;
 mod bindings;
+mod cancel;
 mod compare;
 mod error;
 mod evaluate;
@@ -21,9 +22,10 @@ mod reduce;
 mod resolve;
 mod stream;
 
+pub use cancel::{Cancel, CancelOnDrop};
 pub use error::EvalError;
 pub use evaluate::{compare_json, evaluate, EvalOptions, QueryResult};
-pub use paths::Budget;
+pub use paths::{Budget, DEFAULT_MAX_WORK, MAX_WORK_ENV};
 pub use reduce::PlanChoice;
 pub use resolve::ValueContext;
 pub mod demo;

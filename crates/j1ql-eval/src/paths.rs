@@ -16,6 +16,7 @@ use j1ql_semantics::ir::{self, Direction};
 use j1ql_semantics::smart_classes::SmartClasses;
 
 use crate::bindings::{Binding, Bindings};
+use crate::cancel::Cancel;
 use crate::error::EvalError;
 use crate::fastfilter::{FFilter, Slots};
 use crate::pattern::Pattern;
@@ -383,39 +384,51 @@ impl Row {
     }
 }
 
-/// Limits on work and output.
-#[derive(Debug, Clone, Copy)]
+/// Limits on work and output, and the token that cancels the evaluation.
+#[derive(Debug, Clone)]
 pub struct Budget {
-    /// Relationship visits and entity checks.
+    /// Relationship visits, entity checks and filter comparisons.
     pub max_work: u64,
     /// Rows (paths) kept.
     pub max_rows: usize,
+    /// Checked wherever work is charged: a cancelled evaluation stops with
+    /// [`EvalError::Cancelled`] (the language server's `$/cancelRequest`).
+    pub cancel: Cancel,
 }
 
 /// The default work budget: relationship visits, entity checks and filter comparisons.
 pub const DEFAULT_MAX_WORK: u64 = 200_000_000;
 
-/// The environment variable that overrides [`DEFAULT_MAX_WORK`] (a number of work units) for
-/// every command and the language server.
+/// The environment variable that overrides the work budget (a number of work units) of every
+/// front-end; `j1ql_project::Project` reads it (docs/limits.md gives the precedence).
 pub const MAX_WORK_ENV: &str = "J1QL_BUDGET";
 
 impl Default for Budget {
-    /// [`DEFAULT_MAX_WORK`] (or `J1QL_BUDGET` when set to a number) and 2,000,000 rows.
+    /// [`DEFAULT_MAX_WORK`], 2,000,000 rows, never cancelled.
     fn default() -> Self {
-        let max_work = std::env::var(MAX_WORK_ENV)
-            .ok()
-            .and_then(|v| v.trim().replace('_', "").parse().ok())
-            .unwrap_or(DEFAULT_MAX_WORK);
         Budget {
-            max_work,
+            max_work: DEFAULT_MAX_WORK,
             max_rows: 2_000_000,
+            cancel: Cancel::default(),
+        }
+    }
+}
+
+impl Budget {
+    /// [`EvalError::Cancelled`] once the evaluation's token is cancelled.
+    #[inline]
+    pub(crate) fn check_cancelled(&self) -> Result<(), EvalError> {
+        if self.cancel.is_cancelled() {
+            Err(EvalError::Cancelled)
+        } else {
+            Ok(())
         }
     }
 }
 
 struct Walker<'a> {
     graph: &'a Graph,
-    budget: Budget,
+    budget: &'a Budget,
     work: u64,
     leading: usize,
     /// One path per starting entity is enough.
@@ -460,7 +473,7 @@ const PARALLEL_MIN: usize = 4_096;
 
 /// Every complete path from the starting entities (or, in [`Mode::RootsOnly`], one path per
 /// starting entity that has one; counted, not kept, when there is no page to fill).
-pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, EvalError> {
+pub fn enumerate(plan: &Plan, graph: &Graph, budget: &Budget) -> Result<Walk, EvalError> {
     enumerate_with(plan, graph, budget, None)
 }
 
@@ -469,9 +482,10 @@ pub fn enumerate(plan: &Plan, graph: &Graph, budget: Budget) -> Result<Walk, Eva
 pub(crate) fn enumerate_with(
     plan: &Plan,
     graph: &Graph,
-    budget: Budget,
+    budget: &Budget,
     spec: Option<&GroupSpec<'_>>,
 ) -> Result<Walk, EvalError> {
+    budget.check_cancelled()?;
     let spec = spec.filter(|_| plan.mode == Mode::Paths);
     let count_only = plan.mode == Mode::RootsOnly { max_roots: None };
     let reduced = if plan.strategy.reduce {
@@ -498,7 +512,8 @@ pub(crate) fn enumerate_with(
     // front, at its worst case, so that such a query stops at once instead of minutes later.
     if reduced.is_none() {
         let filter_work = (plan.start.scan_bound(graph) as u64)
-            .saturating_mul(plan.start.check_cost().saturating_sub(1));
+            .saturating_mul(plan.start.check_cost().saturating_sub(1))
+            .saturating_add(plan.start.index_work(graph));
         if filter_work > budget.max_work {
             return Err(EvalError::Budget {
                 what: "filter comparisons",
@@ -514,9 +529,9 @@ pub(crate) fn enumerate_with(
         work: reduced.as_ref().map_or(0, |r| r.work),
         ..WalkStats::default()
     };
-    let budget = Budget {
+    let budget = &Budget {
         max_work: budget.max_work.saturating_sub(stats.work),
-        ..budget
+        ..budget.clone()
     };
     let new_walker = || Walker {
         graph,
@@ -616,7 +631,7 @@ pub(crate) fn enumerate_with(
     }
     if first.kept() + second.kept() > budget.max_rows {
         return Err(EvalError::Budget {
-            what: "result rows",
+            what: crate::error::ROWS,
             limit: budget.max_rows as u64,
         });
     }
@@ -648,6 +663,7 @@ impl Walker<'_> {
     }
 
     fn charge(&mut self, units: u64) -> Result<(), EvalError> {
+        self.budget.check_cancelled()?;
         self.work += units;
         if self.work > self.budget.max_work {
             return Err(EvalError::Budget {
@@ -660,6 +676,8 @@ impl Walker<'_> {
 
     /// Walks every path from `start` (reusing `row`, which is left clean).
     fn start(&mut self, plan: &Plan, row: &mut Row, start: EntityId) -> Result<(), EvalError> {
+        // A walk with no step charges nothing per start: check the token here too.
+        self.budget.check_cancelled()?;
         row.entities[0] = start.0;
         row.root = start.0;
         row.cur = start.0;
@@ -713,7 +731,7 @@ impl Walker<'_> {
         let Some(step) = steps.get(index) else {
             if self.kept() >= self.budget.max_rows {
                 return Err(EvalError::Budget {
-                    what: "result rows",
+                    what: crate::error::ROWS,
                     limit: self.budget.max_rows as u64,
                 });
             }

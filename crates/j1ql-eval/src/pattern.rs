@@ -229,6 +229,21 @@ impl Pattern {
         )
     }
 
+    /// The value comparisons deciding the value groups for [`Pattern::indexed`] costs at
+    /// most (`indexed::decision_cost`), computed without making them.
+    pub(crate) fn index_work(&self, graph: &Graph) -> u64 {
+        if self.any || !self.smart.is_empty() || !self.full_text.is_empty() {
+            return 0;
+        }
+        self.filter.as_ref().map_or(0, |filter| {
+            indexed::decision_cost(
+                graph,
+                &indexed::selectors(&self.classes, &self.types),
+                filter,
+            )
+        })
+    }
+
     /// The selectors and WITH filter of a pattern that is only type/class selectors and an
     /// optional WITH filter (no `*`, smart class or full text): the entities matching it are
     /// the selectors' members that pass the filter (see [`crate::admit`]).

@@ -240,6 +240,15 @@ impl<'p> SlotTest<'p> {
         }
     }
 
+    /// The work of one test: the pattern's ([`Pattern::check_cost`]) plus the comparisons of
+    /// the slot's own checks, as the walk charges them.
+    fn cost(&self) -> u64 {
+        self.checks
+            .iter()
+            .map(|c| c.cost())
+            .fold(self.pattern.check_cost(), u64::saturating_add)
+    }
+
     fn matches(&mut self, graph: &Graph, id: EntityId, class_known: bool) -> bool {
         let ok = if class_known {
             self.pattern.matches_rest(graph, id)
@@ -356,14 +365,15 @@ pub fn reduce(
     plan: &Plan,
     strategy: &Strategy,
     graph: &Graph,
-    budget: Budget,
+    budget: &Budget,
 ) -> Result<Reduced, EvalError> {
     let chain = &strategy.chain;
     let n = graph.entity_count();
     let m = strategy.most_selective;
     let mut work = 0u64;
-    let mut charge = |units: usize| -> Result<(), EvalError> {
-        work += units as u64;
+    let mut charge = |units: u64| -> Result<(), EvalError> {
+        budget.check_cancelled()?;
+        work = work.saturating_add(units);
         if work > budget.max_work {
             return Err(EvalError::Budget {
                 what: "traversal work",
@@ -385,15 +395,20 @@ pub fn reduce(
             test.slot,
             plan.slots,
             usize::MAX,
-        )
+            &mut charge,
+        )?
     };
     if let Some((set, size)) = seeded {
-        charge(size)?;
+        charge(size as u64)?;
         members[m] = set.ids().collect();
         sets[m] = set;
     } else {
         let mut test = SlotTest::new(plan, &chain[m]);
         let pattern = test.pattern;
+        // Each candidate costs one unit plus its filters' comparisons, and deciding the value
+        // groups their comparisons, charged up front.
+        let cost = test.cost();
+        charge(pattern.index_work(graph))?;
         let mut add = |id: EntityId| {
             if test.matches(graph, id, true) {
                 sets[m].insert(id);
@@ -408,11 +423,11 @@ pub fn reduce(
             .or_else(|| pattern.index_candidates(graph))
         {
             Some(ids) => {
-                charge(ids.len())?;
+                charge((ids.len() as u64).saturating_mul(cost))?;
                 ids.iter().for_each(|&id| add(id));
             }
             None => {
-                charge(n)?;
+                charge((n as u64).saturating_mul(cost))?;
                 (0..n as u32).map(EntityId).for_each(add);
             }
         }
@@ -427,6 +442,7 @@ pub fn reduce(
         // The step between `k` and `from` is the one binding the later of the two.
         let (verbs, direction) = traversal(plan, &chain[k.max(from)]);
         let mut test = SlotTest::new(plan, &chain[k]);
+        let cost = test.cost();
         // The slot's exact set, when the indexes give it for at most a few entities per
         // entity to expand from: each neighbour is then one bit lookup.
         let admit = exact_set(
@@ -436,10 +452,14 @@ pub fn reduce(
             test.slot,
             plan.slots,
             members[from].len().saturating_mul(ADMIT_RATIO),
-        );
+            &mut charge,
+        )?;
         if let Some((_, size)) = &admit {
-            charge(*size)?;
+            charge(*size as u64)?;
         }
+        // A neighbour costs one unit (a bit lookup in the exact set), or one unit plus the
+        // slot's comparisons when it is tested.
+        let per_edge = if admit.is_some() { 1 } else { cost };
         let mut tested = Bitset::new(if admit.is_some() { 0 } else { n });
         let target = &mut sets[k];
         let mut found = Vec::new();
@@ -449,7 +469,7 @@ pub fn reduce(
                 if failure.is_some() {
                     return;
                 }
-                if let Err(err) = charge(edges.len()) {
+                if let Err(err) = charge((edges.len() as u64).saturating_mul(per_edge)) {
                     failure = Some(err);
                     return;
                 }
