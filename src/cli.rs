@@ -143,6 +143,10 @@ pub enum Command {
         remote: bool,
         #[command(flatten)]
         remote_options: RemoteArgs,
+        /// The work budget per query, in work units (default 200,000,000): over the
+        /// environment variable J1QL_BUDGET and `[run] budget` of j1ql.toml (docs/limits.md).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        budget: Option<u64>,
     },
     /// Record what queries touch on the live JupiterOne account as a fixture file
     /// (`DIR/pulled.json`) that `j1ql run --data DIR` and `j1ql test` load: the entities and
@@ -240,6 +244,10 @@ pub enum Command {
         remote: bool,
         #[command(flatten)]
         remote_options: RemoteArgs,
+        /// The work budget per query, in work units (default 200,000,000): over the
+        /// environment variable J1QL_BUDGET and `[run] budget` of j1ql.toml (docs/limits.md).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        budget: Option<u64>,
     },
     /// Generate a synthetic account (AWS, identity provider, devices, code repositories) as
     /// JSON payload files.
@@ -410,4 +418,8 @@ pub struct ServeArgs {
     /// Apply JupiterOne's published global mapping rules to the data.
     #[arg(long)]
     pub global_mappings: bool,
+    /// The work budget per query, in work units (default 200,000,000): over the environment
+    /// variable J1QL_BUDGET and `[run] budget` of j1ql.toml (docs/limits.md).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub budget: Option<u64>,
 }

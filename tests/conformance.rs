@@ -18,6 +18,7 @@ fn conformance_suite() {
     let options = Options {
         mode: Mode::Check,
         filter: None,
+        budget: None,
     };
     let report = run(&suites, &options, &mut |_| {});
     let mut failures = Vec::new();

@@ -59,6 +59,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             filter,
             format,
             demo,
+            budget,
             remote: false,
             remote_options,
         } => test::run(
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
                 format,
                 demo,
                 include_deleted: remote_options.include_deleted,
+                budget,
             },
         ),
         Command::Pull {
@@ -101,6 +103,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             global_mappings,
             remote,
             remote_options,
+            budget,
         } => run::run(run::RunArgs {
             query,
             timings,
@@ -115,6 +118,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             global_mappings,
             remote,
             remote_options,
+            budget,
         }),
         Command::Check { paths, format } => check::run(&paths, format),
         Command::CorpusCheck {

@@ -43,6 +43,7 @@ pub struct RunArgs {
     /// `--remote`: the live account instead of local data.
     pub remote: bool,
     pub remote_options: crate::cli::RemoteArgs,
+    pub budget: Option<u64>,
 }
 
 pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
@@ -219,7 +220,8 @@ fn project(args: &RunArgs) -> Result<Project, CliError> {
     Ok(project
         .with_overrides(params, now_ms, &smart, data)
         .with_load_flags(args.strict, args.global_mappings)
-        .with_include_deleted(args.remote_options.include_deleted))
+        .with_include_deleted(args.remote_options.include_deleted)
+        .with_budget(args.budget))
 }
 
 /// The query to run and the name it goes by in messages: `-` (standard input), `FILE`,

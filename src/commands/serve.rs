@@ -32,5 +32,6 @@ fn project(args: &ServeArgs) -> Result<j1ql_project::Project, CliError> {
         .collect();
     Ok(project
         .with_overrides(Default::default(), now_ms, &[], data)
-        .with_load_flags(args.strict, args.global_mappings))
+        .with_load_flags(args.strict, args.global_mappings)
+        .with_budget(args.budget))
 }

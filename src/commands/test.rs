@@ -32,6 +32,8 @@ pub struct LocalArgs {
     pub demo: bool,
     /// `--include-deleted`: every suite keeps `_deleted: true` items (as `include-deleted`).
     pub include_deleted: bool,
+    /// `--budget`: the work budget per query, over `J1QL_BUDGET` and `[run] budget`.
+    pub budget: Option<u64>,
 }
 
 pub fn run(paths: &[PathBuf], args: LocalArgs) -> Result<Outcome, CliError> {
@@ -43,6 +45,7 @@ pub fn run(paths: &[PathBuf], args: LocalArgs) -> Result<Outcome, CliError> {
         format,
         demo,
         include_deleted,
+        budget,
     } = args;
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -79,7 +82,11 @@ pub fn run(paths: &[PathBuf], args: LocalArgs) -> Result<Outcome, CliError> {
     } else {
         Mode::Write
     };
-    let options = Options { mode, filter };
+    let options = Options {
+        mode,
+        filter,
+        budget,
+    };
     let color = colour();
     let human = format == TestFormat::Human;
     let mut progress_error = None;
@@ -129,6 +136,7 @@ pub fn run(paths: &[PathBuf], args: LocalArgs) -> Result<Outcome, CliError> {
                 &Options {
                     mode: Mode::Check,
                     filter: options.filter.clone(),
+                    budget: options.budget,
                 },
                 &mut |_| {},
             );

@@ -46,6 +46,13 @@
 //! lens = true                       # editors: "▶ Run on JupiterOne" above each query
 //! ```
 //!
+//! How queries run (`j1ql run`, `j1ql test`, `j1ql serve`, the language server):
+//!
+//! ```toml
+//! [run]
+//! budget = 500_000_000   # work units per query (default 200,000,000; docs/limits.md)
+//! ```
+//!
 //! Which files a folder walk (`j1ql check .`, `lint`, `fmt`) reads:
 //!
 //! ```toml
@@ -88,6 +95,8 @@ pub struct Config {
     pub smart_classes: BTreeMap<String, String>,
     /// `[test]`: how `j1ql test` runs the suite.
     pub test: TestConfig,
+    /// `[run]`: how every front-end runs queries.
+    pub run: RunConfig,
     /// Glob patterns (relative to this file) of the files folder walks check; empty: every
     /// file whose format can hold J1QL.
     pub include: Vec<String>,
@@ -140,6 +149,17 @@ pub struct TestConfig {
     pub strict: bool,
     /// Apply JupiterOne's published global mapping rules to the fixtures.
     pub global_mappings: bool,
+}
+
+/// `[run]`: settings of query evaluation, shared by `run`, `test`, `serve` and the language
+/// server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RunConfig {
+    /// The work budget of one query, in work units (relationship visits, entity checks,
+    /// filter comparisons); `None`: the evaluator's default. `--budget` and the environment
+    /// variable `J1QL_BUDGET` override it.
+    pub budget: Option<u64>,
 }
 
 /// How keywords are written.
@@ -296,6 +316,9 @@ impl Config {
                 ));
             }
         }
+        if self.run.budget == Some(0) {
+            return Err("`run.budget` must be at least 1 (work units per query)".to_string());
+        }
         Ok(())
     }
 
@@ -406,6 +429,17 @@ S014 = "off"
         assert!(Config::from_toml("[fmt]\n").is_err());
         assert!(Config::from_toml("[format]\nkeyword-case = \"title\"\n").is_err());
         assert!(Config::from_toml("[format]\nline-width = 3\n").is_err());
+    }
+
+    #[test]
+    fn run_budget() {
+        let c = Config::from_toml("[run]\nbudget = 1_000\n").unwrap();
+        assert_eq!(c.run.budget, Some(1_000));
+        assert_eq!(Config::default().run.budget, None);
+        let zero = Config::from_toml("[run]\nbudget = 0\n").unwrap_err();
+        assert!(zero.contains("run.budget"), "{zero}");
+        assert!(Config::from_toml("[run]\nbudget = -5\n").is_err());
+        assert!(Config::from_toml("[run]\nbudjet = 5\n").is_err());
     }
 
     #[test]

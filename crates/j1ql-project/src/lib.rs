@@ -32,7 +32,7 @@ pub mod write;
 pub use cache::Projects;
 pub use diagnostics::{diagnose, FileReport, Finding};
 pub use extract::{extract, rewrite, HostKind, Rewrite};
-pub use project::{tags, DataFacts, Project, ProjectError, DEFAULT_NOW_MS};
+pub use project::{resolve_budget, tags, DataFacts, Project, ProjectError, DEFAULT_NOW_MS};
 pub use region::{Extraction, LineEnding, Region, Unmapped};
 pub use remote::{RemoteOrigins, RemoteSettings};
 

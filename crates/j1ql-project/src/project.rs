@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use j1ql_config::Config;
-use j1ql_eval::{demo, EvalOptions, ValueContext};
+use j1ql_eval::{demo, Budget, EvalOptions, ValueContext, DEFAULT_MAX_WORK, MAX_WORK_ENV};
 use j1ql_graph::{Graph, LoadOptions};
 use j1ql_lint::LintOptions;
 use j1ql_semantics::catalog::{Catalog, Observations};
@@ -72,6 +72,7 @@ pub struct Project {
     now_ms: i64,
     params: BTreeMap<String, serde_json::Value>,
     smart: SmartClasses,
+    budget: u64,
     data_paths: Vec<PathBuf>,
     data: OnceLock<Result<Data, String>>,
 }
@@ -82,6 +83,22 @@ impl std::fmt::Debug for Project {
             .field("root", &self.root)
             .field("config_path", &self.config_path)
             .finish_non_exhaustive()
+    }
+}
+
+/// The work budget from the environment variable `J1QL_BUDGET` (its text, when set) over
+/// `[run] budget` (`configured`) over [`DEFAULT_MAX_WORK`]. The variable must be a positive
+/// whole number (`_` separators allowed): a typo is an error, not a silent default.
+pub fn resolve_budget(configured: Option<u64>, env: Option<&str>) -> Result<u64, String> {
+    match env.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(text) => match text.replace('_', "").parse::<u64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!(
+                "the environment variable {MAX_WORK_ENV}={text:?} is not a positive number of \
+                 work units"
+            )),
+        },
+        None => Ok(configured.unwrap_or(DEFAULT_MAX_WORK)),
     }
 }
 
@@ -134,6 +151,11 @@ impl Project {
             .iter()
             .map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default()))
             .collect();
+        let budget = resolve_budget(
+            config.run.budget,
+            std::env::var(MAX_WORK_ENV).ok().as_deref(),
+        )
+        .map_err(|e| ProjectError(format!("{origin}: {e}")))?;
         let mut smart = SmartClasses::default();
         for (name, definition) in &config.smart_classes {
             smart.define(name.clone(), definition.clone());
@@ -156,6 +178,7 @@ impl Project {
             now_ms,
             params,
             smart,
+            budget,
             data_paths,
             data: OnceLock::new(),
         })
@@ -194,6 +217,21 @@ impl Project {
         }
         self.data = OnceLock::new();
         self
+    }
+
+    /// The work budget from the command line (`--budget N`): it wins over `J1QL_BUDGET` and
+    /// `[run] budget`. `None` keeps the project's.
+    pub fn with_budget(mut self, budget: Option<u64>) -> Project {
+        if let Some(budget) = budget {
+            self.budget = budget;
+        }
+        self
+    }
+
+    /// The work budget of one query: `--budget`, else `J1QL_BUDGET`, else `[run] budget`,
+    /// else [`DEFAULT_MAX_WORK`].
+    pub fn budget(&self) -> u64 {
+        self.budget
     }
 
     /// Loader flags from the command line (`--strict`, `--global-mappings`), added to `[test]`.
@@ -345,7 +383,7 @@ impl Project {
         }
     }
 
-    /// Evaluation settings: clock, parameters, smart classes.
+    /// Evaluation settings: clock, parameters, smart classes, the work budget.
     pub fn eval_options(&self) -> EvalOptions {
         EvalOptions {
             values: ValueContext {
@@ -353,6 +391,10 @@ impl Project {
                 params: self.params.clone(),
             },
             smart_classes: self.smart.clone(),
+            budget: Budget {
+                max_work: self.budget,
+                ..Budget::default()
+            },
             ..EvalOptions::default()
         }
     }

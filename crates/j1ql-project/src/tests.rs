@@ -328,3 +328,27 @@ fn terraform_scanner_steps_over_multi_byte_characters() {
         let _ = extract(kind, &text);
     }
 }
+
+#[test]
+fn the_work_budget_is_resolved_flag_then_environment_then_file() {
+    use crate::resolve_budget;
+    use j1ql_eval::DEFAULT_MAX_WORK;
+    assert_eq!(resolve_budget(None, None), Ok(DEFAULT_MAX_WORK));
+    assert_eq!(resolve_budget(Some(5), None), Ok(5));
+    assert_eq!(resolve_budget(Some(5), Some("7")), Ok(7));
+    assert_eq!(resolve_budget(Some(5), Some(" 1_000 ")), Ok(1_000));
+    assert_eq!(resolve_budget(Some(5), Some("")), Ok(5));
+    for bad in ["lots", "0", "-3", "1e9"] {
+        let e = resolve_budget(None, Some(bad)).unwrap_err();
+        assert!(e.contains("J1QL_BUDGET"), "{e}");
+    }
+    let config = j1ql_config::Config::from_toml("[run]\nbudget = 1234\n").unwrap();
+    let project = crate::Project::from_config(".".into(), None, config, "test".into()).unwrap();
+    if std::env::var_os(j1ql_eval::MAX_WORK_ENV).is_none() {
+        assert_eq!(project.eval_options().budget.max_work, 1234);
+    }
+    let project = project.with_budget(Some(99));
+    assert_eq!(project.budget(), 99);
+    assert_eq!(project.eval_options().budget.max_work, 99);
+    assert_eq!(project.with_budget(None).budget(), 99);
+}

@@ -13,7 +13,8 @@
 //! ```no_run
 //! use j1ql_test::{discover, run, Mode, Options};
 //! let suites = discover(&["tests/conformance".into()]).unwrap();
-//! let report = run(&suites, &Options { mode: Mode::Check, filter: None }, &mut |_| {});
+//! let options = Options { mode: Mode::Check, filter: None, budget: None };
+//! let report = run(&suites, &options, &mut |_| {});
 //! assert_eq!(report.failed(), 0);
 //! ```
 
@@ -52,6 +53,9 @@ pub struct Options {
     pub mode: Mode,
     /// Run only cases whose name (or `file::name`) contains this text.
     pub filter: Option<String>,
+    /// The work budget per query (`--budget`), over `J1QL_BUDGET` and each suite's
+    /// `[run] budget`; `None` keeps theirs.
+    pub budget: Option<u64>,
 }
 
 /// A suite: a `j1ql.toml` (or none: the defaults and the demo graph) and its test files.
@@ -280,6 +284,12 @@ pub struct Loaded {
 /// Without `now`, the clock is the fixed [`j1ql_project::DEFAULT_NOW_MS`]: no wall clock in
 /// any result or snapshot.
 pub fn load(suite: &Suite) -> Result<Loaded, String> {
+    load_with_budget(suite, None)
+}
+
+/// [`load`], with the work budget of `--budget` (over `J1QL_BUDGET` and `[run] budget`) when
+/// given.
+pub fn load_with_budget(suite: &Suite, budget: Option<u64>) -> Result<Loaded, String> {
     let origin = suite
         .config_path
         .as_ref()
@@ -291,7 +301,8 @@ pub fn load(suite: &Suite) -> Result<Loaded, String> {
         suite.config.clone(),
         origin,
     )
-    .map_err(|e| e.0)?;
+    .map_err(|e| e.0)?
+    .with_budget(budget);
     project.graph()?;
     let options = project.eval_options();
     Ok(Loaded { project, options })
@@ -578,7 +589,7 @@ pub fn run_file(loaded: &Loaded, config: &Config, options: &Options, path: &Path
 pub fn run(suites: &[Suite], options: &Options, progress: &mut dyn FnMut(&FileReport)) -> Report {
     let mut report = Report::default();
     for suite in suites {
-        let loaded = match load(suite) {
+        let loaded = match load_with_budget(suite, options.budget) {
             Ok(l) => l,
             Err(e) => {
                 for f in &suite.files {
