@@ -17,6 +17,7 @@ use crate::document::{Document, Encoding, OutOfRange};
 use crate::features;
 use crate::settings::Settings;
 use crate::workspace::{Env, Workspace};
+use j1ql_eval::Cancel;
 
 /// What the server knows.
 #[derive(Default)]
@@ -76,6 +77,10 @@ pub struct Backend {
     world: Arc<Mutex<World>>,
     /// Where `initialize`'s `processId` goes, so the server exits when the editor is gone.
     client_watch: Option<crate::client_process::ClientWatch>,
+    /// The slot of `j1ql.runQuery`: one such evaluation runs at a time (each may use the whole
+    /// work budget and keep up to 2,000,000 rows), later ones wait their turn. The slot is
+    /// held by the evaluating thread, so a cancelled evaluation frees it when it has stopped.
+    run_slot: Arc<tokio::sync::Semaphore>,
 }
 
 /// Runs a handler body, turning a panic into an `InternalError` response and an out-of-range
@@ -102,6 +107,7 @@ impl Backend {
                 ..World::default()
             })),
             client_watch: None,
+            run_slot: Arc::new(tokio::sync::Semaphore::new(1)),
         }
     }
 
@@ -144,6 +150,33 @@ impl Backend {
                 data: None,
             }),
         }
+    }
+
+    /// Runs an evaluation `f` on a blocking thread ([`Backend::blocking`]) with a
+    /// cancellation token: when the request is cancelled (`$/cancelRequest` drops this
+    /// future) the token is cancelled, and the evaluator stops at its next unit of work
+    /// instead of running on to the end of its budget. With `slot`, waits for it first and
+    /// keeps it until the thread ends.
+    async fn evaluate<T: Send + 'static>(
+        &self,
+        slot: Option<&Arc<tokio::sync::Semaphore>>,
+        f: impl FnOnce(&Cancel) -> std::result::Result<T, OutOfRange> + Send + 'static,
+    ) -> Result<T> {
+        let cancel = Cancel::new();
+        let _cancel_when_dropped = cancel.on_drop();
+        let permit = match slot {
+            Some(slot) => Some(Arc::clone(slot).acquire_owned().await.map_err(|e| Error {
+                code: ErrorCode::InternalError,
+                message: format!("internal error: {e}").into(),
+                data: None,
+            })?),
+            None => None,
+        };
+        self.blocking(move || {
+            let _permit = permit;
+            f(&cancel)
+        })
+        .await
     }
 
     async fn publish_now(&self, uri: Uri) {
@@ -559,14 +592,14 @@ impl LanguageServer for Backend {
         // The count runs on a blocking thread, with the world unlocked (other requests go on)
         // and a small work budget (features::run::HOVER_WORK_BUDGET).
         let counted = self
-            .blocking(move || {
+            .evaluate(None, move |cancel| {
                 let source = workspace.source();
                 let on = if source == "demo" {
                     "the demo account".to_string()
                 } else {
                     format!("the workspace data (`{source}`)")
                 };
-                Ok(features::run::count(&workspace, &query)
+                Ok(features::run::count(&workspace, &query, cancel)
                     .map(|n| (n, on))
                     .map_err(|e| format!("{e} (data: {source})")))
             })
@@ -790,8 +823,10 @@ impl LanguageServer for Backend {
                     // and with it the HTTP request.
                     features::run::run_remote(&workspace, &text).await
                 } else {
-                    self.blocking(move || Ok(features::run::run(&workspace, &text)))
-                        .await?
+                    self.evaluate(Some(&self.run_slot), move |cancel| {
+                        Ok(features::run::run(&workspace, &text, cancel))
+                    })
+                    .await?
                 };
                 result.map(Some).map_err(|e| Error {
                     code: ErrorCode::ServerError(1),

@@ -1,21 +1,23 @@
 //! Running queries on the workspace data (`data = [...]` of the nearest `j1ql.toml`, with its
 //! `[params]`, `[smart-classes]` and `now`) or, without data, on the demo account.
 
-use j1ql_eval::run_query;
+use j1ql_eval::{run_query, Cancel};
 
 use crate::workspace::Workspace;
 
-/// Runs one query: the J1-shaped JSON result.
-pub fn run(workspace: &Workspace, query: &str) -> Result<serde_json::Value, String> {
+/// Runs one query: the J1-shaped JSON result. It stops early with "query cancelled" once
+/// `cancel` is cancelled (the request was).
+pub fn run(
+    workspace: &Workspace,
+    query: &str,
+    cancel: &Cancel,
+) -> Result<serde_json::Value, String> {
     let graph = workspace.graph()?;
-    run_query(
-        query,
-        graph,
-        &workspace.context(),
-        &workspace.eval_options(),
-    )
-    .map(|r| r.to_json())
-    .map_err(|e| e.to_string())
+    let mut options = workspace.eval_options();
+    options.budget.cancel = cancel.clone();
+    run_query(query, graph, &workspace.context(), &options)
+        .map(|r| r.to_json())
+        .map_err(|e| e.to_string())
 }
 
 /// Runs one query on the live account of the workspace (`[remote]` of its `j1ql.toml` and
@@ -50,14 +52,16 @@ pub async fn run_remote(workspace: &Workspace, query: &str) -> Result<serde_json
 
 /// The work budget of the match count shown on hover: enough for ordinary queries on a
 /// workspace graph (tens of milliseconds), small enough that a runaway query gives up quickly
-/// instead of keeping a thread busy; `j1ql.runQuery` runs with the full budget.
+/// instead of keeping a thread busy; `j1ql.runQuery` runs with the project's budget (`[run]
+/// budget`, `J1QL_BUDGET`).
 pub const HOVER_WORK_BUDGET: u64 = 2_000_000;
 
 /// How many results a query has, within [`HOVER_WORK_BUDGET`].
-pub fn count(workspace: &Workspace, query: &str) -> Result<usize, String> {
+pub fn count(workspace: &Workspace, query: &str, cancel: &Cancel) -> Result<usize, String> {
     let graph = workspace.graph()?;
     let mut options = workspace.eval_options();
     options.budget.max_work = options.budget.max_work.min(HOVER_WORK_BUDGET);
+    options.budget.cancel = cancel.clone();
     run_query(query, graph, &workspace.context(), &options)
         .map(|r| r.len())
         .map_err(|e| e.to_string())
