@@ -179,7 +179,13 @@ fn format_with(text: &str, options: &FormatOptions, layout: Layout) -> Result<St
         return Err(FormatError::Syntax(parse.errors().to_vec()));
     }
     let root = parse.syntax_node();
-    let output = format_document(&root, options, layout);
+    let mut output = format_document(&root, options, layout);
+    // A byte order mark at the start (whitespace to the lexer) stays: formatting changes
+    // layout, not the file's encoding marker.
+    let bom = j1ql_syntax::lexer::BYTE_ORDER_MARK;
+    if text.starts_with(bom) && !output.starts_with(bom) {
+        output.insert(0, bom);
+    }
     verify(&root, &output)?;
     Ok(output)
 }

@@ -259,3 +259,10 @@ fn comments_inside_unnamed_columns_keep_the_name() {
     assert!(out.contains("azure_devops_pr)\n"), "{out}");
     assert_eq!(fmt(&out), out);
 }
+
+#[test]
+fn a_byte_order_mark_stays_at_the_start() {
+    let out = format("\u{feff}find user", &FormatOptions::default()).unwrap();
+    assert_eq!(out, "\u{feff}FIND user\n");
+    assert_eq!(format(&out, &FormatOptions::default()).unwrap(), out);
+}

@@ -279,7 +279,6 @@ struct Parsed {
     /// The hash of each distinct string of the documents, by its number in the file
     /// ([`raw::number_strings`]).
     hashes: Vec<u64>,
-    #[allow(dead_code)]
     bytes: Box<[u8]>,
 }
 
@@ -647,12 +646,21 @@ impl Builder {
         }
     }
 
-    /// Sorts by key; for repeated keys the last one wins.
-    fn finish_props(mut props: Vec<(Sym, PropValue)>) -> Props {
-        props.reverse();
-        props.sort_by_key(|(k, _)| *k); // stable: the last written comes first
-        props.dedup_by_key(|(k, _)| *k);
-        props.into_boxed_slice()
+    /// Sorts by key. A name given twice in one item — a nested object and a dotted key
+    /// naming the same property (`{"tag": {"x": 1}, "tag.x": 2}`) — is an error: keeping
+    /// either value would silently drop the other. The item's `fields` say where.
+    fn finish_props(
+        &self,
+        ctx: &ItemCtx<'_>,
+        fields: &[(RStr<'_>, Raw<'_>)],
+        mut props: Vec<(Sym, PropValue)>,
+    ) -> Result<Props, LoadError> {
+        props.sort_unstable_by_key(|(k, _)| *k);
+        if let Some(pair) = props.windows(2).find(|w| w[0].0 == w[1].0) {
+            let name = self.strings.resolve(pair[0].0).to_string();
+            return Err(property_twice(ctx, fields, &name));
+        }
+        Ok(props.into_boxed_slice())
     }
 
     fn string_field(
@@ -726,7 +734,10 @@ impl Builder {
                         }
                     }
                 }
-                _ => self.flatten_into(&mut props, name, Some(name), value),
+                _ => {
+                    check_metadata(ctx, name, value)?;
+                    self.flatten_into(&mut props, name, Some(name), value)
+                }
             }
         }
         let Some(key) = key else {
@@ -752,7 +763,7 @@ impl Builder {
         self.class_scratch = classes;
         let classes = class_set;
         let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
-        let props = Builder::finish_props(props);
+        let props = self.finish_props(ctx, fields, props)?;
         self.upsert_entity(ctx, subgraph, key, ty, classes, id, props)
             .map(|_| ())
     }
@@ -933,6 +944,7 @@ impl Builder {
                     continue;
                 }
                 _ => {
+                    check_metadata(ctx, name, value)?;
                     self.flatten_into(&mut props, name, Some(name), value);
                     continue;
                 }
@@ -953,6 +965,7 @@ impl Builder {
             }
         }
         let subgraph = self.subgraph(source.unwrap_or(ctx.source), scope.unwrap_or(ctx.scope));
+        let props = self.finish_props(ctx, fields, props)?;
         self.pending_per_file = (ctx.file_index, self.file_rel_count(ctx.file_index) + 1);
         self.pending.push(PendingRel {
             file: ctx.file_index,
@@ -965,7 +978,7 @@ impl Builder {
             subgraph,
             from: from.into(),
             to: to.into(),
-            props: Builder::finish_props(props),
+            props,
         });
         Ok(())
     }
@@ -1084,6 +1097,7 @@ impl Builder {
             line,
             source,
             scope: file.scope,
+            text: file.text,
         };
         if [
             "_fromEntityKey",
@@ -1170,6 +1184,7 @@ impl Builder {
                 line,
                 source,
                 scope,
+                text: file.text,
             };
             match item {
                 Raw::Obj(fields) => self.add_entity(&ctx, fields)?,
@@ -1195,6 +1210,7 @@ impl Builder {
                 line,
                 source,
                 scope,
+                text: file.text,
             };
             match item {
                 Raw::Obj(fields) => self.add_relationship(&ctx, base + i, fields)?,
@@ -1284,6 +1300,8 @@ pub(crate) struct FileCtx<'a> {
     index: u32,
     source: Sym,
     scope: Sym,
+    /// The file's bytes (empty for a JSON value), to turn a key into a line and column.
+    text: &'a [u8],
 }
 
 /// Where an item is, for messages, and its default subgraph.
@@ -1294,6 +1312,8 @@ pub(crate) struct ItemCtx<'a> {
     pub(crate) line: usize,
     pub(crate) source: Sym,
     pub(crate) scope: Sym,
+    /// The file's bytes (empty when not read from a file), see [`ItemCtx::error_at`].
+    pub(crate) text: &'a [u8],
 }
 
 impl ItemCtx<'_> {
@@ -1302,6 +1322,35 @@ impl ItemCtx<'_> {
             file: self.file.to_string(),
             item: self.item.to_string(),
             message,
+        }
+    }
+
+    /// An error at the key `at` of the item (a string parsed from the file, pointing into its
+    /// bytes): `file:line:column: item: message`; without a position (an escaped key, a JSON
+    /// value) the same as [`ItemCtx::error`].
+    pub(crate) fn error_at(&self, at: &str, message: String) -> LoadError {
+        let base = self.text.as_ptr() as usize;
+        let start = at.as_ptr() as usize;
+        if self.text.is_empty() || start < base || start > base + self.text.len() {
+            return self.error(message);
+        }
+        // The key's opening quote.
+        let offset = (start - base).saturating_sub(1);
+        let before = &self.text[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
+        LoadError::Json {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: format!("{}: {message}", self.item),
         }
     }
 }
@@ -1345,7 +1394,8 @@ impl Loader {
         self.builder.local_syms.clear();
         self.builder.local_hashes.clear();
         let file = self.file_ctx(name);
-        self.builder.add_document(&file_ctx_ref(&file), 0, &raw)
+        self.builder
+            .add_document(&file_ctx_ref(&file, &[]), 0, &raw)
     }
 
     /// Adds mapping rules (in addition to the fixtures' own).
@@ -1373,7 +1423,7 @@ impl Loader {
         locals.clear();
         locals.resize(self.builder.local_hashes.len(), NO_SYM);
         let file = self.file_ctx(name);
-        let ctx = file_ctx_ref(&file);
+        let ctx = file_ctx_ref(&file, &parsed.bytes);
         for (line, doc) in parsed.docs() {
             self.builder.add_document(&ctx, *line, doc)?;
         }
@@ -1561,12 +1611,84 @@ impl Loader {
     }
 }
 
-fn file_ctx_ref(file: &(String, u32, Sym, Sym)) -> FileCtx<'_> {
+/// The error for a property `name` given twice in one item: at the last key that gives it
+/// (a dotted key, or the innermost key of a nested object), naming both spellings.
+fn property_twice(ctx: &ItemCtx<'_>, fields: &[(RStr<'_>, Raw<'_>)], name: &str) -> LoadError {
+    // Every key path of the item that flattens to `name`, with its last key.
+    let mut found: Vec<(String, &RStr<'_>)> = Vec::new();
+    let mut stack: Vec<(String, &[(RStr<'_>, Raw<'_>)])> = vec![(String::new(), fields)];
+    while let Some((prefix, fields)) = stack.pop() {
+        for (key, value) in fields {
+            let full = if prefix.is_empty() {
+                key.to_string()
+            } else {
+                format!("{prefix}.{}", &**key)
+            };
+            match value {
+                Raw::Obj(inner) if name.starts_with(&format!("{full}.")) => {
+                    stack.push((full, inner));
+                }
+                _ if full == name => found.push((full_path(&prefix, key), key)),
+                _ => {}
+            }
+        }
+    }
+    // The spelling that comes last in the file (the second definition).
+    found.sort_by_key(|(_, key)| key.as_ptr() as usize);
+    let spellings: Vec<String> = found.iter().map(|(s, _)| s.clone()).collect();
+    let message = format!(
+        "property `{name}` is given twice ({}): a nested object and a dotted key name the same \
+         property; keep one",
+        spellings.join(" and ")
+    );
+    match found.last() {
+        Some((_, key)) => ctx.error_at(key, message),
+        None => ctx.error(message),
+    }
+}
+
+/// How a key path is written in the file: `"tag.x"`, or `"tag": {"x": …}`.
+fn full_path(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        return format!("`\"{key}\"`");
+    }
+    let parts: Vec<&str> = prefix.split('.').collect();
+    let mut out = String::from("`");
+    for part in &parts {
+        out.push_str(&format!("\"{part}\": {{"));
+    }
+    out.push_str(&format!("\"{key}\": …"));
+    out.push_str(&"}".repeat(parts.len()));
+    out.push('`');
+    out
+}
+
+/// JupiterOne's metadata with a fixed type: `_version` is a whole number (the loader counts
+/// it up on updates) and `_deleted` a boolean (a string `"yes"` would be a true value to no
+/// query and a surprise to every reader).
+fn check_metadata(ctx: &ItemCtx<'_>, name: &RStr<'_>, value: &Raw<'_>) -> Result<(), LoadError> {
+    let wanted = match (&**name, value) {
+        ("_version", Raw::Num(n)) if n.fract() == 0.0 && *n >= 0.0 => return Ok(()),
+        ("_version", _) => "a whole number",
+        ("_deleted", Raw::Bool(_)) => return Ok(()),
+        ("_deleted", _) => "true or false",
+        _ => return Ok(()),
+    };
+    let got = match value {
+        Raw::Num(n) => format!("the number {n}"),
+        Raw::Str(s) => format!("the string {:?}", &**s),
+        other => other.kind().to_string(),
+    };
+    Err(ctx.error_at(name, format!("`{}` must be {wanted}, not {got}", &**name)))
+}
+
+fn file_ctx_ref<'a>(file: &'a (String, u32, Sym, Sym), text: &'a [u8]) -> FileCtx<'a> {
     FileCtx {
         name: &file.0,
         index: file.1,
         source: file.2,
         scope: file.3,
+        text,
     }
 }
 

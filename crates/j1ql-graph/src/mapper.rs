@@ -897,6 +897,7 @@ impl Mapper<'_> {
             line: 0,
             source: names.system_mapper,
             scope: names.system_mapper,
+            text: &[],
         };
         let t = self
             .b

@@ -272,3 +272,92 @@ fn proc_self_is_refused() {
     let err = load_paths(&["/proc/self"], opts()).unwrap_err().to_string();
     assert!(err.contains("pseudo filesystem"), "{err}");
 }
+
+/// Loads `bytes` as the file `name`: the error's text, or the number of entities.
+fn load_named(name: &str, bytes: &[u8]) -> Result<usize, String> {
+    let mut loader = j1ql_graph::Loader::new(opts());
+    loader.add_bytes(name, bytes).map_err(|e| e.to_string())?;
+    let graph = loader.finish().map_err(|e| e.to_string())?;
+    Ok(graph.entity_count())
+}
+
+#[test]
+fn a_nested_object_and_a_dotted_key_naming_one_property_are_an_error() {
+    // Either value used to be kept silently.
+    let text = "{\"entities\": [\n  {\"_key\": \"a\", \"_type\": \"t\", \"_class\": \"C\",\n   \"tag\": {\"x\": 1}, \"tag.x\": 2}\n]}";
+    let err = load_named("data.json", text.as_bytes()).unwrap_err();
+    assert!(
+        err.starts_with("data.json:3:21: entities[0]: property `tag.x` is given twice"),
+        "{err}"
+    );
+    assert!(
+        err.contains(r#"(`"tag": {"x": …}` and `"tag.x"`)"#),
+        "{err}"
+    );
+    // The other order, deeper nesting, a relationship, JSON lines: the same error, at the
+    // later spelling.
+    let text = "{\"entities\": [{\"_key\": \"a\", \"_type\": \"t\", \"_class\": \"C\", \"a.b\": {\"c\": 1}, \"a\": {\"b\": {\"c\": 2}}}]}";
+    let err = load_named("data.json", text.as_bytes()).unwrap_err();
+    assert!(err.contains("property `a.b.c` is given twice"), "{err}");
+    assert!(err.starts_with("data.json:1:"), "{err}");
+    let text = "{\"_key\": \"a\", \"_type\": \"t\", \"_class\": \"C\"}\n{\"_key\": \"b\", \"_type\": \"t\", \"_class\": \"C\"}\n{\"_fromEntityKey\": \"a\", \"_toEntityKey\": \"b\", \"_class\": \"HAS\", \"w\": {\"v\": 1}, \"w.v\": 1}\n";
+    let err = load_named("data.jsonl", text.as_bytes()).unwrap_err();
+    assert!(err.starts_with("data.jsonl:3:"), "{err}");
+    assert!(err.contains("property `w.v` is given twice"), "{err}");
+    // Distinct names still flatten side by side.
+    let text = br#"{"entities": [{"_key": "a", "_type": "t", "_class": "C", "tag": {"x": 1}, "tag.y": 2}]}"#;
+    assert_eq!(load_named("data.json", text), Ok(1));
+}
+
+#[test]
+fn version_must_be_a_whole_number_and_deleted_a_boolean() {
+    let item = |extra: &str| {
+        format!(r#"{{"entities": [{{"_key": "a", "_type": "t", "_class": "C", {extra}}}]}}"#)
+    };
+    for (extra, expected) in [
+        (
+            r#""_version": "x""#,
+            "`_version` must be a whole number, not the string \"x\"",
+        ),
+        (
+            r#""_version": 1.5"#,
+            "`_version` must be a whole number, not the number 1.5",
+        ),
+        (r#""_version": -1"#, "`_version` must be a whole number"),
+        (
+            r#""_deleted": "yes""#,
+            "`_deleted` must be true or false, not the string \"yes\"",
+        ),
+        (
+            r#""_deleted": 1"#,
+            "`_deleted` must be true or false, not the number 1",
+        ),
+    ] {
+        let err = load_named("data.json", item(extra).as_bytes()).unwrap_err();
+        assert!(err.starts_with("data.json:1:"), "{extra}: {err}");
+        assert!(err.contains(expected), "{extra}: {err}");
+    }
+    for extra in [
+        r#""_version": 3"#,
+        r#""_deleted": false"#,
+        r#""_deleted": true"#,
+    ] {
+        assert_eq!(
+            load_named("data.json", item(extra).as_bytes()),
+            Ok(1),
+            "{extra}"
+        );
+    }
+    let rel = r#"{"_fromEntityKey": "a", "_toEntityKey": "a", "_class": "HAS", "_deleted": "no"}"#;
+    let text = format!("{{\"_key\": \"a\", \"_type\": \"t\", \"_class\": \"C\"}}\n{rel}\n");
+    let err = load_named("data.jsonl", text.as_bytes()).unwrap_err();
+    assert!(err.contains("`_deleted` must be true or false"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_starts_a_json_lines_file_too() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(b"{\"_key\": \"a\", \"_type\": \"t\", \"_class\": \"C\"}\n");
+    bytes.extend_from_slice(b"{\"_key\": \"b\", \"_type\": \"t\", \"_class\": \"C\"}\n");
+    assert_eq!(load_named("data.jsonl", &bytes), Ok(2));
+}

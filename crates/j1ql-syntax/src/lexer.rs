@@ -111,6 +111,14 @@ fn slow_token(
     errors: &mut Vec<SyntaxError>,
 ) -> Option<(SyntaxKind, TextRange)> {
     match kind {
+        // A UTF-8 byte order mark at the very start (some editors write one) is whitespace:
+        // kept in the tree (so the text round-trips), never an error.
+        ERROR_TOKEN
+            if lexer.span() == (0..BYTE_ORDER_MARK.len_utf8())
+                && text.starts_with(BYTE_ORDER_MARK) =>
+        {
+            return Some((WHITESPACE, TextRange::new(TextSize::from(0), offset(3))));
+        }
         SLASH if value_may_follow(last_significant) => {
             if let Some(len) = regex_len(lexer.remainder()) {
                 lexer.bump(len);
@@ -146,6 +154,9 @@ fn slow_token(
     }
     Some((kind, range))
 }
+
+/// The UTF-8 byte order mark, accepted as whitespace at the start of a text.
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
 
 fn offset(n: usize) -> TextSize {
     TextSize::try_from(n).unwrap_or(TextSize::from(u32::MAX))
@@ -290,6 +301,27 @@ mod tests {
             .filter(|t| t.kind != WHITESPACE)
             .map(|t| (t.kind, &text[t.range]))
             .collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_whitespace() {
+        let (tokens, errors) = tokenize("\u{feff}FIND User");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(tokens[0].kind, WHITESPACE);
+        assert_eq!(u32::from(tokens[0].range.end()), 3);
+        assert_eq!(
+            kinds("\u{feff}FIND User"),
+            vec![(FIND_KW, "FIND"), (IDENT, "User")]
+        );
+        let parse = crate::parse("\u{feff}FIND User THAT IS Person\n");
+        assert!(parse.errors().is_empty(), "{:?}", parse.errors());
+        assert_eq!(
+            parse.syntax_node().to_string(),
+            "\u{feff}FIND User THAT IS Person\n"
+        );
+        // Anywhere else it is still an unrecognised character.
+        let (_, errors) = tokenize("FIND \u{feff}User");
+        assert_eq!(errors.len(), 1, "{errors:?}");
     }
 
     #[test]

@@ -83,14 +83,20 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `text` without a leading UTF-8 byte order mark (some editors write one).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix(j1ql_syntax::lexer::BYTE_ORDER_MARK)
+        .unwrap_or(text)
+}
+
 fn is_test_file(path: &Path) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
         Some("j1ql") => true,
         Some("yaml" | "yml") => std::fs::read_to_string(path)
-            .map(|t| cases::is_question_file(&t))
+            .map(|t| cases::is_question_file(without_bom(&t)))
             .unwrap_or(false),
         Some("json") => std::fs::read_to_string(path)
-            .map(|t| cases::is_rule_pack(&t))
+            .map(|t| cases::is_rule_pack(without_bom(&t)))
             .unwrap_or(false),
         _ => false,
     }
@@ -319,11 +325,13 @@ impl Loaded {
 /// Reads a test file into cases.
 pub fn read_cases(path: &Path) -> Result<Vec<Case>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    // A UTF-8 byte order mark is not part of the text (cases keep line numbers only).
+    let text = without_bom(&text);
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let cases = match ext {
-        "yaml" | "yml" => cases::parse_questions(&text),
-        "json" => cases::parse_rule_pack(&text),
-        _ => cases::parse_document(&text),
+        "yaml" | "yml" => cases::parse_questions(text),
+        "json" => cases::parse_rule_pack(text),
+        _ => cases::parse_document(text),
     };
     cases.map_err(|e| e.to_string())
 }

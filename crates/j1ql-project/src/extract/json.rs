@@ -90,12 +90,13 @@ pub(crate) fn quote(text: &str) -> String {
 /// the parser's position) and not read further.
 pub(crate) fn extract(host: &str) -> Extraction {
     let mut out = Extraction::default();
-    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(host) {
+    let (bom, body) = without_bom(host);
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
         if !host.contains("\"query\"") {
             // Not ours (a `tsconfig.json` with comments): nothing to check.
             return out;
         }
-        let at = offset_of(host, e.line(), e.column());
+        let at = bom + offset_of(body, e.line(), e.column());
         out.unmapped.push(Unmapped {
             range: at..at,
             reason: format!("not valid JSON, its queries are not read: {e}"),
@@ -160,6 +161,15 @@ pub(crate) fn extract(host: &str) -> Extraction {
     out
 }
 
+/// The length of a leading UTF-8 byte order mark (0 or 3) and the text after it: the mark is
+/// not JSON, and serde_json refuses it, so it is skipped (offsets stay the file's).
+fn without_bom(text: &str) -> (usize, &str) {
+    match text.strip_prefix(j1ql_syntax::lexer::BYTE_ORDER_MARK) {
+        Some(rest) => (text.len() - rest.len(), rest),
+        None => (0, text),
+    }
+}
+
 /// The byte offset of a 1-based line and column (as serde_json reports them).
 fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
@@ -204,9 +214,10 @@ fn same_except_queries(a: &serde_json::Value, b: &serde_json::Value, key: Option
 /// Checks that `new` is `old` with the query strings of some slots replaced: serde_json reads
 /// both as the same document except those strings, and they read back as intended.
 pub(crate) fn verify(old: &str, new: &str, edits: &[(usize, String)]) -> Result<(), String> {
-    let a: serde_json::Value = serde_json::from_str(old).map_err(|e| e.to_string())?;
-    let b: serde_json::Value =
-        serde_json::from_str(new).map_err(|e| format!("the edited file is not valid JSON: {e}"))?;
+    let a: serde_json::Value =
+        serde_json::from_str(without_bom(old).1).map_err(|e| e.to_string())?;
+    let b: serde_json::Value = serde_json::from_str(without_bom(new).1)
+        .map_err(|e| format!("the edited file is not valid JSON: {e}"))?;
     if !same_except_queries(&a, &b, None) {
         return Err("the edited file's JSON differs from the original outside the queries".into());
     }
