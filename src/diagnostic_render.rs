@@ -85,6 +85,36 @@ impl<'a> Source<'a> {
         }
     }
 
+    /// Renders `diagnostics` ([`Source::render`]), a blank line between two; past
+    /// [`MAX_RENDERED_PER_SOURCE`], one line gives the exact number not shown: `… and 1,234
+    /// more in FILE`.
+    pub fn render_all<'d>(
+        &self,
+        diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
+        out: &mut String,
+    ) {
+        use std::fmt::Write;
+        let mut hidden = 0usize;
+        for diagnostic in diagnostics {
+            if self.rendered.get() >= MAX_RENDERED_PER_SOURCE {
+                hidden += 1;
+                continue;
+            }
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            self.render(diagnostic, out);
+        }
+        if hidden > 0 {
+            let _ = writeln!(
+                out,
+                "\n… and {} more in {} (not shown; `--format json` lists them all)",
+                thousands(hidden),
+                escape_all(self.name)
+            );
+        }
+    }
+
     /// Positions a syntax error. `file` is left out of the JSON when `with_file` is false.
     pub fn diagnostic(&self, error: &SyntaxError, with_file: bool) -> Diagnostic {
         let range = self.display_range(error.range);
@@ -144,7 +174,7 @@ impl<'a> Source<'a> {
     /// the line around the caret (`…` marks cut text), control characters and bidirectional
     /// overrides from the source are printed escaped (`\u{1b}`) so a file cannot drive the
     /// terminal, and after [`MAX_RENDERED_PER_SOURCE`] diagnostics of one source one line says
-    /// that the others are not shown.
+    /// that the others are not shown ([`Source::render_all`] says how many).
     pub fn render(&self, diagnostic: &Diagnostic, out: &mut String) {
         use std::fmt::Write;
         let rendered = self.rendered.get() + 1;
@@ -208,6 +238,19 @@ impl<'a> Source<'a> {
         );
         let _ = writeln!(out, "{gutter} |");
     }
+}
+
+/// `n` with a comma between groups of three digits (`1,234`).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The widest snippet line printed, in columns (characters, escapes counted by their length).
@@ -454,5 +497,34 @@ mod tests {
         assert_eq!(out.matches("error[P001]").count(), MAX_RENDERED_PER_SOURCE);
         assert!(out.ends_with("f.j1ql: more than 100 diagnostics; the others are not shown (`--format json` lists them all)\n"));
         assert!(out.len() < 100 * 1024, "{}", out.len());
+    }
+
+    #[test]
+    fn render_all_says_exactly_how_many_are_not_shown() {
+        let text = "FIND ".repeat(20_000);
+        let source = Source::new("f.j1ql", &text);
+        let all: Vec<Diagnostic> = (0..1_334u32)
+            .map(|i| source.diagnostic(&error(i * 5, i * 5 + 4), true))
+            .collect();
+        let mut out = String::new();
+        source.render_all(&all, &mut out);
+        assert_eq!(out.matches("error[P001]").count(), MAX_RENDERED_PER_SOURCE);
+        assert!(
+            out.ends_with(
+                "\n… and 1,234 more in f.j1ql (not shown; `--format json` lists them all)\n"
+            ),
+            "{}",
+            &out[out.len() - 200..]
+        );
+        assert!(!out.contains("more than 100"), "only the exact count");
+        let few = Source::new("g.j1ql", &text);
+        let mut out = String::new();
+        few.render_all(&all[..3], &mut out);
+        assert_eq!(out.matches("error[P001]").count(), 3);
+        assert!(!out.contains("more in"), "{out}");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -140,3 +140,29 @@ fn malformed_input_exits_non_zero_with_position() {
     let out = j1ql(dir.path(), &["load", "--data", "missing.json"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn load_prints_the_paths_it_skipped_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("d");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(
+        d.join("a.json"),
+        r#"{"entities": [{"_key": "a", "_type": "t", "_class": "C"}]}"#,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(".", d.join("self")).unwrap();
+    let human = j1ql(dir.path(), &["load", "--data", "d", "--format", "human"]);
+    assert!(human.status.success());
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("loaded 1 entities"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("skipped `d/self`") && l.contains("already visited")),
+        "{text}"
+    );
+    let json = stdout_json(&j1ql(dir.path(), &["load", "--data", "d"]));
+    let skipped = json["skippedPaths"].as_array().expect("skippedPaths");
+    assert_eq!(skipped.len(), 1, "{json}");
+    assert!(skipped[0].as_str().unwrap().contains("d/self"), "{json}");
+}

@@ -74,15 +74,10 @@ pub fn run(paths: &[PathBuf], format: Format) -> Result<Outcome, CliError> {
         if found.iter().any(|d| d.severity == Severity::Error) {
             files_with_errors += 1;
         }
-        for diagnostic in found {
-            if format == Format::Human {
-                if !human.is_empty() {
-                    human.push('\n');
-                }
-                source.render(&diagnostic, &mut human);
-            }
-            diagnostics.push(diagnostic);
+        if format == Format::Human {
+            source.render_all(&found, &mut human);
         }
+        diagnostics.extend(found);
     }
     read_errors.dedup_by(|a, b| a.to_string() == b.to_string());
     for error in &read_errors {

@@ -113,10 +113,12 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<Outcome, CliError> {
         if !result.errors.is_empty() {
             problems = true;
             let source = Source::new(&file.name, &file.text);
-            for e in &result.errors {
-                let d = source.diagnostic(e, true);
-                source.render(&d, &mut report);
-            }
+            let found: Vec<_> = result
+                .errors
+                .iter()
+                .map(|e| source.diagnostic(e, true))
+                .collect();
+            source.render_all(&found, &mut report);
             eprint!(
                 "{}",
                 crate::output::paint_headers(&report, crate::output::color(true))

@@ -30,6 +30,8 @@ struct Summary<'a> {
     deleted_entities: usize,
     /// Relationships marked `_deleted: true`.
     deleted_relationships: usize,
+    /// Paths the folder walk did not follow, each with the reason.
+    skipped_paths: &'a [String],
 }
 
 impl<'a> Summary<'a> {
@@ -49,6 +51,7 @@ impl<'a> Summary<'a> {
             files: r.files,
             mapping_rules: r.mapping_rules,
             mapper_warnings: &r.mapper_warnings,
+            skipped_paths: &r.skipped_paths,
         }
     }
 }
@@ -112,6 +115,11 @@ pub fn run(
                      --include-deleted or `include-deleted = true`\n",
                     deleted.0, deleted.1
                 ));
+            }
+            // Each says `skipped `PATH`: why` (a symbolic-link cycle, a link out of the
+            // folder, a FIFO...).
+            for p in &report.skipped_paths {
+                out.push_str(&format!("{p}\n"));
             }
             print_stdout(&out)?;
         }

@@ -32,19 +32,23 @@ pub fn run(input: &str, expand: &[Expansion], params: &[String]) -> Result<Outco
     let source = crate::diagnostic_render::Source::new("<input>", &text);
     let mut out = String::new();
     if !analysis.parse.errors().is_empty() {
-        for e in analysis.parse.errors() {
-            source.render(&source.diagnostic(e, false), &mut out);
-        }
+        let found: Vec<_> = analysis
+            .parse
+            .errors()
+            .iter()
+            .map(|e| source.diagnostic(e, false))
+            .collect();
+        source.render_all(&found, &mut out);
         eprint!("{out}");
         return Ok(Outcome::Problems);
     }
     // Semantic warnings and errors are shown (on stderr); the text is still normalised.
-    for d in analysis
+    let found: Vec<_> = analysis
         .diagnostics()
         .filter(|d| d.severity >= j1ql_semantics::Severity::Warning)
-    {
-        source.render(&source.semantic(d, false), &mut out);
-    }
+        .map(|d| source.semantic(d, false))
+        .collect();
+    source.render_all(&found, &mut out);
     eprint!("{out}");
     let options = Expand {
         smart_classes: expand

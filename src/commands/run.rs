@@ -54,6 +54,9 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     let load_started = std::time::Instant::now();
     let graph = project.graph().map_err(CliError::msg)?;
     let load_ms = load_started.elapsed().as_secs_f64() * 1000.0;
+    for skipped in &graph.report().skipped_paths {
+        eprintln!("warning: data: {skipped}");
+    }
     for skipped in &graph.report().skipped_relationships {
         eprintln!(
             "warning: {}: relationship {} not created: {}",
@@ -91,14 +94,14 @@ pub fn run(args: RunArgs) -> Result<Outcome, CliError> {
     let source = Source::new(&query_name, &query);
     let mut out = String::new();
     let mut refused = false;
-    for f in report
+    let found: Vec<_> = report
         .findings
         .iter()
         .filter(|f| !f.is_style() && f.severity >= j1ql_lint::Severity::Warning)
-    {
-        refused |= f.severity == j1ql_lint::Severity::Error;
-        source.render(&to_diagnostic(&query_name, f, false), &mut out);
-    }
+        .inspect(|f| refused |= f.severity == j1ql_lint::Severity::Error)
+        .map(|f| to_diagnostic(&query_name, f, false))
+        .collect();
+    source.render_all(&found, &mut out);
     eprint!(
         "{}",
         crate::output::paint_headers(&out, crate::output::color(true))

@@ -24,7 +24,8 @@ const MAX_MESSAGE: usize = 512 * 1024 * 1024;
 const MAX_HEADER_LINE: usize = 8 * 1024;
 
 /// One frame read from the client.
-enum Frame {
+#[derive(Debug)]
+pub enum Frame {
     /// A good message, ready to forward (headers included), with its method when it has one.
     Message(Vec<u8>, Option<String>),
     /// A bad one: the error response to send back.
@@ -67,7 +68,11 @@ async fn read_line_bounded<R: AsyncRead + Unpin>(
 /// before it (the rest of a body whose length was wrong or missing) are skipped, and a header
 /// glued to the end of such a body (`{...}Content-Length: 52`) is found inside the line. So
 /// one bad frame costs one error answer, never the session.
-async fn read_frame<R: AsyncRead + Unpin>(
+///
+/// With `check`, the body must be a JSON-RPC 2.0 message (`guard_input`); without, any body is
+/// passed on (`split_output`, the server's own output). Public for the fuzz target
+/// (`fuzz/fuzz_targets/lsp_frame.rs`).
+pub async fn read_frame<R: AsyncRead + Unpin>(
     input: &mut BufReader<R>,
     check: bool,
 ) -> std::io::Result<Frame> {
@@ -113,13 +118,15 @@ async fn read_frame<R: AsyncRead + Unpin>(
         Some(Err(e)) => return Ok(Frame::Bad(error(-32700, &e))),
         None => return Ok(Frame::Bad(error(-32700, "missing Content-Length header"))),
     };
-    let mut body = vec![0; length];
-    if let Err(e) = input.read_exact(&mut body).await {
-        return if e.kind() == std::io::ErrorKind::UnexpectedEof {
-            Ok(Frame::Eof)
-        } else {
-            Err(e)
-        };
+    // Read as the bytes arrive: memory grows with what the client sent, not with the length
+    // it claimed (up to 512 MiB).
+    let mut body = Vec::with_capacity(length.min(1 << 16));
+    (&mut *input)
+        .take(length as u64)
+        .read_to_end(&mut body)
+        .await?;
+    if body.len() < length {
+        return Ok(Frame::Eof);
     }
     if !check {
         let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
