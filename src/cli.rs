@@ -189,6 +189,38 @@ pub enum Command {
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
     },
+    /// Translate J1QL to openCypher for the layout `j1ql export` writes (docs/cypher.md).
+    ///
+    /// A construct whose J1 meaning openCypher cannot express exactly is refused with its name
+    /// and why (exit 1); so is a query with errors.
+    Translate {
+        /// The query; `-` reads standard input, `FILE` a file (every query), `FILE:N` its N-th
+        /// query, `FILE::NAME` the query of that name.
+        input: String,
+        /// The target language.
+        #[arg(long, value_enum)]
+        to: crate::commands::TranslateTarget,
+    },
+    /// Write the loaded graph for an openCypher engine (docs/cypher.md): `cypher` statements
+    /// (to stdout or `--out FILE`), or `csv` files for neo4j-admin import (`--out DIR`).
+    Export {
+        /// What to write.
+        #[arg(long, value_enum)]
+        to: crate::commands::ExportFormat,
+        /// Fixture files or folders; default: `data` of the nearest `j1ql.toml`, else the demo
+        /// account.
+        #[arg(long, value_name = "PATH")]
+        data: Vec<PathBuf>,
+        /// The output file (cypher) or folder (csv).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Unresolved relationship endpoints in the data are errors.
+        #[arg(long)]
+        strict: bool,
+        /// Apply JupiterOne's published global mapping rules to the data.
+        #[arg(long)]
+        global_mappings: bool,
+    },
     /// Load fixture data (JSON payloads, JSON-lines, folders) and report what was loaded:
     /// entities, relationships, mapper output, skipped relationships, duplicates.
     ///

@@ -3,6 +3,7 @@
 mod check;
 mod completions;
 mod corpus_check;
+mod export;
 mod fmt;
 mod gen;
 mod lint;
@@ -17,12 +18,15 @@ mod report;
 mod run;
 mod serve;
 mod test;
+mod translate;
 mod write;
 
+pub use export::ExportFormat;
 pub use lint::LintFormat;
 pub use normalize::Expansion;
 pub use run::RunFormat;
 pub use test::TestFormat;
+pub use translate::TranslateTarget;
 
 use crate::cli::{Cli, Command};
 use crate::output::{CliError, Outcome};
@@ -37,6 +41,14 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             expand,
             params,
         } => normalize::run(&input, &expand, &params),
+        Command::Translate { input, to } => translate::run(&input, to),
+        Command::Export {
+            to,
+            data,
+            out,
+            strict,
+            global_mappings,
+        } => export::run(to, &data, out.as_deref(), strict, global_mappings),
         Command::Load {
             data,
             strict,

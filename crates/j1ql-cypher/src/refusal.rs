@@ -1,0 +1,34 @@
+//! Why a query is not translated.
+
+/// A construct that has no exact openCypher counterpart (docs/cypher.md, "Refused"): the
+/// translator refuses the whole query rather than emit Cypher with another meaning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// The construct, as the user writes it (`RETURN TREE`, `>` comparison, ...); the
+    /// differential report groups refusals by it.
+    pub construct: String,
+    /// Why its J1 meaning cannot be written in openCypher.
+    pub why: String,
+}
+
+impl Refusal {
+    /// A refusal of `construct` because of `why`.
+    pub fn new(construct: impl Into<String>, why: impl Into<String>) -> Refusal {
+        Refusal {
+            construct: construct.into(),
+            why: why.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "cannot translate {} to Cypher: {}",
+            self.construct, self.why
+        )
+    }
+}
+
+impl std::error::Error for Refusal {}
