@@ -48,8 +48,9 @@ fn kind(v: &Value) -> Option<String> {
     })
 }
 
-/// Each property key's column type over `rows`; a key whose values have different types
-/// (neo4j-admin gives a column one type) is refused, naming the key and an item.
+/// Each property key's column type over `rows`: a key holding a scalar type and arrays of it
+/// is an array column; other mixes (neo4j-admin gives a column one type) are refused, naming
+/// the key and an item.
 fn columns(
     rows: &[(String, Map<String, Value>)],
     what: &str,
@@ -63,15 +64,21 @@ fn columns(
                 )));
             };
             let empty_array = matches!(v, Value::Array(a) if a.is_empty());
-            match out.get(k) {
-                Some(old) if *old != t && !(empty_array && old.ends_with("[]")) => {
+            match out.get(k).cloned() {
+                None => {
+                    out.insert(k.clone(), t);
+                }
+                Some(old) if old == t || (empty_array && old.ends_with("[]")) => {}
+                // A scalar and arrays of its type (`_class` of one and of several classes):
+                // an array column; J1's comparisons read a scalar as a one-element list.
+                Some(old) if old == format!("{t}[]") => {}
+                Some(old) if t == format!("{old}[]") => {
+                    out.insert(k.clone(), t);
+                }
+                Some(old) => {
                     return Err(CsvError(format!(
                         "{what} {id}: property `{k}` is {t} here and {old} elsewhere; a CSV column has one type"
                     )))
-                }
-                Some(_) => {}
-                None => {
-                    out.insert(k.clone(), t);
                 }
             }
         }
@@ -137,7 +144,9 @@ pub fn csv(graph: &Graph) -> Result<CsvExport, CsvError> {
     }
     let nodes_csv = write(header, records)?;
 
-    let rels: Vec<(String, Map<String, Value>, String, String, String)> = graph
+    // (`_id`, properties, source `_id`, target `_id`, verb)
+    type Rel = (String, Map<String, Value>, String, String, String);
+    let rels: Vec<Rel> = graph
         .relationships()
         .map(|r| {
             (

@@ -7,6 +7,7 @@
 //! A property is read as the list of its elements (`[] + coalesce(p, [])`: a scalar becomes a
 //! one-element list), so `=` against an array means "contains", as in the evaluator.
 
+use j1ql_semantics::dates::data_date_millis;
 use j1ql_semantics::ir::{CompareOp, Comparison, Filter, LogicOp, PropertyRef, Value};
 
 use super::scope::Scope;
@@ -94,8 +95,8 @@ fn positive(
     ) {
         return Err(Refusal::new(
             format!("`{}` comparison", op.as_str()),
-            "J1 compares numbers and reads ISO-8601 date strings in the data as dates; \
-             openCypher has no portable way to read a date string as epoch milliseconds",
+            "J1 compares numbers and reads ISO-8601 date strings in the data as their epoch \
+             milliseconds; openCypher has no portable way to read a date string",
         ));
     }
     Ok(match value {
@@ -120,7 +121,28 @@ fn positive(
             }
         }
         Value::Undefined => undefined(prop, op),
-        Value::String(s) => any_element(prop, &element_static(op, &Literal::Str(s))),
+        Value::String(s) => {
+            let element = element_static(op, &Literal::Str(s));
+            // J1 reads a date string against a number as a date (docs/semantics.md): a
+            // literal date string also equals its epoch milliseconds.
+            match data_date_millis(s) {
+                Some(ms) if op == CompareOp::Eq => {
+                    any_element(prop, &format!("({element} OR x = {})", number(ms)))
+                }
+                _ => any_element(prop, &element),
+            }
+        }
+        Value::Number(_) | Value::Date(_) if op == CompareOp::Eq => {
+            let n = match value {
+                Value::Date(ms) => *ms as f64,
+                Value::Number(n) => *n,
+                _ => f64::NAN,
+            };
+            if n.fract() == 0.0 {
+                return Err(date_string_refusal("`=` with a whole number or date"));
+            }
+            any_element(prop, &element_static(op, &Literal::Num(n)))
+        }
         Value::Number(n) => any_element(prop, &element_static(op, &Literal::Num(*n))),
         Value::Date(ms) => any_element(prop, &element_static(op, &Literal::Num(*ms as f64))),
         Value::Bool(b) => any_element(prop, &element_static(op, &Literal::Bool(*b))),
@@ -133,6 +155,12 @@ fn positive(
             "J1 uses Rust regex syntax with a partial match; openCypher's `=~` matches the whole \
                  string with Java's syntax",
         )),
+        Value::Param { written, .. } if op == CompareOp::Eq => {
+            return Err(date_string_refusal("`=` with a parameter").at(format!("`{written}`")));
+        }
+        Value::Property(_) if op == CompareOp::Eq => {
+            return Err(date_string_refusal("`=` between two properties"));
+        }
         Value::Param { name, written } => {
             let p = scope.param(name, written)?;
             dynamic(prop, op, &p)
@@ -148,6 +176,16 @@ fn positive(
     })
 }
 
+/// J1 compares a date string in the data with a number as the date's epoch milliseconds
+/// (and a number with a date string likewise); no portable openCypher function reads a date.
+pub(crate) fn date_string_refusal(construct: &'static str) -> Refusal {
+    Refusal::new(
+        construct,
+        "J1 reads an ISO-8601 date string in the data as its epoch milliseconds when it meets a \
+         number, and openCypher has no portable way to read a date string",
+    )
+}
+
 /// `prop op undefined`: `=` holds when the property is absent; every other positive operator fails.
 fn undefined(prop: &str, op: CompareOp) -> String {
     match op {
@@ -160,7 +198,7 @@ fn undefined(prop: &str, op: CompareOp) -> String {
 /// `v`): `null` reads as `undefined`, a list as "any of its elements".
 fn dynamic(prop: &str, op: CompareOp, value: &str) -> String {
     let element = match op {
-        CompareOp::Eq => format!("x = w"),
+        CompareOp::Eq => "x = w".to_string(),
         CompareOp::Contains => string_test("CONTAINS", "toString(w)", Some("w")),
         CompareOp::StartsWith => string_test("STARTS WITH", "toString(w)", Some("w")),
         CompareOp::EndsWith => string_test("ENDS WITH", "toString(w)", Some("w")),

@@ -110,16 +110,18 @@ fn entity(
 fn selector(var: &str, s: &Selector, cond: &mut Vec<String>) -> Result<String, Refusal> {
     if let Some(text) = &s.full_text {
         return Err(Refusal::new(
-            format!("full-text search `{text}`"),
+            "full-text search",
             "J1 matches words against every string property and the `_key`; openCypher has no \
              portable full-text index over all properties",
-        ));
+        )
+        .at(format!("'{text}'")));
     }
     if let Some(sc) = s.smart_classes.first() {
         return Err(Refusal::new(
-            format!("smart class `#{}`", sc.text),
+            "smart class",
             "smart classes are not expanded by the translator yet",
-        ));
+        )
+        .at(format!("`#{}`", sc.text)));
     }
     if s.any || (s.classes.is_empty() && s.types.is_empty()) {
         return Ok(String::new());

@@ -5,7 +5,7 @@
 //! starting entities on the page, so its rows are collected per starting entity, paged, then
 //! unwound.
 
-use j1ql_semantics::ir::{Aggregate, Column, Expr, OrderTarget, Query, Return};
+use j1ql_semantics::ir::{Aggregate, Column, Expr, Query, Return};
 
 use super::filter::property;
 use super::pattern::Body;
@@ -47,40 +47,14 @@ fn page(query: &Query) -> String {
     format!("{skip}LIMIT {}\n", query.limit)
 }
 
-/// `ORDER BY` on fields of the starting entity, with J1's order: missing values last in both
-/// directions; numbers, then strings, then booleans (reversed by DESC).
-fn order_by(query: &Query, scope: &mut Scope) -> Result<Vec<String>, Refusal> {
+/// ORDER BY: refused until dates are read in Cypher (J1 sorts date strings as dates; numbers,
+/// then strings, then booleans; missing values last in both directions).
+fn order_by(query: &Query, _scope: &mut Scope) -> Result<Vec<String>, Refusal> {
     if query.order_by.is_empty() {
-        return Ok(Vec::new());
+        Ok(Vec::new())
+    } else {
+        Err(super::filter::date_string_refusal("ORDER BY"))
     }
-    let mut keys = Vec::new();
-    for k in &query.order_by {
-        let OrderTarget::Field(p) = &k.key else {
-            return Err(Refusal::new(
-                "ORDER BY a column",
-                "J1 sorts the rows by the column, then pages the starting entities",
-            ));
-        };
-        let var = match &p.alias {
-            Some(a) => scope.var(a)?,
-            None => "n0".into(),
-        };
-        if var != "n0" {
-            return Err(Refusal::new(
-                format!("ORDER BY {}.{}", p.alias.as_deref().unwrap_or(""), p.key),
-                "J1 sorts the paths by a field of a later entity, then pages the starting entities",
-            ));
-        }
-        let x = property(p, Some("n0"), scope)?;
-        let dir = if k.descending { " DESC" } else { "" };
-        keys.push(format!("{x} IS NULL"));
-        keys.push(format!(
-            "CASE WHEN {x} IS NULL THEN 4 WHEN {x} = true OR {x} = false THEN 2 \
-             WHEN toString({x}) = {x} THEN 1 ELSE 0 END{dir}"
-        ));
-        keys.push(format!("{x}{dir}"));
-    }
-    Ok(vec![format!("ORDER BY {}", keys.join(", "))])
 }
 
 /// One column's value on one path.
@@ -162,9 +136,11 @@ fn aggregate_table(
             },
             e if e.has_aggregate() => {
                 return Err(Refusal::new(
-                    format!("`{}`", c.name),
-                    "only count(alias) is translated so far",
-                ))
+                    "an aggregate other than count(alias)",
+                    "not translated yet (J1 aggregates the distinct entities' numeric values, \
+                     reading date strings as dates)",
+                )
+                .at(format!("`{}`", c.name)))
             }
             e => value(e, scope)?,
         };

@@ -30,9 +30,10 @@ impl Scope {
             return Ok(v.clone());
         }
         Err(match self.unbound.get(alias) {
-            Some(why) => Refusal::new(format!("alias `{alias}`"), *why),
-            None => Refusal::new(format!("alias `{alias}`"), "it is not defined by the query"),
-        })
+            Some(why) => Refusal::new("an alias that binds nothing", *why),
+            None => Refusal::new("an undefined alias", "the query does not define it"),
+        }
+        .at(format!("`{alias}`")))
     }
 
     /// `$name` for `${ param.name }`; names that are not plain identifiers are refused.
@@ -44,9 +45,10 @@ impl Scope {
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !plain {
             return Err(Refusal::new(
-                format!("parameter `{written}`"),
+                "a parameter name that is not an identifier",
                 "a Cypher parameter name must be a plain identifier",
-            ));
+            )
+            .at(format!("`{written}`")));
         }
         if !self.params.iter().any(|p| p == name) {
             self.params.push(name.to_string());
