@@ -256,3 +256,47 @@ fn iso_date_strings_are_dates_everywhere() {
     let after = query("FIND Finding WITH createdOn > date(2024-01-01T12:00Z)");
     assert_eq!(after.as_array().unwrap().len(), 1);
 }
+
+/// (6) `j1ql run` on data where `tag.Production` is a boolean warns that `'false'` can never
+/// match (L014), and still runs the query (strict typing is kept: the answer is empty).
+#[test]
+fn quoted_boolean_against_boolean_data_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hosts.json"),
+        serde_json::json!({
+            "entities": [
+                {"_key": "h1", "_type": "aws_instance", "_class": "Host", "tag": {"Production": false}}
+            ]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let o = run(
+        dir.path(),
+        &[
+            "run",
+            "--data",
+            "hosts.json",
+            "FIND Host WITH tag.Production = 'false'",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning[L014]: `'false'` is a string, but `tag.Production` holds booleans (per the loaded data)"),
+        "{}",
+        err(&o)
+    );
+    assert!(keys(&out(&o)).is_empty());
+    let o = run(
+        dir.path(),
+        &[
+            "run",
+            "--data",
+            "hosts.json",
+            "FIND Host WITH tag.Production = false",
+        ],
+    );
+    assert!(!err(&o).contains("L014"), "{}", err(&o));
+    assert_eq!(keys(&out(&o)), ["h1"]);
+}

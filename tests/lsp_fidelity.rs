@@ -75,3 +75,58 @@ fn run_query_honours_include_deleted() {
         client.shutdown();
     }
 }
+
+/// (6) A literal whose type differs from what the workspace data holds is a warning (L014)
+/// with a quick fix writing it in the property's type; hover on the property shows the types
+/// seen in the data.
+#[test]
+fn literal_type_warning_quick_fix_and_hover() {
+    let dir = workspace("");
+    let uri = format!("file://{}/q.j1ql", dir.path().display());
+    let (mut client, _) = Client::start(Client::default_init());
+    let text = "FIND okta_user WITH active = 'true' AND age = '30'\n";
+    client.open(&uri, text);
+    let diagnostics = client.diagnostics(&uri, 1);
+    let l014: Vec<&Value> = diagnostics.iter().filter(|d| d["code"] == "L014").collect();
+    assert_eq!(l014.len(), 2, "{diagnostics:?}");
+    assert!(
+        l014[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`'true'` is a string, but `active` holds booleans"),
+        "{}",
+        l014[0]["message"]
+    );
+    assert!(
+        !diagnostics.iter().any(|d| d["code"] == "L012"),
+        "{diagnostics:?}"
+    );
+
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": pos(0, 30), "end": pos(0, 30)},
+               "context": {"diagnostics": []}}),
+    );
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Replace with `true` (L014)")
+        .unwrap_or_else(|| panic!("{actions}"));
+    let edits = &fix["edit"]["changes"][&uri];
+    assert_eq!(edits[0]["newText"], "true", "{fix}");
+    assert_eq!(edits[0]["range"]["start"], pos(0, 29), "{fix}");
+
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": pos(0, 22)}),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    // The deleted user's `"yes"` is not in the data queries see.
+    assert!(
+        value.contains("**`active`**") && value.contains("seen in the data: boolean"),
+        "{hover}"
+    );
+    assert!(!value.contains("string"), "{value}");
+    client.shutdown();
+}

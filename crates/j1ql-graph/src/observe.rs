@@ -1,6 +1,8 @@
 //! What the loaded data contains, for the catalog (`j1ql_semantics::catalog::Observations`).
 
-use j1ql_semantics::catalog::Observations;
+use j1ql_semantics::catalog::{Observations, PropertyType};
+
+use crate::value::PropValue;
 
 use crate::graph::Graph;
 use crate::intern::{FxMap, FxSet, Sym};
@@ -12,10 +14,14 @@ impl Graph {
     pub fn observations(&self) -> Observations {
         let mut type_classes: FxSet<(Sym, u32)> = FxSet::default();
         let mut type_props: FxSet<(Sym, Sym)> = FxSet::default();
+        let mut value_types: FxSet<(Sym, Sym, PropertyType)> = FxSet::default();
         for e in &self.entities {
             type_classes.insert((e.ty, e.classes));
-            for (k, _) in e.props.iter() {
+            for (k, v) in e.props.iter() {
                 type_props.insert((e.ty, *k));
+                for ty in json_types(v) {
+                    value_types.insert((e.ty, *k, ty));
+                }
             }
         }
         let mut edges: FxSet<(Sym, Sym, Sym, Sym)> = FxSet::default();
@@ -39,6 +45,9 @@ impl Graph {
         for (ty, prop) in type_props {
             obs.observe_entity(self.str(ty), std::iter::empty(), [self.str(prop)]);
         }
+        for (ty, prop, value_type) in value_types {
+            obs.observe_value_type(self.str(ty), self.str(prop), value_type);
+        }
         for (ty, verb, from, to) in edges {
             obs.observe_relationship(
                 self.str(ty),
@@ -56,5 +65,23 @@ impl Graph {
             }
         }
         obs
+    }
+}
+
+/// The JSON types of a value: its own, and for an array also its elements' (`=` compares
+/// elements). `null` has none.
+fn json_types(value: &PropValue) -> Vec<PropertyType> {
+    let one = |v: &PropValue| match v {
+        PropValue::Bool(_) => Some(PropertyType::Boolean),
+        PropValue::Number(_) => Some(PropertyType::Number),
+        PropValue::String(_) => Some(PropertyType::String),
+        PropValue::Array(_) => Some(PropertyType::Array),
+        PropValue::Null => None,
+    };
+    match value {
+        PropValue::Array(items) => std::iter::once(PropertyType::Array)
+            .chain(items.iter().filter_map(one))
+            .collect(),
+        v => one(v).into_iter().collect(),
     }
 }

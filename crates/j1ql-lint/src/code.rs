@@ -47,6 +47,7 @@ rule_codes! {
     DoubleQuotedString = "L011", "double-quoted-string";
     BooleanAsString = "L012", "boolean-as-string";
     AliasBeforeWith = "L013", "alias-before-with";
+    LiteralTypeMismatch = "L014", "literal-type-mismatch";
 }
 
 /// Any code a finding can carry.
@@ -102,9 +103,11 @@ impl Code {
         Code::all().find(|c| c.as_str().eq_ignore_ascii_case(code) || c.name() == code)
     }
 
-    /// Whether this is a style rule (`L…`), which `check` leaves to `lint`.
+    /// Whether this is a style rule (`L…`), which `check` and `run` leave to `lint`. L014
+    /// (a literal that can never match its property's type) is about what the query answers,
+    /// not how it is written, so `check` and `run` report it too.
     pub fn is_style(self) -> bool {
-        matches!(self, Code::Rule(_))
+        matches!(self, Code::Rule(r) if r != RuleCode::LiteralTypeMismatch)
     }
 
     /// Whether `j1ql lint --explain` documents it (the registry's codes).

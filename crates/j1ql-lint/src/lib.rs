@@ -16,6 +16,7 @@
 //! is left, checking after each round that the document still parses to the same queries.
 
 mod code;
+mod literal_type;
 pub mod registry;
 mod rules;
 
@@ -275,7 +276,14 @@ pub fn lint_analysis(
         });
     }
 
-    for finding in rules::check(&root, options) {
+    // L014 reads the analysis (property types from the catalog and the data); where it knows a
+    // literal's property type, L012's guess is not needed.
+    let (typed, decided) = literal_type::check(analysis, &root);
+    let findings = rules::check(&root, options)
+        .into_iter()
+        .filter(|f| !(f.code == RuleCode::BooleanAsString && decided.contains(&f.range)))
+        .chain(typed);
+    for finding in findings {
         let rule = registry::rule(finding.code.as_str()).expect("registered rule");
         if !options.enabled(rule) || ignored(rule.code, finding.range) {
             continue;

@@ -268,6 +268,12 @@ pub static RULES: &[Rule] = &[
         bad: "FIND User AS u WITH active = true RETURN u.name",
         good: "FIND User WITH active = true AS u RETURN u.name",
     },
+    Rule {
+        code: "L014", name: "literal-type-mismatch", severity: Warning, default_enabled: true, fix: Applicability::Unsafe,
+        doc: "J1QL compares types strictly: the string `'false'` never equals the boolean `false`, and a number never equals a string. When the data model (the schemas of the entity's classes and types) or the loaded data (the types of the values seen for the property) knows what a property holds, a WITH comparison (`=`, `!=`) with a literal of another type is reported: a quoted `'true'`/`'false'` or number against a boolean or number property, and an unquoted boolean or number against a string property. The J1QL reference's own `tag.Production='false'` matches nothing where tags are booleans. The (unsafe) fix writes the literal in the property's type. Where the type is known, L012 leaves the literal to this rule; without data, `j1ql lint` knows only the data model.",
+        bad: "FIND User WITH active = 'true'",
+        good: "FIND User WITH active = true",
+    },
 ];
 
 #[cfg(test)]

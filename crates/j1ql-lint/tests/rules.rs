@@ -193,3 +193,81 @@ fn keyword_case_agrees_with_the_formatter() {
         "a verb that is also an implicit alias keeps its case"
     );
 }
+
+/// L014 with the data's types: the spec's `tag.Production='false'` on boolean tags is reported
+/// (with the fix `false`) instead of L012's guess; a property that holds strings keeps `'true'`
+/// quiet, and an unquoted number against strings is reported the other way.
+#[test]
+fn literal_type_mismatch_uses_the_data_types() {
+    use j1ql_semantics::catalog::{Catalog, Observations, PropertyType};
+    let mut observed = Observations::new();
+    observed.observe_entity(
+        "aws_instance",
+        ["Host"],
+        ["tag.Production", "label", "port"],
+    );
+    observed.observe_value_type("aws_instance", "tag.Production", PropertyType::Boolean);
+    observed.observe_value_type("aws_instance", "label", PropertyType::String);
+    observed.observe_value_type("aws_instance", "port", PropertyType::String);
+    let catalog = Catalog::builtin().extended(&observed);
+    let smart = j1ql_semantics::smart_classes::SmartClasses::default();
+    let cx = j1ql_semantics::Context {
+        catalog: &catalog,
+        smart_classes: &smart,
+        known_tags: None,
+    };
+    let codes = |text: &str| -> Vec<(String, String, Option<String>)> {
+        j1ql_lint::lint_in(text, &all_rules(), &cx)
+            .into_iter()
+            .filter(|d| matches!(d.code.as_str(), "L012" | "L014"))
+            .map(|d| {
+                (
+                    d.code.as_str().to_string(),
+                    text[d.range].to_string(),
+                    d.fix.map(|f| f.edits[0].new_text.clone()),
+                )
+            })
+            .collect()
+    };
+    let spec = "FIND Host THAT HAS * with tag.Production='false'";
+    assert_eq!(
+        codes(spec),
+        [(
+            "L014".to_string(),
+            "'false'".to_string(),
+            Some("false".to_string())
+        )]
+    );
+    // By class or by type, and `*` (every type of the data).
+    assert_eq!(
+        codes("FIND aws_instance WITH tag.Production = 'true'").len(),
+        1
+    );
+    assert_eq!(codes("FIND Host WITH tag.Production != 'true'").len(), 1);
+    assert!(codes("FIND Host WITH tag.Production = true").is_empty());
+    // A property that holds strings: `'true'` is right, and L012 keeps quiet too.
+    assert!(codes("FIND Host WITH label = 'true'").is_empty());
+    assert_eq!(
+        codes("FIND Host WITH port = 443"),
+        [(
+            "L014".to_string(),
+            "443".to_string(),
+            Some("'443'".to_string())
+        )]
+    );
+    // Without data, L012 still guesses where nothing is known.
+    assert_eq!(
+        j1ql_lint::lint(spec, &all_rules())
+            .iter()
+            .filter(|d| d.code.as_str() == "L012")
+            .count(),
+        1
+    );
+    // The data model alone knows `User.active` is a boolean.
+    let model_only: Vec<_> = j1ql_lint::lint("FIND User WITH active = 'false'", &all_rules())
+        .into_iter()
+        .filter(|d| d.code.as_str() == "L014")
+        .collect();
+    assert_eq!(model_only.len(), 1);
+    assert!(model_only[0].message.contains("per the data model"));
+}

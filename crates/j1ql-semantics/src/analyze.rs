@@ -57,6 +57,9 @@ pub struct Analysis {
     pub parse: Parse,
     /// Each query, in order.
     pub queries: Vec<QueryAnalysis>,
+    /// The data model the document was analysed against (a cheap handle): rules that read
+    /// property types (lint L014) see the same catalog, loaded data included.
+    pub catalog: Catalog,
 }
 
 impl Analysis {
@@ -79,7 +82,11 @@ pub fn analyze(text: &str, cx: &Context<'_>) -> Analysis {
         .queries()
         .map(|q| analyze_query(&q, cx))
         .collect();
-    Analysis { parse, queries }
+    Analysis {
+        parse,
+        queries,
+        catalog: cx.catalog.clone(),
+    }
 }
 
 /// Lowers and checks one query of a parsed document.

@@ -462,3 +462,61 @@ pub struct AliasDef {
     /// appearance (flattened through optional groups).
     pub step: usize,
 }
+
+impl Query {
+    /// Every entity pattern: the start, then each traversal's target in order (inside
+    /// optional groups too).
+    pub fn entity_patterns(&self) -> Vec<&EntityPattern> {
+        fn targets<'a>(steps: &'a [Step], out: &mut Vec<&'a EntityPattern>) {
+            for step in steps {
+                match step {
+                    Step::Traversal(t) => out.push(&t.target),
+                    Step::Optional(group) => targets(&group.steps, out),
+                }
+            }
+        }
+        let mut out = vec![&self.start];
+        targets(&self.steps, &mut out);
+        out
+    }
+}
+
+impl Filter {
+    /// Every comparison of the filter, in order.
+    pub fn comparisons(&self) -> Vec<&Comparison> {
+        fn walk<'a>(filter: &'a Filter, out: &mut Vec<&'a Comparison>) {
+            match filter {
+                Filter::And(v) | Filter::Or(v) => v.iter().for_each(|f| walk(f, out)),
+                Filter::Compare(c) => out.push(c),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out);
+        out
+    }
+}
+
+impl EntityPattern {
+    /// The types of `property`'s values on the entities this pattern's selector matches
+    /// (a smart class or `*`: every entity), from the catalog (data model and loaded data).
+    pub fn value_types(
+        &self,
+        catalog: &crate::catalog::Catalog,
+        property: &str,
+    ) -> crate::catalog::KnownValueTypes {
+        let types: Vec<&str> = self
+            .selector
+            .types
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect();
+        let classes: Vec<&str> = self
+            .selector
+            .classes
+            .iter()
+            .map(|n| n.text.as_str())
+            .collect();
+        let any = self.selector.any || !self.selector.smart_classes.is_empty();
+        catalog.value_types(&types, &classes, any, property)
+    }
+}

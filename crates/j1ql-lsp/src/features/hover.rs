@@ -139,7 +139,13 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
                 .into_iter()
                 .find(|(n, _)| n == text)
                 .map(|(n, binds)| format!("alias `{n}` binds `{binds}`"))
-                .or_else(|| filter_hover(chunk, q, rel))
+                .or_else(|| {
+                    let types = property_types(chunk, q, rel);
+                    match (types, filter_hover(chunk, q, rel)) {
+                        (Some(t), Some(f)) => Some(format!("{t}\n\n{f}")),
+                        (t, f) => t.or(f),
+                    }
+                })
         }
         (FIND_KW, _) => {
             let q = query.as_ref()?;
@@ -161,6 +167,45 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
         }),
         range: Some(doc.range(chunk.to_doc(token.text_range()))),
     })
+}
+
+/// The types a WITH property under the cursor holds: declared by the data model and seen in
+/// the workspace data (J1QL compares types strictly; lint rule L014 uses the same facts).
+fn property_types(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String> {
+    let analysis = &chunk.data.analysis;
+    let qa = analysis
+        .queries
+        .iter()
+        .find(|qa| qa.range() == query.syntax().text_range())?;
+    for pattern in qa.ir.entity_patterns() {
+        let Some(filter) = &pattern.filter else {
+            continue;
+        };
+        let Some(c) = filter
+            .comparisons()
+            .into_iter()
+            .find(|c| c.property.range.contains_inclusive(rel))
+        else {
+            continue;
+        };
+        let known = pattern.value_types(&analysis.catalog, &c.property.key);
+        let list = |types: &std::collections::BTreeSet<j1ql_semantics::catalog::PropertyType>| {
+            types
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut lines = vec![format!("**`{}`**", c.property.key)];
+        if !known.declared.is_empty() {
+            lines.push(format!("data model: {}", list(&known.declared)));
+        }
+        if !known.seen.is_empty() {
+            lines.push(format!("seen in the data: {}", list(&known.seen)));
+        }
+        return (!known.is_empty()).then(|| lines.join("  \n"));
+    }
+    None
 }
 
 /// The De Morgan normal form of the filter under the cursor (comparison or value group).

@@ -31,7 +31,7 @@ pub use model::{
     RelationshipTypeInfo, TypeInfo, VerbInfo,
 };
 pub use observe::{Observations, ObservedEdge, ObservedType};
-pub use properties::{PropertyEntry, PropertySource};
+pub use properties::{KnownValueTypes, PropertyEntry, PropertySource};
 
 use store::Store;
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::model::{ClassInfo, Origin, RelationshipTypeInfo, TypeInfo, VerbInfo};
+use super::model::{ClassInfo, Origin, PropertyType, RelationshipTypeInfo, TypeInfo, VerbInfo};
 use super::Catalog;
 
 /// What was seen in loaded data. Fill it with [`Observations::observe_entity`] and
@@ -30,6 +30,9 @@ pub struct ObservedType {
     pub classes: BTreeSet<String>,
     /// Property names entities of this type had (metadata names are ignored when extending).
     pub properties: BTreeSet<String>,
+    /// Property name -> the JSON types of the values seen (`boolean`, `number`, `string`;
+    /// an array counts as `array` and as the types of its elements, which `=` compares).
+    pub value_types: BTreeMap<String, BTreeSet<PropertyType>>,
 }
 
 /// One kind of relationship seen: `from_type` VERB `to_type`, with its `_type`.
@@ -91,6 +94,21 @@ impl Observations {
         }
     }
 
+    /// Records that a value of `ty` was seen in `property` of an entity of `type_name`.
+    pub fn observe_value_type(&mut self, type_name: &str, property: &str, ty: PropertyType) {
+        let entry = self.entity_types.entry(type_name.to_string()).or_default();
+        match entry.value_types.get_mut(property) {
+            Some(set) => {
+                set.insert(ty);
+            }
+            None => {
+                entry
+                    .value_types
+                    .insert(property.to_string(), BTreeSet::from([ty]));
+            }
+        }
+    }
+
     /// Records one relationship: its `_type`, verb (`_class`), the `_type`s of its endpoints and
     /// its property names.
     pub fn observe_relationship<'a>(
@@ -128,6 +146,9 @@ impl Observations {
             let entry = self.entity_types.entry(name).or_default();
             entry.classes.extend(observed.classes);
             entry.properties.extend(observed.properties);
+            for (property, types) in observed.value_types {
+                entry.value_types.entry(property).or_default().extend(types);
+            }
         }
         self.relationships.extend(other.relationships);
         for (name, properties) in other.relationship_properties {
@@ -204,6 +225,17 @@ impl Catalog {
                     description: String::new(),
                     origin: Origin::Observed,
                 });
+            }
+        }
+
+        for (name, observed) in &observations.entity_types {
+            if !observed.value_types.is_empty() {
+                let seen = store.value_types.entry(name.clone()).or_default();
+                for (property, types) in &observed.value_types {
+                    seen.entry(property.clone())
+                        .or_default()
+                        .extend(types.iter().copied());
+                }
             }
         }
 

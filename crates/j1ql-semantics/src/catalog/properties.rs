@@ -1,10 +1,28 @@
 //! Property resolution: a class's properties through `extends`, and everything an entity of a
 //! given `_type` may carry.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
-use super::model::PropertyInfo;
+use super::model::{PropertyInfo, PropertyType};
 use super::Catalog;
+
+/// The JSON types a property's values have on the entities a selector matches: what the data
+/// model declares for their classes and types, and what loaded data holds. Lint rule L014 and
+/// the editor's hover read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownValueTypes {
+    /// Declared by the data model (empty: not declared, or declared without a type).
+    pub declared: BTreeSet<PropertyType>,
+    /// Seen in loaded data (an array counts as `array` and as its elements' types).
+    pub seen: BTreeSet<PropertyType>,
+}
+
+impl KnownValueTypes {
+    /// Whether nothing is known.
+    pub fn is_empty(&self) -> bool {
+        self.declared.is_empty() && self.seen.is_empty()
+    }
+}
 
 /// Where a property listed by [`Catalog::class_properties`] or [`Catalog::type_properties`]
 /// comes from.
@@ -121,6 +139,59 @@ impl Catalog {
             }
         }
         out
+    }
+
+    /// The types of `property`'s values on entities of the given `_type`s and classes (`any`:
+    /// `*`, every entity). Declared types come from the classes' and types' schemas; seen ones
+    /// from loaded data, over every type of the selector (for a class, every type with it).
+    pub fn value_types(
+        &self,
+        types: &[&str],
+        classes: &[&str],
+        any: bool,
+        property: &str,
+    ) -> KnownValueTypes {
+        let mut known = KnownValueTypes::default();
+        let mut declare = |entries: Vec<PropertyEntry<'_>>| {
+            for entry in entries.iter().filter(|e| e.name == property) {
+                if let Some(info) = entry.info {
+                    known.declared.extend(info.types.iter().copied());
+                }
+            }
+        };
+        for t in types {
+            declare(self.type_properties(t));
+        }
+        for c in classes {
+            declare(self.class_properties(c));
+        }
+        let store = self.store();
+        let mut see = |type_name: &str| {
+            if let Some(types) = store
+                .value_types
+                .get(type_name)
+                .and_then(|p| p.get(property))
+            {
+                known.seen.extend(types.iter().copied());
+            }
+        };
+        if any {
+            for type_name in store.value_types.keys() {
+                see(type_name);
+            }
+        } else {
+            for t in types {
+                see(t);
+            }
+            if !classes.is_empty() {
+                for info in &store.types {
+                    if info.classes.iter().any(|c| classes.contains(&c.as_str())) {
+                        see(&info.name);
+                    }
+                }
+            }
+        }
+        known
     }
 
     /// Everything a relationship of `_type` `name` may carry: properties seen in data for it,

@@ -1,9 +1,9 @@
 //! The catalog's data and its lookup indexes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::model::{
-    ClassInfo, GlobalEntity, PropertyInfo, RelationshipTypeInfo, TypeInfo, VerbInfo,
+    ClassInfo, GlobalEntity, PropertyInfo, PropertyType, RelationshipTypeInfo, TypeInfo, VerbInfo,
 };
 
 /// Everything a [`super::Catalog`] knows, with name indexes. Vectors are kept sorted by name
@@ -19,6 +19,9 @@ pub(crate) struct Store {
     pub(crate) property_prefixes: Vec<String>,
     pub(crate) entity_common_properties: Vec<String>,
     pub(crate) global_entities: Vec<GlobalEntity>,
+    /// Entity `_type` -> property -> the JSON types of the values loaded data holds
+    /// (from [`super::Observations`]; empty for the builtin catalog).
+    pub(crate) value_types: HashMap<String, BTreeMap<String, BTreeSet<PropertyType>>>,
     class_index: HashMap<String, usize>,
     verb_index: HashMap<String, usize>,
     type_index: HashMap<String, usize>,
@@ -49,6 +52,7 @@ impl Store {
             property_prefixes,
             entity_common_properties,
             global_entities,
+            value_types: HashMap::new(),
             class_index: HashMap::new(),
             verb_index: HashMap::new(),
             type_index: HashMap::new(),
