@@ -258,9 +258,9 @@ pub static RULES: &[Rule] = &[
     },
     Rule {
         code: "L012", name: "boolean-as-string", severity: Warning, default_enabled: true, fix: Applicability::Unsafe,
-        doc: "`'true'`, `'false'`, `'yes'` or `'no'` in quotes is a string, and a boolean property never equals a string. Compare with `true` or `false`. The fix is unsafe: the property may really hold strings.",
-        bad: "FIND User WITH active = 'true'",
-        good: "FIND User WITH active = true",
+        doc: "`'true'`, `'false'`, `'yes'` or `'no'` in quotes is a string, and a boolean property never equals a string. Compare with `true` or `false`. The fix is unsafe: the property may really hold strings. Where the data model or the loaded data knows the property's type, L014 decides instead (and this rule is not reported).",
+        bad: "FIND Host WITH tag.Production = 'true'",
+        good: "FIND Host WITH tag.Production = true",
     },
     Rule {
         code: "L013", name: "alias-before-with", severity: Info, default_enabled: true, fix: Applicability::None,
