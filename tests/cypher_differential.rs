@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 struct Engine {
     child: Child,
-    input: ChildStdin,
+    input: Option<ChildStdin>,
     output: BufReader<ChildStdout>,
 }
 
@@ -31,7 +31,7 @@ impl Engine {
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {python} {}: {e}", driver.display()));
-        let input = child.stdin.take().expect("stdin");
+        let input = child.stdin.take();
         let output = BufReader::new(child.stdout.take().expect("stdout"));
         Engine {
             child,
@@ -41,8 +41,9 @@ impl Engine {
     }
 
     fn ask(&mut self, request: &Value) -> Value {
-        writeln!(self.input, "{request}").expect("write to the driver");
-        self.input.flush().expect("flush");
+        let input = self.input.as_mut().expect("the driver's stdin");
+        writeln!(input, "{request}").expect("write to the driver");
+        input.flush().expect("flush");
         let mut line = String::new();
         self.output
             .read_line(&mut line)
@@ -53,7 +54,16 @@ impl Engine {
 }
 
 impl Drop for Engine {
+    /// Closing the pipe ends the driver, which stops its embedded server; a driver that does
+    /// not end within 20 s is killed.
     fn drop(&mut self) {
+        drop(self.input.take());
+        for _ in 0..200 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -210,7 +220,7 @@ fn run_suite(suite: &j1ql_test::Suite, python: &str, tally: &mut Tally) {
             }
             let ir = &analysis.queries[0].ir;
             let j1 = j1ql_test::run_case(&loaded, &case.query);
-            let translation = match j1ql_cypher::translate(ir) {
+            let translation = match j1ql_cypher::translate_with(ir, project.smart_classes()) {
                 Ok(t) => t,
                 Err(refusal) => {
                     tally

@@ -42,7 +42,7 @@ pub fn run(input: &str, _to: TranslateTarget) -> Result<Outcome, CliError> {
     let index = j1ql_syntax::line_index::LineIndex::new(&text);
     let mut out = String::new();
     for q in &analysis.queries {
-        match j1ql_cypher::translate(&q.ir) {
+        match j1ql_cypher::translate_with(&q.ir, project.smart_classes()) {
             Ok(t) => {
                 out.push_str(&t.cypher);
                 out.push_str(";\n");

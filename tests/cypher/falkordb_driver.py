@@ -9,6 +9,7 @@ A node cell is {"node": PROPERTIES}, a relationship cell {"edge": PROPERTIES}; l
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -30,7 +31,15 @@ def cell(value):
 def main():
     workdir = tempfile.mkdtemp(prefix="j1ql-falkordb-")
     db = FalkorDB(os.path.join(workdir, "graph.db"))
-    graph = db.select_graph("j1ql")
+    try:
+        serve(db.select_graph("j1ql"))
+    finally:
+        # The embedded server is a process of its own: stop it when the test closes the pipe.
+        db.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def serve(graph):
     for line in sys.stdin:
         request = json.loads(line)
         try:

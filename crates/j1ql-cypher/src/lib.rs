@@ -12,4 +12,4 @@ pub mod text;
 pub mod translate;
 
 pub use refusal::Refusal;
-pub use translate::{translate, Translation};
+pub use translate::{translate, translate_with, Translation};

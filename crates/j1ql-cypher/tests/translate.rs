@@ -44,7 +44,6 @@ fn constructs_without_an_exact_counterpart_are_refused() {
         ("FIND User (THAT IS Person)?", "optional traversal"),
         ("FIND User RETURN TREE", "RETURN TREE"),
         ("FIND User WITH name ~= /a.*/", "regular expression"),
-        ("FIND #CriticalAsset", "smart class (`#CriticalAsset`)"),
         ("FIND User AS u ORDER BY u.name", "ORDER BY"),
         (
             "FIND User THAT !IS Person AS p WHERE p.name = 'x'",
@@ -66,5 +65,19 @@ fn a_fractional_number_and_a_date_string_are_exact() {
     assert!(
         text.contains("(x = '2024-12-20' OR x = 1734652800000)"),
         "a date string also equals its epoch milliseconds: {text}"
+    );
+}
+
+#[test]
+fn smart_classes_expand_to_their_definitions() {
+    let text = cypher("FIND #Production").unwrap();
+    assert!(
+        text.contains("n0.`tags`") && text.contains("x = 'Production'"),
+        "{text}"
+    );
+    let text = cypher("FIND #CriticalAsset").unwrap();
+    assert!(
+        text.contains("n0.`tag.Production`") && text.contains("x = 'CriticalAsset'"),
+        "{text}"
     );
 }

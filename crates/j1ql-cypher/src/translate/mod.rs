@@ -12,6 +12,7 @@ mod returns;
 mod scope;
 
 use j1ql_semantics::ir::{self, Query, Return, Step};
+use j1ql_semantics::smart_classes::SmartClasses;
 
 use crate::Refusal;
 use scope::Scope;
@@ -27,9 +28,15 @@ pub struct Translation {
     pub columns: Option<Vec<String>>,
 }
 
-/// Compiles one lowered query, or refuses it naming the construct that has no exact openCypher
-/// counterpart.
+/// Compiles one lowered query with the default smart classes ([`translate_with`]).
 pub fn translate(query: &Query) -> Result<Translation, Refusal> {
+    translate_with(query, &SmartClasses::default())
+}
+
+/// Compiles one lowered query, expanding smart classes with `smart_classes` (a project's
+/// `[smart-classes]`), or refuses it naming the construct that has no exact openCypher
+/// counterpart.
+pub fn translate_with(query: &Query, smart_classes: &SmartClasses) -> Result<Translation, Refusal> {
     if query.skip_param.is_some() || query.limit_param.is_some() {
         return Err(Refusal::new(
             "a parameter in SKIP or LIMIT",
@@ -47,6 +54,7 @@ pub fn translate(query: &Query) -> Result<Translation, Refusal> {
         ));
     }
     let mut scope = Scope::default();
+    scope.smart_classes = smart_classes.clone();
     let mut body = pattern::Body::default();
     body.start(&query.start, &mut scope)?;
     bind_aliases(query, &mut scope);

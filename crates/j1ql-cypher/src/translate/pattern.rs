@@ -98,7 +98,7 @@ fn entity(
     scope: &mut Scope,
 ) -> Result<(String, Vec<String>), Refusal> {
     let mut cond = Vec::new();
-    let label = selector(var, &p.selector, &mut cond)?;
+    let label = selector(var, &p.selector, &mut cond, scope)?;
     if let Some(f) = &p.filter {
         cond.push(filter::filter(f, Some(var), scope)?);
     }
@@ -107,7 +107,12 @@ fn entity(
 
 /// Classes match any `_class` element, types `_type`, exactly as the evaluator's selector does;
 /// the label narrows the scan but never decides alone (a `_type` may equal another's class).
-fn selector(var: &str, s: &Selector, cond: &mut Vec<String>) -> Result<String, Refusal> {
+fn selector(
+    var: &str,
+    s: &Selector,
+    cond: &mut Vec<String>,
+    scope: &mut Scope,
+) -> Result<String, Refusal> {
     if let Some(text) = &s.full_text {
         return Err(Refusal::new(
             "full-text search",
@@ -116,12 +121,16 @@ fn selector(var: &str, s: &Selector, cond: &mut Vec<String>) -> Result<String, R
         )
         .at(format!("'{text}'")));
     }
-    if let Some(sc) = s.smart_classes.first() {
-        return Err(Refusal::new(
-            "smart class",
-            "smart classes are not expanded by the translator yet",
-        )
-        .at(format!("`#{}`", sc.text)));
+    // A smart class holds when its definition does (`#Word` without one: `tags = 'Word'`).
+    for sc in &s.smart_classes {
+        let definition = scope.smart_classes.filter(&sc.text).map_err(|errors| {
+            Refusal::new(
+                "smart class",
+                format!("its definition does not parse: {}", errors.join("; ")),
+            )
+            .at(format!("`#{}`", sc.text))
+        })?;
+        cond.push(filter::filter(&definition, Some(var), scope)?);
     }
     if s.any || (s.classes.is_empty() && s.types.is_empty()) {
         return Ok(String::new());

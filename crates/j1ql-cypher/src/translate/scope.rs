@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use j1ql_semantics::smart_classes::SmartClasses;
+
 use crate::Refusal;
 
 /// Aliases bound so far (J1 alias -> Cypher variable) and the parameters used.
@@ -11,6 +13,8 @@ pub(crate) struct Scope {
     unbound: BTreeMap<String, &'static str>,
     /// Parameter names, in order of first use.
     pub(crate) params: Vec<String>,
+    /// The definitions `#Name` expands to.
+    pub(crate) smart_classes: SmartClasses,
 }
 
 impl Scope {
