@@ -183,7 +183,8 @@ fn main() {
     server.request(
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {
-            "textDocument": {"semanticTokens": {"requests": {"full": {"delta": true}, "range": false}}}},
+            "textDocument": {"semanticTokens": {"requests": {"full": {"delta": true}, "range": false},
+                "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]}}},
             "initializationOptions": {"diagnosticsDelayMs": 0}}),
         &mut ignore,
     );
