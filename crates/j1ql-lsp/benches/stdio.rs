@@ -25,6 +25,7 @@ const EDITS: usize = 200;
 const URI: &str = "file:///tmp/j1ql-bench/queries.j1ql";
 
 struct Server {
+    child: std::process::Child,
     stdin: std::process::ChildStdin,
     rx: Receiver<Value>,
     next_id: i64,
@@ -116,6 +117,7 @@ fn start(bin: &str) -> Server {
         }
     });
     Server {
+        child,
         stdin,
         rx,
         next_id: 0,
@@ -282,4 +284,6 @@ fn main() {
     }
     server.request("shutdown", Value::Null, &mut ignore);
     server.notify("exit", Value::Null);
+    let status = server.child.wait().expect("the server exits");
+    assert!(status.success(), "the server exited with {status}");
 }
