@@ -100,3 +100,30 @@ fn fixed_examples_parse_cleanly() {
         );
     }
 }
+
+/// The semantic rows (`| S…`): each bad example reports its code, each fixed one no error.
+#[test]
+fn semantic_rows_behave_as_documented() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/errors.md"))
+        .expect("docs/errors.md exists");
+    let rows: Vec<Vec<&str>> = doc
+        .lines()
+        .filter(|l| l.starts_with("| S"))
+        .map(|l| l.trim().trim_matches('|').split(" | ").collect())
+        .collect();
+    assert!(rows.len() >= 2, "the semantic rows are missing");
+    let cx = j1ql_semantics::Context::builtin();
+    for row in rows {
+        assert_eq!(row.len(), 5, "a row has 5 cells: {row:?}");
+        let code = j1ql_semantics::Code::parse(row[0].trim()).expect("a semantic code");
+        assert_eq!(code_span(row[1]).as_deref(), Some(code.name()));
+        let bad = code_span(row[3]).expect("a bad example");
+        let fixed = code_span(row[4]).expect("a fixed example");
+        let analysis = j1ql_semantics::analyze(&bad, &cx);
+        assert!(
+            analysis.diagnostics().any(|d| d.code == code),
+            "{code}: `{bad}`"
+        );
+        assert!(!j1ql_semantics::analyze(&fixed, &cx).has_errors(), "{code}: `{fixed}`");
+    }
+}
