@@ -124,6 +124,9 @@ fn semantic_rows_behave_as_documented() {
             analysis.diagnostics().any(|d| d.code == code),
             "{code}: `{bad}`"
         );
-        assert!(!j1ql_semantics::analyze(&fixed, &cx).has_errors(), "{code}: `{fixed}`");
+        assert!(
+            !j1ql_semantics::analyze(&fixed, &cx).has_errors(),
+            "{code}: `{fixed}`"
+        );
     }
 }
