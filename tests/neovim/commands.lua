@@ -120,6 +120,9 @@ vim.cmd('J1qlRun')
 t.wait(5000, function() return #t.messages > 0 end)
 check(#t.messages == 1 and t.messages[1]:find('^J1qlRun: .*error') ~= nil,
   ':J1qlRun on a broken query reports the error: ' .. tostring(t.messages[1]))
+-- ... and lists the errors, with their place in the query and their code.
+check(t.messages[1]:find('1:%d+ P%d%d%d: expected') ~= nil,
+  ':J1qlRun lists the refused query\'s errors: ' .. tostring(t.messages[1]))
 check(vim.fn.bufnr('j1ql://result') == -1, ':J1qlRun on a broken query opens no result')
 check(vim.fn.exists(':J1qlRun') == 2 and pcall(vim.cmd, 'J1qlRun xml') and t.messages[2]
   and t.messages[2]:find('unknown format') ~= nil, ':J1qlRun with an unknown format says so')

@@ -1,7 +1,7 @@
 //! Running queries on the workspace data (`data = [...]` of the nearest `j1ql.toml`, with its
 //! `[params]`, `[smart-classes]` and `now`) or, without data, on the demo account.
 
-use j1ql_eval::{run_query, Cancel};
+use j1ql_eval::{run_query, Cancel, RunError};
 
 use crate::workspace::Workspace;
 
@@ -17,7 +17,39 @@ pub fn run(
     options.budget.cancel = cancel.clone();
     run_query(query, graph, &workspace.context(), &options)
         .map(|r| r.to_json())
-        .map_err(|e| e.to_string())
+        .map_err(|e| match &e {
+            RunError::Refused(analysis) => refusal(query, &e, analysis),
+            _ => e.to_string(),
+        })
+}
+
+/// Why a query was not run, with its errors (line:column within the query, code, message;
+/// the first five), so an editor's run command shows what to fix.
+fn refusal(query: &str, error: &RunError, analysis: &j1ql_semantics::Analysis) -> String {
+    let index = j1ql_syntax::line_index::LineIndex::new(query);
+    let at = |range: j1ql_syntax::TextRange| {
+        let lc = index.line_col(range.start());
+        format!("{}:{}", lc.line + 1, lc.col_char + 1)
+    };
+    let mut errors: Vec<String> = analysis
+        .parse
+        .errors()
+        .iter()
+        .map(|e| format!("{} {}: {}", at(e.range), e.code, e.message))
+        .chain(
+            analysis
+                .diagnostics()
+                .filter(|d| d.severity == j1ql_semantics::Severity::Error)
+                .map(|d| format!("{} {}: {}", at(d.range), d.code.as_str(), d.message)),
+        )
+        .collect();
+    let more = errors.len().saturating_sub(5);
+    errors.truncate(5);
+    let mut out = format!("{error}:\n{}", errors.join("\n"));
+    if more > 0 {
+        out.push_str(&format!("\n… and {more} more"));
+    }
+    out
 }
 
 /// Runs one query on the live account of the workspace (`[remote]` of its `j1ql.toml` and
