@@ -201,13 +201,11 @@ impl Backend {
     }
 
     /// Keeps the tokens sent for `uri` and returns their new result id.
-    fn remember_tokens(&self, uri: &Uri, data: &[SemanticToken]) -> String {
+    fn remember_tokens(&self, uri: &Uri, data: Vec<SemanticToken>) -> String {
         let mut world = self.world();
         world.tokens_serial += 1;
         let id = world.tokens_serial.to_string();
-        world
-            .tokens_sent
-            .insert(uri.clone(), (id.clone(), data.to_vec()));
+        world.tokens_sent.insert(uri.clone(), (id.clone(), data));
         id
     }
 
@@ -666,7 +664,7 @@ impl LanguageServer for Backend {
         let data = self.with_doc(&uri, |doc| {
             Ok(features::navigation::semantic_tokens_full(doc))
         })?;
-        let result_id = self.remember_tokens(&uri, &data);
+        let result_id = self.remember_tokens(&uri, data.clone());
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: Some(result_id),
             data,
@@ -690,15 +688,15 @@ impl LanguageServer for Backend {
                 _ => None,
             }
         };
-        let result_id = self.remember_tokens(&uri, &data);
         Ok(Some(match edits {
+            // Only the edits are sent: the new data is kept without a copy.
             Some(edits) => SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
-                result_id: Some(result_id),
+                result_id: Some(self.remember_tokens(&uri, data)),
                 edits,
             }),
             // An unknown previous id: the whole data.
             None => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
-                result_id: Some(result_id),
+                result_id: Some(self.remember_tokens(&uri, data.clone())),
                 data,
             }),
         }))
