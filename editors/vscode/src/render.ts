@@ -201,9 +201,9 @@ export function resultPageHtml(result: unknown, options: PageOptions): string {
   );
 }
 
-/** The webview page of a query that failed. */
+/** The webview page of a query that failed: preformatted, because the server lists one error per line. */
 export function errorPageHtml(message: string, options: PageOptions): string {
-  return page(options, `<p class="error">${escapeHtml(message)}</p>\n`);
+  return page(options, `<pre class="error">${escapeHtml(message)}</pre>\n`);
 }
 
 function page(options: PageOptions, body: string): string {

@@ -150,7 +150,8 @@ test("a broken query comes back as an error the error page shows", async () => {
   await assert.rejects(
     conn.sendRequest("workspace/executeCommand", { command: RUN_QUERY, arguments: ["FIND User WITH"] }),
     (e: Error) => {
-      assert.match(errorPageHtml(e.message, OPTIONS), /<p class="error">.+<\/p>/);
+      // One error per line, each with line:column and code, kept as lines on the page.
+      assert.match(errorPageHtml(e.message, OPTIONS), /<pre class="error">[^<]*\n1:15 P009: [^<]+<\/pre>/);
       return true;
     },
   );

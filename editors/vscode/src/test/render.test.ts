@@ -65,7 +65,7 @@ test("data is escaped everywhere: cells, column names, the query and the JSON", 
   assert.match(page, /<pre class="query">FIND User WITH name = &quot;&lt;script&gt;/);
   assert.match(page, /<details><summary>JSON<\/summary><pre>\{\n {2}&quot;type&quot;: &quot;table&quot;/);
   assert.ok(!errorPageHtml(evil, OPTIONS).includes("<script>"));
-  assert.match(errorPageHtml("1:6: expected a class", OPTIONS), /<p class="error">1:6: expected a class<\/p>/);
+  assert.match(errorPageHtml("1:6: expected a class", OPTIONS), /<pre class="error">1:6: expected a class<\/pre>/);
 });
 
 test("the page allows no scripts and links Show JSON to the command", () => {
