@@ -6,8 +6,13 @@ use std::collections::HashMap;
 use j1ql_graph::{Graph, PropValue};
 use j1ql_semantics::ir::{self, AliasKind};
 
-use crate::filter::Lookup;
-use crate::paths::Row;
+use crate::row::Row;
+
+/// Looks a property up: `(alias, key)` → value. Borrowed when stored, owned for metadata.
+pub trait Lookup<'g> {
+    /// The value of `key` on what `alias` names (or on the entity being filtered).
+    fn get(&self, alias: Option<&str>, key: &str) -> Option<Cow<'g, PropValue>>;
+}
 
 /// What an alias refers to in a row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +32,7 @@ pub struct Bindings {
 }
 
 impl Bindings {
-    /// Assigns slots exactly as [`crate::paths::Plan::compile`] does.
+    /// Assigns slots exactly as [`crate::plan::Plan::build`] does.
     pub fn of(query: &ir::Query) -> Bindings {
         let mut b = Bindings::default();
         if let Some(a) = &query.start.alias {

@@ -1,22 +1,26 @@
 //! Evaluating a lowered query: paths, WHERE, ordering, paging and the three result shapes.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use j1ql_graph::{EntityId, Graph, RelId};
+use j1ql_graph::{EntityId, Graph, PropValue, RelId};
 use j1ql_semantics::ir::{self, Expr, OrderTarget};
 use j1ql_semantics::smart_classes::SmartClasses;
 use serde_json::{Map, Value};
 
-use crate::bindings::{Bindings, Bound, RowLookup};
+use crate::bindings::{Bindings, Bound, Lookup, RowLookup};
+use crate::budget::Budget;
 use crate::error::EvalError;
-use crate::filter::{Filter, Lookup};
+use crate::exec::enumerate_with;
+use crate::exec::group::{GroupSpec, Groups};
+use crate::filter::Filter;
 use crate::functions::{aggregate_value, eval_expr};
 use crate::json;
-use crate::paths::{enumerate_with, Budget, Plan, Row};
-use crate::reduce::PlanChoice;
+use crate::optimize::streamed_grouping::group_spec;
+pub use crate::output::QueryResult;
+use crate::plan::{Plan, PlanChoice};
 use crate::resolve::ValueContext;
-use crate::stream::GroupSpec;
+use crate::row::{Row, Slots, NONE};
 
 /// Everything an evaluation needs besides the query and the graph.
 #[derive(Debug, Clone, Default)]
@@ -30,61 +34,8 @@ pub struct EvalOptions {
     /// Where the walk is planned from (tests force each choice to compare the results).
     pub plan: PlanChoice,
     /// Keep every path as a row and group afterwards even when the grouped counts could be
-    /// streamed ([`crate::stream`]); tests compare the two.
+    /// streamed ([`crate::exec::group`]); tests compare the two.
     pub materialise_rows: bool,
-}
-
-/// A result in JupiterOne's shapes (docs/contracts.md#run).
-#[derive(Debug, Clone, PartialEq)]
-pub enum QueryResult {
-    /// Entities in the list-item form.
-    List(Vec<Value>),
-    /// Rows keyed by column name, columns in RETURN order.
-    Table(Vec<Map<String, Value>>),
-    /// `RETURN TREE`.
-    Tree {
-        /// Entities in the list-item form.
-        vertices: Vec<Value>,
-        /// Relationships as tree edges.
-        edges: Vec<Value>,
-    },
-}
-
-impl QueryResult {
-    /// The J1 JSON document: `{"type": "list"|"table"|"tree", "data": ...}`.
-    pub fn to_json(&self) -> Value {
-        let (kind, data) = match self {
-            QueryResult::List(items) => ("list", Value::Array(items.clone())),
-            QueryResult::Table(rows) => (
-                "table",
-                Value::Array(rows.iter().cloned().map(Value::Object).collect()),
-            ),
-            QueryResult::Tree { vertices, edges } => {
-                let mut m = Map::new();
-                m.insert("vertices".into(), Value::Array(vertices.clone()));
-                m.insert("edges".into(), Value::Array(edges.clone()));
-                ("tree", Value::Object(m))
-            }
-        };
-        let mut out = Map::new();
-        out.insert("type".into(), kind.into());
-        out.insert("data".into(), data);
-        Value::Object(out)
-    }
-
-    /// How many items, rows or vertices.
-    pub fn len(&self) -> usize {
-        match self {
-            QueryResult::List(v) => v.len(),
-            QueryResult::Table(v) => v.len(),
-            QueryResult::Tree { vertices, .. } => vertices.len(),
-        }
-    }
-
-    /// Whether the result is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// Runs a lowered query over a graph.
@@ -98,7 +49,7 @@ pub fn evaluate(
     let query = paged.as_ref().unwrap_or(query);
     let plan = Plan::compile(query, graph, cx, &options.smart_classes, options.plan)?;
     let bindings = Bindings::of(query);
-    let spec = group_spec(query, &plan, graph, &bindings, options);
+    let spec = group_spec(query, &plan, graph, &bindings, cx, options.materialise_rows);
     let walk = enumerate_with(&plan, graph, &options.budget, spec.as_ref())?;
     let eval = Evaluation {
         query,
@@ -118,46 +69,15 @@ pub fn evaluate(
     if let (Some(groups), Some(spec), ir::Return::Columns(columns)) =
         (walk.groups, &spec, &query.returns)
     {
-        let mut groups = groups.finish(spec);
-        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-        debug_assert_eq!(names.len(), spec.width());
-        let mut table = Vec::with_capacity(groups.len().max(1));
-        let mut firsts = Vec::with_capacity(groups.len());
-        for g in groups.drain(..) {
-            table.push(names.iter().map(|n| n.to_string()).zip(g.values).collect());
-            firsts.push(g.first);
-        }
-        if table.is_empty() && !columns.iter().any(|c| !c.expr.has_aggregate()) {
-            // All aggregates over no path: one row of zeros, as the row-based grouping gives.
-            let empty: Vec<&Row> = Vec::new();
-            table.push(
-                columns
-                    .iter()
-                    .map(|c| {
-                        let v = aggregate_value(&c.expr, &empty, graph, &bindings, cx);
-                        (c.name.clone(), v)
-                    })
-                    .collect(),
-            );
-        }
-        let first_rows: Vec<Option<&Row>> = firsts.iter().map(Some).collect();
-        return eval.finish_table(table, &first_rows, columns);
+        return eval.grouped_table(groups, spec, columns);
     }
     let mut rows = walk.rows;
     // When every WHERE conjunct was pushed down, the walk already checked each of them on
-    // every path it kept (same semantics, `FFilter`), so the row filter would only repeat them.
+    // every path it kept (the same compiled filter), so the row filter would only repeat them.
     if let Some(w) = query.where_filter.as_ref().filter(|_| !plan.where_pushed) {
-        let filter = Filter::compile(w, cx)?;
-        rows.retain(|row| {
-            filter.eval(
-                graph,
-                &RowLookup {
-                    graph,
-                    bindings: &bindings,
-                    row,
-                },
-            )
-        });
+        let filter = Filter::compile_row(w, graph, cx, &bindings)?;
+        // No `This` source in a row filter: every property reads a slot (or nothing).
+        rows.retain(|row| filter.eval(graph, EntityId(NONE), Slots::row(row)));
     }
     match &query.returns {
         ir::Return::Default => {
@@ -182,29 +102,6 @@ pub fn evaluate(
                 Ok(QueryResult::Table(eval.plain_table(&rows, columns)))
             }
         }
-    }
-}
-
-/// The streamed grouped counts for `query`, when they apply: every WHERE conjunct runs inside
-/// the walk (no row filter afterwards), the walk keeps every path, and the columns allow it
-/// ([`GroupSpec::of`]).
-pub(crate) fn group_spec<'q>(
-    query: &'q ir::Query,
-    plan: &Plan,
-    graph: &Graph,
-    bindings: &'q Bindings,
-    options: &'q EvalOptions,
-) -> Option<GroupSpec<'q>> {
-    match &query.returns {
-        ir::Return::Columns(columns)
-            if plan.where_pushed
-                && plan.mode == crate::paths::Mode::Paths
-                && !options.materialise_rows
-                && columns.iter().any(|c| c.expr.has_aggregate()) =>
-        {
-            GroupSpec::of(columns, graph, bindings, &options.values)
-        }
-        _ => None,
     }
 }
 
@@ -283,8 +180,8 @@ impl Evaluation<'_> {
             entities.extend(row.entities.iter().chain(&row.optionals));
             rels.extend(row.relationships.iter());
         }
-        let entities = distinct(entities.into_iter().filter(|e| *e != crate::paths::NONE));
-        let rels = distinct(rels.into_iter().filter(|r| *r != crate::paths::NONE));
+        let entities = distinct(entities.into_iter().filter(|e| *e != NONE));
+        let rels = distinct(rels.into_iter().filter(|r| *r != NONE));
         QueryResult::Tree {
             vertices: entities
                 .into_iter()
@@ -335,46 +232,58 @@ impl Evaluation<'_> {
         }
     }
 
-    /// Grouped aggregates: rows grouped by the non-aggregate columns (all-aggregate returns
-    /// one row over the whole traversal), HAVING, ORDER BY on columns, then paging of rows.
+    /// Grouped aggregates over complete rows: grouped by the non-aggregate columns
+    /// ([`GroupSpec::rows`], the same grouping the walk streams), then as
+    /// [`Evaluation::grouped_table`].
     fn aggregate_table(
         &self,
         rows: Vec<Row>,
         columns: &[ir::Column],
     ) -> Result<QueryResult, EvalError> {
-        let keys: Vec<&ir::Column> = columns.iter().filter(|c| !c.expr.has_aggregate()).collect();
-        let mut groups: Vec<(Vec<Value>, Vec<&Row>)> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let spec = GroupSpec::rows(columns, self.bindings, self.cx);
+        let mut groups = Groups::default();
         for row in &rows {
-            let lookup = self.lookup(row);
-            let key: Vec<Value> = keys
-                .iter()
-                .map(|c| eval_expr(&c.expr, &lookup, self.cx))
-                .collect();
-            let text = Value::Array(key.clone()).to_string();
-            let i = *index.entry(text).or_insert_with(|| {
-                groups.push((key, Vec::new()));
-                groups.len() - 1
-            });
-            groups[i].1.push(row);
+            groups.add(&spec, self.graph, row);
         }
-        if groups.is_empty() && keys.is_empty() {
-            groups.push((Vec::new(), Vec::new()));
+        self.grouped_table(groups, &spec, columns)
+    }
+
+    /// The table of finished groups (all-aggregate returns over no path give one row, of
+    /// zeros for counts), then HAVING, ORDER BY and paging of rows.
+    fn grouped_table(
+        &self,
+        groups: Groups,
+        spec: &GroupSpec<'_>,
+        columns: &[ir::Column],
+    ) -> Result<QueryResult, EvalError> {
+        let groups = groups.finish(spec, self.graph);
+        debug_assert_eq!(columns.len(), spec.width());
+        let mut table = Vec::with_capacity(groups.len().max(1));
+        let mut firsts = Vec::with_capacity(groups.len());
+        for g in groups {
+            table.push(
+                columns
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .zip(g.values)
+                    .collect(),
+            );
+            firsts.push(g.first);
         }
-        let table: Vec<Map<String, Value>> = groups
-            .iter()
-            .map(|(_, members)| {
-                let mut record = Map::new();
-                for column in columns {
-                    let value =
-                        aggregate_value(&column.expr, members, self.graph, self.bindings, self.cx);
-                    record.insert(column.name.clone(), value);
-                }
-                record
-            })
-            .collect();
-        let first_rows: Vec<Option<&Row>> =
-            groups.iter().map(|(_, m)| m.first().copied()).collect();
+        if table.is_empty() && !columns.iter().any(|c| !c.expr.has_aggregate()) {
+            let empty: Vec<&Row> = Vec::new();
+            table.push(
+                columns
+                    .iter()
+                    .map(|c| {
+                        let v =
+                            aggregate_value(&c.expr, &empty, self.graph, self.bindings, self.cx);
+                        (c.name.clone(), v)
+                    })
+                    .collect(),
+            );
+        }
+        let first_rows: Vec<Option<&Row>> = firsts.iter().map(Some).collect();
         self.finish_table(table, &first_rows, columns)
     }
 
@@ -387,13 +296,18 @@ impl Evaluation<'_> {
         columns: &[ir::Column],
     ) -> Result<QueryResult, EvalError> {
         if let Some(having) = &self.query.having {
-            let filter = Filter::compile(having, self.cx)?;
+            let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+            let filter = Filter::compile_having(having, self.graph, self.cx, &names)?;
             table.retain(|record| {
-                let lookup = ColumnLookup {
-                    record,
-                    graph: self.graph,
+                let values: Vec<Option<PropValue>> = names
+                    .iter()
+                    .map(|n| record.get(*n).and_then(|v| column_prop(self.graph, v)))
+                    .collect();
+                let slots = Slots {
+                    columns: &values,
+                    ..Slots::EMPTY
                 };
-                filter.eval(self.graph, &lookup)
+                filter.eval(self.graph, EntityId(NONE), slots)
             });
         }
         if !self.query.order_by.is_empty() {
@@ -430,16 +344,9 @@ impl Evaluation<'_> {
     }
 }
 
-/// HAVING looks properties up among the row's columns.
-struct ColumnLookup<'a, 'g> {
-    record: &'a Map<String, Value>,
-    graph: &'g Graph,
-}
-
 /// A column's value as a property value. Strings are the graph's interned strings (a string the
 /// graph does not hold, such as a CONCAT result, reads as absent).
-fn column_prop(graph: &Graph, value: &Value) -> Option<j1ql_graph::PropValue> {
-    use j1ql_graph::PropValue;
+fn column_prop(graph: &Graph, value: &Value) -> Option<PropValue> {
     Some(match value {
         Value::Number(n) => PropValue::Number(n.as_f64()?),
         Value::Bool(b) => PropValue::Bool(*b),
@@ -449,16 +356,6 @@ fn column_prop(graph: &Graph, value: &Value) -> Option<j1ql_graph::PropValue> {
         )),
         Value::Null | Value::Object(_) => return None,
     })
-}
-
-impl<'g> Lookup<'g> for ColumnLookup<'_, 'g> {
-    fn get(
-        &self,
-        _alias: Option<&str>,
-        key: &str,
-    ) -> Option<std::borrow::Cow<'g, j1ql_graph::PropValue>> {
-        column_prop(self.graph, self.record.get(key)?).map(std::borrow::Cow::Owned)
-    }
 }
 
 fn compare_keys(a: &[Value], b: &[Value], keys: &[ir::OrderKey]) -> Ordering {

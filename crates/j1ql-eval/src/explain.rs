@@ -11,9 +11,10 @@ use j1ql_semantics::ir::{self, Direction};
 
 use crate::error::EvalError;
 use crate::evaluate::EvalOptions;
-use crate::fastfilter::FFilter;
-use crate::paths::{enumerate, Mode, Plan, PlanStep, Row, NONE};
-use crate::reduce::ChainSlot;
+use crate::exec::enumerate;
+use crate::filter::Filter;
+use crate::plan::{ChainSlot, Mode, Plan, PlanStep};
+use crate::row::{Row, NONE};
 
 /// Describes how `query` is evaluated on `graph`, with estimated and actual sizes.
 pub fn explain(
@@ -34,7 +35,15 @@ pub fn explain(
     let strategy = &plan.strategy;
     let mut out = String::new();
     let bindings = crate::bindings::Bindings::of(query);
-    let streamed = crate::evaluate::group_spec(query, &plan, graph, &bindings, options).is_some();
+    let streamed = crate::optimize::streamed_grouping::group_spec(
+        query,
+        &plan,
+        graph,
+        &bindings,
+        &options.values,
+        options.materialise_rows,
+    )
+    .is_some();
     let mode = match plan.mode {
         // (`--explain` itself keeps the rows: it measures each step on the result paths.)
         Mode::Paths if streamed => {
@@ -169,7 +178,7 @@ fn distinct_per_slot(rows: &[Row], slots: usize) -> Vec<usize> {
     sets.iter().map(HashSet::len).collect()
 }
 
-fn push_down(checks: &[FFilter], slot: usize, pad: &str, out: &mut String) {
+fn push_down(checks: &[Filter], slot: usize, pad: &str, out: &mut String) {
     if checks.is_empty() {
         return;
     }

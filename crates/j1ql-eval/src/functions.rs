@@ -7,11 +7,10 @@ use j1ql_semantics::functions::Scalar;
 use j1ql_semantics::ir::{Aggregate, Expr, MathOp};
 use serde_json::Value;
 
-use crate::bindings::{Bindings, Bound, RowLookup};
-use crate::filter::Lookup;
+use crate::bindings::{Bindings, Bound, Lookup, RowLookup};
 use crate::json;
-use crate::paths::Row;
 use crate::resolve::ValueContext;
+use crate::row::Row;
 
 /// A row-level expression's value (aggregates, which need a group, give `null` here).
 pub fn eval_expr(expr: &Expr, lookup: &RowLookup<'_, '_>, cx: &ValueContext) -> Value {
@@ -58,9 +57,7 @@ fn literal(v: &j1ql_semantics::ir::Value, cx: &ValueContext) -> Value {
 }
 
 /// A JSON number from an `f64` (integral values print without a fraction).
-pub fn num(n: f64) -> Value {
-    j1ql_graph::number_to_json(n)
-}
+pub use crate::numeric::num;
 
 /// Math and the numeric functions read numbers and dates (ISO strings as epoch ms).
 fn number(v: &Value) -> Option<f64> {

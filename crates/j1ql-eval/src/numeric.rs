@@ -30,11 +30,16 @@ pub fn json_number(value: &Value) -> Option<f64> {
 pub fn sort_key(value: Value) -> Value {
     match &value {
         Value::String(s) => match data_date_millis(s) {
-            Some(ms) => crate::functions::num(ms),
+            Some(ms) => num(ms),
             None => value,
         },
         _ => value,
     }
+}
+
+/// A number as JSON (integers without a fraction), as every computed value is returned.
+pub fn num(n: f64) -> serde_json::Value {
+    j1ql_graph::number_to_json(n)
 }
 
 #[cfg(test)]

@@ -8,9 +8,11 @@ use j1ql_semantics::ir;
 use j1ql_semantics::smart_classes::SmartClasses;
 
 use crate::error::EvalError;
-use crate::fastfilter::{FFilter, Slots};
-use crate::indexed::{self, Chosen};
+use crate::filter::Filter;
+use crate::optimize::index_choice::{self as indexed, Chosen};
 use crate::resolve::ValueContext;
+use crate::row::Slots;
+use crate::tuning::FILTER_PARALLEL_MIN_CANDIDATES;
 
 /// A compiled entity pattern.
 #[derive(Debug, Clone)]
@@ -22,11 +24,11 @@ pub struct Pattern {
     /// `_type` symbols.
     types: Vec<Option<Sym>>,
     /// Smart-class filters, all of which must hold.
-    smart: Vec<FFilter>,
+    smart: Vec<Filter>,
     /// Full-text tokens, lower case, all of which must occur.
     full_text: Vec<String>,
     /// The WITH filter.
-    filter: Option<FFilter>,
+    filter: Option<Filter>,
     /// How the pattern reads, for `--explain`.
     label: String,
 }
@@ -50,7 +52,7 @@ impl Pattern {
                         name: name.text.clone(),
                         message: e.join("; "),
                     })?;
-                FFilter::compile_with(&f, graph, cx)
+                Filter::compile_with(&f, graph, cx)
             })
             .collect::<Result<Vec<_>, _>>()?;
         let full_text = selector
@@ -96,18 +98,18 @@ impl Pattern {
             filter: pattern
                 .filter
                 .as_ref()
-                .map(|f| FFilter::compile_with(f, graph, cx))
+                .map(|f| Filter::compile_with(f, graph, cx))
                 .transpose()?,
         })
     }
 
     /// The work of checking one entity against the pattern: 1, plus the value comparisons of
-    /// its smart classes and WITH filter ([`FFilter::cost`]) and its full-text tokens.
+    /// its smart classes and WITH filter ([`Filter::cost`]) and its full-text tokens.
     pub fn check_cost(&self) -> u64 {
         self.smart
             .iter()
             .chain(&self.filter)
-            .map(FFilter::cost)
+            .map(Filter::cost)
             .fold(1 + self.full_text.len() as u64, u64::saturating_add)
     }
 
@@ -216,7 +218,7 @@ impl Pattern {
 
     /// The value-group index for this pattern, when it applies: a type/class selector (no
     /// `*`, smart class or full text) and a WITH filter that reads one stored property, or an
-    /// `AND` with such a conjunct (see [`crate::indexed`]).
+    /// `AND` with such a conjunct (see [`crate::optimize::index_choice`]).
     pub(crate) fn indexed(&self, graph: &Graph) -> Option<Chosen> {
         if self.any || !self.smart.is_empty() || !self.full_text.is_empty() {
             return None;
@@ -246,8 +248,8 @@ impl Pattern {
 
     /// The selectors and WITH filter of a pattern that is only type/class selectors and an
     /// optional WITH filter (no `*`, smart class or full text): the entities matching it are
-    /// the selectors' members that pass the filter (see [`crate::admit`]).
-    pub(crate) fn selector_parts(&self) -> Option<(Vec<Selector>, Option<&FFilter>)> {
+    /// the selectors' members that pass the filter (see [`crate::exec::admit`]).
+    pub(crate) fn selector_parts(&self) -> Option<(Vec<Selector>, Option<&Filter>)> {
         if self.any || !self.smart.is_empty() || !self.full_text.is_empty() {
             return None;
         }
@@ -333,7 +335,7 @@ impl Pattern {
                 .filter(|id| self.matches_rest(graph, *id))
                 .collect()
         };
-        if ids.len() < PARALLEL_MIN {
+        if ids.len() < FILTER_PARALLEL_MIN_CANDIDATES {
             return filter(ids);
         }
         let (a, b) = ids.split_at(ids.len() / 2);
@@ -348,9 +350,6 @@ impl Pattern {
         })
     }
 }
-
-/// Candidate lists at least this long are filtered on two threads.
-const PARALLEL_MIN: usize = 32_768;
 
 /// Every token occurs (case-insensitively) in some string value of the entity.
 fn full_text_matches(graph: &Graph, id: EntityId, tokens: &[String]) -> bool {

@@ -1,5 +1,12 @@
-//! Streaming grouped counts: `RETURN key columns..., count(alias)...` answered while the walk
-//! runs, without materialising a row per path.
+//! Operator: grouping — the one implementation of RETURN's grouping, in two modes.
+//!
+//! * Streamed ([`GroupSpec::of`]): `RETURN key columns..., count(alias)...` answered while the
+//!   walk runs, without materialising a row per path.
+//! * Over rows ([`GroupSpec::rows`]): any other aggregate (`sum`, `avg`, `min`, `max`, ...,
+//!   or a grouped count the walk could not stream); each group keeps its member rows and the
+//!   aggregates are computed over them when the groups are finished.
+//!
+//! Both find a row's group the same way (the key's JSON text, first appearance first).
 //!
 //! Why: a traversal query with a grouped count (`RETURN i.platform, count(b)`) can have tens of
 //! thousands of paths; keeping each as a [`Row`] (three vectors) and grouping afterwards by the
@@ -17,9 +24,9 @@ use j1ql_semantics::ir::{self, Aggregate, Expr};
 use serde_json::Value;
 
 use crate::bindings::{Binding, Bindings, RowLookup};
-use crate::functions::eval_expr;
-use crate::paths::{Row, NONE};
+use crate::functions::{aggregate_value, eval_expr};
 use crate::resolve::ValueContext;
+use crate::row::{Row, NONE};
 
 /// A row slot: an entity or a relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +70,8 @@ enum Column {
     Key(usize),
     /// The `n`-th count column.
     Count(usize),
+    /// The `n`-th aggregate column computed over the member rows.
+    Aggregate(usize),
 }
 
 /// How the RETURN columns are computed from paths.
@@ -70,6 +79,10 @@ enum Column {
 pub(crate) struct GroupSpec<'q> {
     keys: Vec<&'q Expr>,
     counts: Vec<CountOf>,
+    /// Aggregates computed over each group's member rows (rows mode).
+    aggregates: Vec<&'q Expr>,
+    /// Whether each group keeps its member rows (rows mode).
+    keep_rows: bool,
     columns: Vec<Column>,
     /// The one slot every key column reads (so the key is cached per id in it); `None`: the
     /// keys read no slot (one group) or several.
@@ -111,6 +124,38 @@ fn slots_read(expr: &Expr, bindings: &Bindings, out: &mut Vec<SlotRef>) -> Optio
 }
 
 impl<'q> GroupSpec<'q> {
+    /// The spec for grouping complete rows by the non-aggregate columns, every aggregate
+    /// column computed over the group's rows.
+    pub(crate) fn rows(
+        columns: &'q [ir::Column],
+        bindings: &'q Bindings,
+        cx: &'q ValueContext,
+    ) -> GroupSpec<'q> {
+        let mut spec = GroupSpec {
+            keys: Vec::new(),
+            counts: Vec::new(),
+            aggregates: Vec::new(),
+            keep_rows: true,
+            columns: Vec::new(),
+            key_slot: None,
+            constant_key: false,
+            key_prop: None,
+            bindings,
+            cx,
+        };
+        for column in columns {
+            if column.expr.has_aggregate() {
+                spec.columns.push(Column::Aggregate(spec.aggregates.len()));
+                spec.aggregates.push(&column.expr);
+            } else {
+                spec.columns.push(Column::Key(spec.keys.len()));
+                spec.keys.push(&column.expr);
+            }
+        }
+        spec.constant_key = spec.keys.is_empty();
+        spec
+    }
+
     /// The spec for `columns` when they can be streamed: every aggregate column is exactly
     /// `count(alias)` or `count(*)`, the others hold no aggregate and no `alias.*`, and no
     /// column reads an optional group's alias.
@@ -123,6 +168,8 @@ impl<'q> GroupSpec<'q> {
         let mut spec = GroupSpec {
             keys: Vec::new(),
             counts: Vec::new(),
+            aggregates: Vec::new(),
+            keep_rows: false,
             columns: Vec::new(),
             key_slot: None,
             constant_key: false,
@@ -216,10 +263,14 @@ pub(crate) struct Groups {
     first: Vec<Row>,
     paths: Vec<usize>,
     ids: Vec<Vec<Vec<u32>>>,
-    /// Key slot id -> group (when the key reads one slot).
+    /// Key slot id -> group (when the key reads one slot and is not one stored property).
     cache: HashMap<u32, usize>,
     /// Key property value -> group (when the key is one stored property).
     by_value: HashMap<ValueKey, usize>,
+    /// Per group, its member rows (rows mode only).
+    members: Vec<Vec<Row>>,
+    /// The key slot's id on the last path added, and its group.
+    last: Option<(u32, usize)>,
     /// Complete paths added.
     pub(crate) total: usize,
 }
@@ -236,9 +287,27 @@ impl Groups {
             return 0;
         }
         let cached = spec.key_slot.map(|s| s.id(row));
-        if let Some(g) = cached.and_then(|id| self.cache.get(&id)) {
-            return *g;
+        // Paths through the same key entity come one after another in walk order: the last
+        // key entity's group answers them without reading or hashing anything.
+        if let (Some(id), Some((last, g))) = (cached, self.last) {
+            if id == last {
+                return g;
+            }
         }
+        let g = self.find_group(spec, graph, row, cached);
+        if let Some(id) = cached {
+            self.last = Some((id, g));
+        }
+        g
+    }
+
+    fn find_group(
+        &mut self,
+        spec: &GroupSpec<'_>,
+        graph: &Graph,
+        row: &Row,
+        cached: Option<u32>,
+    ) -> usize {
         let by_value = spec.key_prop.and_then(|(slot, key)| {
             let id = row.entities[slot];
             (id != NONE)
@@ -246,9 +315,10 @@ impl Groups {
                 .flatten()
         });
         if let Some(g) = by_value.and_then(|v| self.by_value.get(&v)) {
-            if let Some(id) = cached {
-                self.cache.insert(id, *g);
-            }
+            // One property read finds the group: cheaper than keeping an entry per entity.
+            return *g;
+        }
+        if let Some(g) = cached.and_then(|id| self.cache.get(&id)) {
             return *g;
         }
         let lookup = RowLookup {
@@ -266,11 +336,15 @@ impl Groups {
             Some(g) => *g,
             None => self.push(text, key, row.clone(), spec.counts.len()),
         };
-        if let Some(id) = cached {
-            self.cache.insert(id, g);
-        }
-        if let Some(v) = by_value {
-            self.by_value.insert(v, g);
+        match by_value {
+            Some(v) => {
+                self.by_value.insert(v, g);
+            }
+            None => {
+                if let Some(id) = cached {
+                    self.cache.insert(id, g);
+                }
+            }
         }
         g
     }
@@ -282,6 +356,7 @@ impl Groups {
         self.first.push(first);
         self.paths.push(0);
         self.ids.push(vec![Vec::new(); counts]);
+        self.members.push(Vec::new());
         g
     }
 
@@ -290,6 +365,9 @@ impl Groups {
         let g = self.group_of(spec, graph, row);
         self.total += 1;
         self.paths[g] += 1;
+        if spec.keep_rows {
+            self.members[g].push(row.clone());
+        }
         for (i, of) in spec.counts.iter().enumerate() {
             if let CountOf::Slot(s) = of {
                 let id = s.id(row);
@@ -310,18 +388,20 @@ impl Groups {
             first,
             paths,
             ids,
+            members,
             ..
         } = later;
         let mut by_group: Vec<Option<String>> = vec![None; keys.len()];
         for (text, g) in index {
             by_group[g] = Some(text);
         }
-        for ((((text, key), first), n), ids) in by_group
+        for (((((text, key), first), n), ids), rows) in by_group
             .into_iter()
             .zip(keys)
             .zip(first)
             .zip(paths)
             .zip(ids)
+            .zip(members)
         {
             let text = text.unwrap_or_default();
             let g = match self.index.get(&text) {
@@ -332,29 +412,40 @@ impl Groups {
             for (mine, theirs) in self.ids[g].iter_mut().zip(ids) {
                 mine.extend(theirs);
             }
+            self.members[g].extend(rows);
         }
     }
 
     /// The groups with their column values, in order of first appearance (no group at all
     /// when there were no paths: the caller adds the empty all-aggregate row).
-    pub(crate) fn finish(self, spec: &GroupSpec<'_>) -> Vec<Group> {
+    pub(crate) fn finish(self, spec: &GroupSpec<'_>, graph: &Graph) -> Vec<Group> {
         let Groups {
             keys,
             first,
             paths,
             ids,
+            members,
             ..
         } = self;
         keys.into_iter()
             .zip(first)
             .zip(paths)
             .zip(ids)
-            .map(|(((key, first), paths), mut ids)| {
+            .zip(members)
+            .map(|((((key, first), paths), mut ids), rows)| {
+                let rows: Vec<&Row> = rows.iter().collect();
                 let values = spec
                     .columns
                     .iter()
                     .map(|c| match *c {
                         Column::Key(k) => key[k].clone(),
+                        Column::Aggregate(a) => aggregate_value(
+                            spec.aggregates[a],
+                            &rows,
+                            graph,
+                            spec.bindings,
+                            spec.cx,
+                        ),
                         Column::Count(i) => {
                             let n = match spec.counts[i] {
                                 CountOf::Paths => paths,

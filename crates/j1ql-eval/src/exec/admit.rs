@@ -12,11 +12,12 @@
 
 use j1ql_graph::{EntityId, Graph, Selector};
 
+use crate::bitset::Bitset;
 use crate::error::EvalError;
-use crate::fastfilter::{FFilter, Slots, Src};
-use crate::paths::NONE;
+use crate::filter::{Filter, Src};
 use crate::pattern::Pattern;
-use crate::reduce::Bitset;
+use crate::row::Slots;
+use crate::row::NONE;
 
 /// The members of a selector (type or class index).
 fn members(graph: &Graph, selector: Selector) -> &[EntityId] {
@@ -27,9 +28,9 @@ fn members(graph: &Graph, selector: Selector) -> &[EntityId] {
 }
 
 /// Flattens top-level `AND`s: each conjunct is decided on its own.
-fn conjuncts<'f>(f: &'f FFilter, out: &mut Vec<&'f FFilter>) {
+fn conjuncts<'f>(f: &'f Filter, out: &mut Vec<&'f Filter>) {
     match f {
-        FFilter::And(v) => v.iter().for_each(|c| conjuncts(c, out)),
+        Filter::And(v) => v.iter().for_each(|c| conjuncts(c, out)),
         f => out.push(f),
     }
 }
@@ -38,11 +39,11 @@ fn conjuncts<'f>(f: &'f FFilter, out: &mut Vec<&'f FFilter>) {
 /// entity slot `slot`; `slots` is the row width), when the indexes give it and the selectors
 /// hold at most `max_members` entities; `None` otherwise (the caller tests entities one by
 /// one). Also returns the set's size. Deciding each value group costs the filter's
-/// comparisons ([`FFilter::cost`]), handed to `charge` (the work budget) before it is done.
+/// comparisons ([`Filter::cost`]), handed to `charge` (the work budget) before it is done.
 pub(crate) fn exact_set(
     graph: &Graph,
     pattern: &Pattern,
-    checks: &[&FFilter],
+    checks: &[&Filter],
     slot: usize,
     slots: usize,
     max_members: usize,
@@ -55,7 +56,7 @@ pub(crate) fn exact_set(
     if total > max_members {
         return Ok(None);
     }
-    let mut filters: Vec<(&FFilter, Src)> = Vec::new();
+    let mut filters: Vec<(&Filter, Src)> = Vec::new();
     if let Some(with) = with {
         let mut parts = Vec::new();
         conjuncts(with, &mut parts);
@@ -87,10 +88,7 @@ pub(crate) fn exact_set(
                 charge(cost)?;
                 let first = group[0];
                 scratch[slot] = first.0;
-                let slots = Slots {
-                    entities: &scratch,
-                    relationships: &[],
-                };
+                let slots = Slots::chain(&scratch, &[]);
                 if filter.eval(graph, first, slots) {
                     group.iter().for_each(|id| {
                         kept.insert(*id);

@@ -2,7 +2,7 @@
 //! compares a single stored property with constants is answered from the graph's value groups
 //! ([`Graph::value_groups`]) instead of reading the property of every entity of the type.
 //!
-//! The comparison is still decided by [`FFilter::eval`], once per group on the group's first
+//! The comparison is still decided by [`Filter::eval`], once per group on the group's first
 //! member: every member holds the identical value (missing included), so the answer is the
 //! same for all of them and the truth tables for arrays and `undefined` hold unchanged.
 
@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use j1ql_graph::{EntityId, Graph, Selector, Sym, ValueGroups};
 
-use crate::fastfilter::{FFilter, Slots};
+use crate::filter::Filter;
+use crate::row::Slots;
 
 /// The groups a filter keeps, per selector.
 pub(crate) struct Chosen {
@@ -72,14 +73,14 @@ pub(crate) fn selectors(classes: &[Option<Sym>], types: &[Option<Sym>]) -> Vec<S
 /// The groups `filter` keeps among the entities of `selectors`, when the index applies: the
 /// whole filter reads one property (exact), or one conjunct of an `AND` does (the smallest
 /// such conjunct; the rest is checked per candidate).
-pub(crate) fn choose(graph: &Graph, selectors: &[Selector], filter: &FFilter) -> Option<Chosen> {
+pub(crate) fn choose(graph: &Graph, selectors: &[Selector], filter: &Filter) -> Option<Chosen> {
     if selectors.is_empty() {
         return None;
     }
     if let Some(key) = filter.single_key() {
         return pick(graph, selectors, filter, key, true);
     }
-    let FFilter::And(conjuncts) = filter else {
+    let Filter::And(conjuncts) = filter else {
         return None;
     };
     conjuncts
@@ -89,14 +90,14 @@ pub(crate) fn choose(graph: &Graph, selectors: &[Selector], filter: &FFilter) ->
 }
 
 /// The value comparisons [`choose`] makes at most: each filter it may decide from value
-/// groups is evaluated once per group (of every selector), at [`FFilter::cost`] each.
+/// groups is evaluated once per group (of every selector), at [`Filter::cost`] each.
 /// Bounded from the groups' counts, without evaluating anything, so the work budget can
 /// refuse a query before the work is done.
-pub(crate) fn decision_cost(graph: &Graph, selectors: &[Selector], filter: &FFilter) -> u64 {
+pub(crate) fn decision_cost(graph: &Graph, selectors: &[Selector], filter: &Filter) -> u64 {
     if selectors.is_empty() {
         return 0;
     }
-    let decide = |f: &FFilter, key: Sym| -> u64 {
+    let decide = |f: &Filter, key: Sym| -> u64 {
         selectors
             .iter()
             .map(|s| graph.value_groups(*s, key).map_or(0, |g| g.len() as u64))
@@ -106,7 +107,7 @@ pub(crate) fn decision_cost(graph: &Graph, selectors: &[Selector], filter: &FFil
     if let Some(key) = filter.single_key() {
         return decide(filter, key);
     }
-    let FFilter::And(conjuncts) = filter else {
+    let Filter::And(conjuncts) = filter else {
         return 0;
     };
     conjuncts
@@ -118,7 +119,7 @@ pub(crate) fn decision_cost(graph: &Graph, selectors: &[Selector], filter: &FFil
 fn pick(
     graph: &Graph,
     selectors: &[Selector],
-    filter: &FFilter,
+    filter: &Filter,
     key: Sym,
     exact: bool,
 ) -> Option<Chosen> {
