@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use j1ql_graph::{EntityId, Graph, PropValue, RelId, Sym};
+use j1ql_semantics::dates::data_date_millis;
 use j1ql_semantics::ir::{self, CompareOp};
 
 use crate::bindings::{Binding, Bindings};
@@ -321,13 +322,35 @@ impl Filter {
                     Operand::Const(v, _) => compare(graph, left.as_deref(), *op, v),
                     Operand::Prop(src, key) => {
                         let right = fetch(graph, *src, key, this, slots);
-                        let right = RValue::from_prop(graph, right.as_deref());
-                        compare(graph, left.as_deref(), *op, &right)
+                        match (right.as_deref(), op) {
+                            // A join predicate on strings (`sg.region = b.region`): decided on
+                            // the interned strings, without building the right-hand value.
+                            (Some(PropValue::String(r)), CompareOp::Eq | CompareOp::NotEq) => {
+                                string_eq(graph, left.as_deref(), *r) == (*op == CompareOp::Eq)
+                            }
+                            (right, _) => {
+                                let right = RValue::from_prop(graph, right);
+                                compare(graph, left.as_deref(), *op, &right)
+                            }
+                        }
                     }
                 }
             }
         }
     }
+}
+
+/// Whether `left = 'text'` holds for the interned string `right`, exactly as
+/// [`compare`] decides it: an element equal to the string, or a number equal to the string
+/// read as a date; an absent property equals nothing.
+fn string_eq(graph: &Graph, left: Option<&PropValue>, right: Sym) -> bool {
+    left.is_some_and(|v| {
+        v.elements().iter().any(|e| match e {
+            PropValue::String(s) => *s == right,
+            PropValue::Number(n) => data_date_millis(graph.str(right)) == Some(*n),
+            _ => false,
+        })
+    })
 }
 
 #[inline]
@@ -381,4 +404,59 @@ fn refs(filter: &ir::Filter) -> Vec<&ir::PropertyRef> {
     }
     walk(filter, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The string join predicate's shortcut gives what the general comparison gives, for
+    /// every pair of values (strings, arrays, numbers, dates, booleans, null, absent) and
+    /// both operators.
+    #[test]
+    fn string_join_predicate_matches_the_general_comparison() {
+        let values = [
+            json!("eu"),
+            json!("us"),
+            json!(["us", "eu"]),
+            json!(["x"]),
+            json!(1_700_000_000_000_i64),
+            json!("2023-11-14T22:13:20Z"),
+            json!(true),
+            json!(null),
+            json!(3),
+        ];
+        let mut entities: Vec<serde_json::Value> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| json!({"_key": format!("e{i}"), "_type": "t", "_class": "C", "p": v}))
+            .collect();
+        entities.push(json!({"_key": "absent", "_type": "t", "_class": "C"}));
+        let graph = Graph::from_json_value(&json!({ "entities": entities, "relationships": [] }))
+            .expect("fixture loads");
+        let key = Key::new("p", &graph);
+        let n = graph.entity_count() as u32;
+        let mut checked = 0;
+        for op in [CompareOp::Eq, CompareOp::NotEq] {
+            let filter = Filter::Cmp {
+                src: Src::Entity(0),
+                key: key.clone(),
+                op,
+                value: Operand::Prop(Src::Entity(1), key.clone()),
+            };
+            for a in 0..n {
+                for b in 0..n {
+                    let slots = [a, b];
+                    let got = filter.eval(&graph, EntityId(a), Slots::chain(&slots, &[]));
+                    let left = graph.property_sym(EntityId(a), key.sym.unwrap());
+                    let right = graph.property_sym(EntityId(b), key.sym.unwrap());
+                    let want = compare(&graph, left, op, &RValue::from_prop(&graph, right));
+                    assert_eq!(got, want, "{op:?} between entity {a} and entity {b}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 2 * 100);
+    }
 }
