@@ -4,14 +4,15 @@
 //! does elsewhere).
 
 use std::collections::HashSet;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use j1ql_graph::Graph;
 use j1ql_semantics::ir::{self, Direction};
 
+use crate::budget::Budget;
 use crate::error::EvalError;
 use crate::evaluate::EvalOptions;
-use crate::exec::enumerate;
+use crate::exec::{enumerate, Walk};
 use crate::filter::Filter;
 use crate::plan::{ChainSlot, Mode, Plan, PlanStep};
 use crate::row::{Row, NONE};
@@ -32,8 +33,6 @@ pub fn explain(
         options.plan,
     )?;
     let walk = enumerate(&plan, graph, &options.budget)?;
-    let strategy = &plan.strategy;
-    let mut out = String::new();
     let bindings = crate::bindings::Bindings::of(query);
     let streamed = crate::optimize::streamed_grouping::group_spec(
         query,
@@ -44,119 +43,157 @@ pub fn explain(
         options.materialise_rows,
     )
     .is_some();
-    let mode = match plan.mode {
-        // (`--explain` itself keeps the rows: it measures each step on the result paths.)
-        Mode::Paths if streamed => {
-            "every path, grouped counts computed as each path completes (no row kept)".to_string()
-        }
-        Mode::Paths => "every path (rows for WHERE, RETURN, grouping)".to_string(),
-        Mode::RootsOnly { max_roots: Some(n) } => format!(
-            "semi-join on the starting entities: one path each, streamed, stops after {n} \
-             (skip + limit)"
-        ),
-        Mode::RootsOnly { max_roots: None } => {
-            "semi-join on the starting entities: one path each, counted without keeping rows"
-                .to_string()
-        }
-    };
-    let _ = writeln!(out, "mode: {mode}");
-    match strategy.chain.get(strategy.most_selective) {
-        Some(link) if strategy.reduce => {
-            let _ = writeln!(
-                out,
-                "start step: #{} {} (most selective: est. {}); {}; then the walk runs forward \
-                 from the reduced start set, in result order",
-                link.step.map_or(0, |i| i + 1),
-                slot_label(&plan, link),
-                link.estimate,
-                strategy.reason
-            );
-        }
-        _ => {
-            let _ = writeln!(out, "start step: #0 (the start); {}", strategy.reason);
-        }
-    }
-    let on_paths = distinct_per_slot(&walk.rows, plan.slots);
-    let actual = |slot: usize| -> String {
-        if walk.count.is_some() {
-            return String::new();
-        }
-        let per_path = if plan.mode == Mode::Paths {
-            ""
-        } else {
-            " (one path per start)"
-        };
-        format!("; on result paths {}{per_path}", on_paths[slot])
-    };
-    let chain_info = |slot: usize| -> String {
-        let Some((k, link)) = strategy
-            .chain
-            .iter()
-            .enumerate()
-            .find(|(_, l)| l.slot == slot)
-        else {
-            return String::new();
-        };
-        let mut s = format!("; est. {} of {} candidates", link.estimate, link.candidates);
-        if let Some(size) = walk.stats.reduced.get(k) {
-            let _ = write!(s, "; after semi-join {size}");
-        }
-        s
-    };
-    let (access, n) = plan.start.access(graph);
-    let _ = writeln!(
-        out,
-        "#0 start: {} ({access}: {n} candidates){}; walked from {}{}",
-        plan.start.label(),
-        chain_info(0),
-        walk.stats.starts,
-        actual(0)
-    );
-    push_down(&plan.start_checks, 0, "    ", &mut out);
-    let mut cx = StepCx {
+    Ok(Explained {
+        query,
         graph,
-        chain_info: &chain_info,
-        actual: &actual,
-        out: &mut out,
-        number: 1,
-    };
-    cx.steps(&plan.steps, 0);
-    if query.where_filter.is_some() {
-        let how = if plan.where_pushed {
-            "every conjunct pushed down"
-        } else {
-            "some conjuncts stay on the rows"
+        plan: &plan,
+        walk: &walk,
+        streamed,
+        budget: &options.budget,
+    }
+    .to_string())
+}
+
+/// A physical plan with its measured sizes: `--explain` prints its [`fmt::Display`] — the
+/// mode, the start step and why, each operator with its estimated and actual sizes and the
+/// checks pushed down to it, then the row filter, the result shape, the page and the work.
+pub(crate) struct Explained<'a> {
+    query: &'a ir::Query,
+    graph: &'a Graph,
+    plan: &'a Plan,
+    walk: &'a Walk,
+    /// Whether the grouped counts are streamed ([`crate::optimize::streamed_grouping`]).
+    streamed: bool,
+    budget: &'a Budget,
+}
+
+impl fmt::Display for Explained<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Explained {
+            query,
+            graph,
+            plan,
+            walk,
+            streamed,
+            budget,
+        } = self;
+        let (query, graph, streamed) = (*query, *graph, *streamed);
+        let strategy = &plan.strategy;
+        let mode = match plan.mode {
+            // (`--explain` itself keeps the rows: it measures each step on the result paths.)
+            Mode::Paths if streamed => {
+                "every path, grouped counts computed as each path completes (no row kept)"
+                    .to_string()
+            }
+            Mode::Paths => "every path (rows for WHERE, RETURN, grouping)".to_string(),
+            Mode::RootsOnly { max_roots: Some(n) } => format!(
+                "semi-join on the starting entities: one path each, streamed, stops after {n} \
+                 (skip + limit)"
+            ),
+            Mode::RootsOnly { max_roots: None } => {
+                "semi-join on the starting entities: one path each, counted without keeping rows"
+                    .to_string()
+            }
         };
-        let _ = writeln!(out, "filter rows: WHERE ({how})");
-    }
-    let shape = match &query.returns {
-        ir::Return::Default => "list of the starting entities".to_string(),
-        ir::Return::Tree => "tree of every matched entity and relationship".to_string(),
-        ir::Return::Columns(c) if c.iter().any(|c| c.expr.has_aggregate()) => {
-            format!("table: {} columns, grouped aggregates", c.len())
+        writeln!(f, "mode: {mode}")?;
+        match strategy.chain.get(strategy.most_selective) {
+            Some(link) if strategy.reduce => {
+                writeln!(
+                    f,
+                    "start step: #{} {} (most selective: est. {}); {}; then the walk runs forward \
+                     from the reduced start set, in result order",
+                    link.step.map_or(0, |i| i + 1),
+                    slot_label(plan, link),
+                    link.estimate,
+                    strategy.reason
+                )?;
+            }
+            _ => {
+                writeln!(f, "start step: #0 (the start); {}", strategy.reason)?;
+            }
         }
-        ir::Return::Columns(c) => format!("table: {} columns", c.len()),
-    };
-    let _ = writeln!(out, "return: {shape}");
-    if !query.order_by.is_empty() {
-        let _ = writeln!(out, "order: {} key(s)", query.order_by.len());
+        let on_paths = distinct_per_slot(&walk.rows, plan.slots);
+        let actual = |slot: usize| -> String {
+            if walk.count.is_some() {
+                return String::new();
+            }
+            let per_path = if plan.mode == Mode::Paths {
+                ""
+            } else {
+                " (one path per start)"
+            };
+            format!("; on result paths {}{per_path}", on_paths[slot])
+        };
+        let chain_info = |slot: usize| -> String {
+            let Some((k, link)) = strategy
+                .chain
+                .iter()
+                .enumerate()
+                .find(|(_, l)| l.slot == slot)
+            else {
+                return String::new();
+            };
+            let mut s = format!("; est. {} of {} candidates", link.estimate, link.candidates);
+            if let Some(size) = walk.stats.reduced.get(k) {
+                let _ = write!(s, "; after semi-join {size}");
+            }
+            s
+        };
+        let (access, n) = plan.start.access(graph);
+        writeln!(
+            f,
+            "#0 start: {} ({access}: {n} candidates){}; walked from {}{}",
+            plan.start.label(),
+            chain_info(0),
+            walk.stats.starts,
+            actual(0)
+        )?;
+        push_down(&plan.start_checks, 0, "    ", f)?;
+        let mut cx = StepCx {
+            graph,
+            chain_info: &chain_info,
+            actual: &actual,
+            out: f,
+            number: 1,
+        };
+        cx.steps(&plan.steps, 0)?;
+        if query.where_filter.is_some() {
+            let how = if plan.where_pushed {
+                "every conjunct pushed down"
+            } else {
+                "some conjuncts stay on the rows"
+            };
+            writeln!(f, "filter rows: WHERE ({how})")?;
+        }
+        let shape = match &query.returns {
+            ir::Return::Default => "list of the starting entities".to_string(),
+            ir::Return::Tree => "tree of every matched entity and relationship".to_string(),
+            ir::Return::Columns(c) if c.iter().any(|c| c.expr.has_aggregate()) => {
+                format!("table: {} columns, grouped aggregates", c.len())
+            }
+            ir::Return::Columns(c) => format!("table: {} columns", c.len()),
+        };
+        writeln!(f, "return: {shape}")?;
+        if !query.order_by.is_empty() {
+            writeln!(f, "order: {} key(s)", query.order_by.len())?;
+        }
+        writeln!(f, "page: skip {}, limit {}", query.skip, query.limit)?;
+        let produced = match walk.count {
+            Some(n) => format!("{n} starting entities counted"),
+            None => format!("{} paths", walk.rows.len()),
+        };
+        writeln!(
+            f,
+            "actual: {produced}, {} units of traversal work",
+            walk.stats.work
+        )?;
+        writeln!(
+            f,
+            "budget: {} units of traversal work, {} rows",
+            budget.max_work, budget.max_rows
+        )?;
+        Ok(())
     }
-    let _ = writeln!(out, "page: skip {}, limit {}", query.skip, query.limit);
-    let produced = match walk.count {
-        Some(n) => format!("{n} starting entities counted"),
-        None => format!("{} paths", walk.rows.len()),
-    };
-    let _ = writeln!(
-        out,
-        "actual: {produced}, {} units of traversal work",
-        walk.stats.work
-    );
-    let _ = writeln!(
-        out,
-        "budget: {} units of traversal work, {} rows",
-        options.budget.max_work, options.budget.max_rows
-    );
-    Ok(out)
 }
 
 fn slot_label(plan: &Plan, link: &ChainSlot) -> String {
@@ -178,33 +215,33 @@ fn distinct_per_slot(rows: &[Row], slots: usize) -> Vec<usize> {
     sets.iter().map(HashSet::len).collect()
 }
 
-fn push_down(checks: &[Filter], slot: usize, pad: &str, out: &mut String) {
+fn push_down(checks: &[Filter], slot: usize, pad: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     if checks.is_empty() {
-        return;
+        return Ok(());
     }
     let own = checks
         .iter()
         .filter(|c| c.only_entity_slot() == Some(slot))
         .count();
-    let _ = writeln!(
-        out,
+    writeln!(
+        f,
         "{pad}push-down: {} WHERE conjunct(s) checked here ({own} on this entity alone, {} \
          across aliases)",
         checks.len(),
         checks.len() - own
-    );
+    )
 }
 
-struct StepCx<'a> {
+struct StepCx<'a, 'f> {
     graph: &'a Graph,
     chain_info: &'a dyn Fn(usize) -> String,
     actual: &'a dyn Fn(usize) -> String,
-    out: &'a mut String,
+    out: &'a mut fmt::Formatter<'f>,
     number: usize,
 }
 
-impl StepCx<'_> {
-    fn steps(&mut self, steps: &[PlanStep], depth: usize) {
+impl StepCx<'_, '_> {
+    fn steps(&mut self, steps: &[PlanStep], depth: usize) -> fmt::Result {
         let pad = "  ".repeat(depth);
         for step in steps {
             match step {
@@ -250,23 +287,24 @@ impl StepCx<'_> {
                     } else {
                         format!("{}{}", (self.chain_info)(*slot), (self.actual)(*slot))
                     };
-                    let _ = writeln!(
+                    writeln!(
                         self.out,
                         "{pad}#{} {how} {verbs} ({dir}, adjacency index) to {}{sizes}",
                         self.number,
                         target.label()
-                    );
-                    push_down(checks, *slot, &format!("{pad}    "), self.out);
+                    )?;
+                    push_down(checks, *slot, &format!("{pad}    "), self.out)?;
                     self.number += 1;
                 }
                 PlanStep::Optional { steps: inner, .. } => {
-                    let _ = writeln!(
+                    writeln!(
                         self.out,
                         "{pad}optional (union of the row and its extensions):"
-                    );
-                    self.steps(inner, depth + 1);
+                    )?;
+                    self.steps(inner, depth + 1)?;
                 }
             }
         }
+        Ok(())
     }
 }
