@@ -20,6 +20,13 @@ impl Bitset {
         }
     }
 
+    /// Adds every entity of `other`.
+    pub(crate) fn union(&mut self, other: &Bitset) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= *b;
+        }
+    }
+
     /// The entities in the set, in id order.
     pub(crate) fn ids(&self) -> impl Iterator<Item = EntityId> + '_ {
         self.0.iter().enumerate().flat_map(|(w, &word)| {

@@ -9,6 +9,12 @@
 /// Starting entities at least this many are walked on two threads ([`crate::exec`]).
 pub(crate) const WALK_PARALLEL_MIN_STARTS: usize = 4_096;
 
+/// A semi-join step expands from at least this many entities on two threads, each into its
+/// own set ([`crate::exec::reduce`]): an entity costs an adjacency lookup and a test per
+/// neighbour, less than a starting entity of the walk, but two sets of one bit per entity of
+/// the graph are cheap next to a few thousand cache misses.
+pub(crate) const REDUCE_PARALLEL_MIN: usize = 4_096;
+
 /// Candidate lists at least this long are filtered on two threads ([`crate::pattern`]).
 pub(crate) const FILTER_PARALLEL_MIN_CANDIDATES: usize = 32_768;
 

@@ -19,7 +19,7 @@ use crate::error::EvalError;
 use crate::exec::admit::exact_set;
 use crate::exec::slot_test::SlotTest;
 use crate::plan::{ChainSlot, Plan, PlanStep, Strategy};
-use crate::tuning::ADMIT_RATIO;
+use crate::tuning::{ADMIT_RATIO, REDUCE_PARALLEL_MIN};
 
 /// The reduced sets, one per chain slot.
 #[derive(Debug, Clone)]
@@ -85,18 +85,7 @@ pub fn reduce(
     let chain = &strategy.chain;
     let n = graph.entity_count();
     let m = strategy.most_selective;
-    let mut work = 0u64;
-    let mut charge = |units: u64| -> Result<(), EvalError> {
-        budget.check_cancelled()?;
-        work = work.saturating_add(units);
-        if work > budget.max_work {
-            return Err(EvalError::Budget {
-                what: "traversal work",
-                limit: budget.max_work,
-            });
-        }
-        Ok(())
-    };
+    let mut meter = Meter { work: 0, budget };
     let mut members: Vec<Vec<EntityId>> = vec![Vec::new(); chain.len()];
     let mut sets: Vec<Bitset> = (0..chain.len()).map(|_| Bitset::new(n)).collect();
     // The most selective slot: its own matches (straight from the indexes when they give
@@ -110,11 +99,11 @@ pub fn reduce(
             test.slot,
             plan.slots,
             usize::MAX,
-            &mut charge,
+            &mut |units| meter.charge(units),
         )?
     };
     if let Some((set, size)) = seeded {
-        charge(size as u64)?;
+        meter.charge(size as u64)?;
         members[m] = set.ids().collect();
         sets[m] = set;
     } else {
@@ -123,7 +112,7 @@ pub fn reduce(
         // Each candidate costs one unit plus its filters' comparisons, and deciding the value
         // groups their comparisons, charged up front.
         let cost = test.cost();
-        charge(pattern.index_work(graph))?;
+        meter.charge(pattern.index_work(graph))?;
         let mut add = |id: EntityId| {
             if test.matches(graph, id, true) {
                 sets[m].insert(id);
@@ -138,11 +127,11 @@ pub fn reduce(
             .or_else(|| pattern.index_candidates(graph))
         {
             Some(ids) => {
-                charge((ids.len() as u64).saturating_mul(cost))?;
+                meter.charge((ids.len() as u64).saturating_mul(cost))?;
                 ids.iter().for_each(|&id| add(id));
             }
             None => {
-                charge((n as u64).saturating_mul(cost))?;
+                meter.charge((n as u64).saturating_mul(cost))?;
                 (0..n as u32).map(EntityId).for_each(add);
             }
         }
@@ -167,58 +156,48 @@ pub fn reduce(
             test.slot,
             plan.slots,
             members[from].len().saturating_mul(ADMIT_RATIO),
-            &mut charge,
+            &mut |units| meter.charge(units),
         )?;
         if let Some((_, size)) = &admit {
-            charge(*size as u64)?;
+            meter.charge(*size as u64)?;
         }
         // A neighbour costs one unit (a bit lookup in the exact set), or one unit plus the
         // slot's comparisons when it is tested.
-        let per_edge = if admit.is_some() { 1 } else { cost };
-        let mut tested = Bitset::new(if admit.is_some() { 0 } else { n });
-        let target = &mut sets[k];
-        let mut found = Vec::new();
-        for &e in &members[from] {
-            let mut failure = None;
-            step_edges(graph, verbs, direction, e, backward, |edges| {
-                if failure.is_some() {
-                    return;
-                }
-                if let Err(err) = charge((edges.len() as u64).saturating_mul(per_edge)) {
-                    failure = Some(err);
-                    return;
-                }
-                match &admit {
-                    Some((set, _)) => {
-                        for edge in edges {
-                            if set.contains(edge.other) && target.insert(edge.other) {
-                                found.push(edge.other);
-                            }
-                        }
-                    }
-                    None => {
-                        for edge in edges {
-                            if tested.insert(edge.other) && test.matches(graph, edge.other, false) {
-                                target.insert(edge.other);
-                                found.push(edge.other);
-                            }
-                        }
-                    }
-                }
+        let expansion = Expansion {
+            graph,
+            verbs,
+            direction,
+            backward,
+            admit: admit.as_ref().map(|(set, _)| set),
+            per_edge: if admit.is_some() { 1 } else { cost },
+            budget,
+            max_work: meter.left(),
+        };
+        let from = &members[from];
+        let (set, spent) = if from.len() < REDUCE_PARALLEL_MIN {
+            expansion.run(&mut test, from)?
+        } else {
+            // Two halves on two threads, each into its own set; the union is the same set.
+            let (a, b) = from.split_at(from.len() / 2);
+            let mut other = SlotTest::new(plan, &chain[k]);
+            let (first, second) = std::thread::scope(|scope| {
+                let second = scope.spawn(|| expansion.run(&mut other, b));
+                (expansion.run(&mut test, a), second.join())
             });
-            if let Some(err) = failure {
-                return Err(err);
-            }
-        }
+            let (mut set, first_work) = first?;
+            let (rest, second_work) = match second {
+                Ok(result) => result?,
+                Err(_) => expansion.run(&mut SlotTest::new(plan, &chain[k]), b)?,
+            };
+            set.union(&rest);
+            (set, first_work.saturating_add(second_work))
+        };
+        meter.charge(spent)?;
         // In id order: the next expansion (and the prune) then reads the adjacency lists
         // front to back instead of in the order the entities were found, which on a large
-        // graph turns most of its cache misses into prefetched reads. `found` holds exactly
-        // the set's members (the set started empty), so the set lists them.
-        members[k] = if found.len() > 1 {
-            target.ids().collect()
-        } else {
-            found
-        };
+        // graph turns most of its cache misses into prefetched reads.
+        members[k] = set.ids().collect();
+        sets[k] = set;
     }
     // Backward prune, from the end to the start: drop entities with no successor left (the
     // slots after the most selective one were only reached from it, and pruning those can
@@ -240,7 +219,7 @@ pub fn reduce(
             step_edges(graph, verbs, direction, e, false, |edges| {
                 any = any || edges.iter().any(|edge| next.contains(edge.other));
             });
-            charge(1)?;
+            meter.charge(1)?;
             if any {
                 kept.push(e);
             } else {
@@ -269,6 +248,107 @@ pub fn reduce(
         sets: by_slot,
         starts,
         sizes,
-        work,
+        work: meter.work,
     })
+}
+
+/// Work spent against the budget (relationship visits and entity tests).
+struct Meter<'b> {
+    work: u64,
+    budget: &'b Budget,
+}
+
+impl Meter<'_> {
+    fn charge(&mut self, units: u64) -> Result<(), EvalError> {
+        self.budget.check_cancelled()?;
+        self.work = self.work.saturating_add(units);
+        if self.work > self.budget.max_work {
+            return Err(over_budget(self.budget));
+        }
+        Ok(())
+    }
+
+    /// The work still allowed.
+    fn left(&self) -> u64 {
+        self.budget.max_work.saturating_sub(self.work)
+    }
+}
+
+fn over_budget(budget: &Budget) -> EvalError {
+    EvalError::Budget {
+        what: "traversal work",
+        limit: budget.max_work,
+    }
+}
+
+/// One outward step of the reduction: from the members of one slot, through the traversal
+/// between it and its neighbour slot, to the neighbours that pass that slot's test (or lie in
+/// its exact set).
+struct Expansion<'a> {
+    graph: &'a Graph,
+    verbs: &'a Option<Vec<Sym>>,
+    direction: Direction,
+    backward: bool,
+    admit: Option<&'a Bitset>,
+    /// Work per neighbour visited.
+    per_edge: u64,
+    budget: &'a Budget,
+    /// The work this step may spend (the budget left when it starts).
+    max_work: u64,
+}
+
+impl Expansion<'_> {
+    /// The neighbours of `from` that pass, as a set, and the work spent.
+    fn run(&self, test: &mut SlotTest<'_>, from: &[EntityId]) -> Result<(Bitset, u64), EvalError> {
+        let n = self.graph.entity_count();
+        let mut found = Bitset::new(n);
+        let mut tested = Bitset::new(if self.admit.is_some() { 0 } else { n });
+        let mut work = 0u64;
+        for &e in from {
+            let mut failure = None;
+            step_edges(
+                self.graph,
+                self.verbs,
+                self.direction,
+                e,
+                self.backward,
+                |edges| {
+                    if failure.is_some() {
+                        return;
+                    }
+                    work = work.saturating_add((edges.len() as u64).saturating_mul(self.per_edge));
+                    if let Err(err) = self.budget.check_cancelled() {
+                        failure = Some(err);
+                        return;
+                    }
+                    if work > self.max_work {
+                        failure = Some(over_budget(self.budget));
+                        return;
+                    }
+                    match self.admit {
+                        Some(set) => {
+                            for edge in edges {
+                                if set.contains(edge.other) {
+                                    found.insert(edge.other);
+                                }
+                            }
+                        }
+                        None => {
+                            for edge in edges {
+                                if tested.insert(edge.other)
+                                    && test.matches(self.graph, edge.other, false)
+                                {
+                                    found.insert(edge.other);
+                                }
+                            }
+                        }
+                    }
+                },
+            );
+            if let Some(err) = failure {
+                return Err(err);
+            }
+        }
+        Ok((found, work))
+    }
 }
