@@ -1,11 +1,8 @@
 //! Loading fixtures: files and folders, payload shapes, entities with ownership, relationships
 //! with endpoint resolution, then the mapper and the indexes.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
 
 use serde::Serialize;
 
@@ -17,6 +14,12 @@ use crate::raw::{self, RStr, Raw};
 use crate::resolve::GeneratedId;
 use crate::sym_map::{KeyMap, SymMap};
 use crate::value::PropValue;
+
+mod chunked;
+mod pipeline;
+mod scan;
+
+use scan::List;
 
 /// How to load.
 #[derive(Debug, Clone)]
@@ -41,6 +44,10 @@ pub struct LoadOptions {
     pub max_mapper_relationships: usize,
     /// Threads that read and parse files (0: one per core).
     pub threads: usize,
+    /// A file larger than this is parsed in pieces of about this many bytes on every thread
+    /// (the elements of a bulk-upload file's `entities` and `relationships`, the lines of a
+    /// JSON-lines file); smaller files are parsed whole, several at a time.
+    pub chunk_bytes: usize,
 }
 
 impl Default for LoadOptions {
@@ -53,6 +60,7 @@ impl Default for LoadOptions {
             max_mapper_entities: 1_000_000,
             max_mapper_relationships: 5_000_000,
             threads: 0,
+            chunk_bytes: 4 << 20,
         }
     }
 }
@@ -1066,22 +1074,7 @@ impl Builder {
             });
         };
         let has = |k: &str| fields.iter().any(|(n, _)| n == k);
-        // A misspelt payload key (`entites`) would otherwise make the whole payload one
-        // entity without a `_key`: say what is wrong instead.
-        if let Some((key, known)) = fields
-            .iter()
-            .find_map(|(k, _)| payload_key_typo(k).map(|known| (k, known)))
-        {
-            return Err(LoadError::Item {
-                file: file.name.to_string(),
-                item: item_name(line, path, "document"),
-                message: format!(
-                    "unknown top-level key `{}` (did you mean `{known}`?); a payload has \
-                     `entities`, `relationships`, `mappingRules`, `source` and `scope`",
-                    &**key
-                ),
-            });
-        }
+        check_payload_keys(file, line, path, fields.iter().map(|(k, _)| &**k))?;
         if has("entities") || has("relationships") || has("mappingRules") {
             return self.add_payload(file, line, path, doc);
         }
@@ -1135,34 +1128,96 @@ impl Builder {
         path: &str,
         doc: &Raw<'_>,
     ) -> Result<(), LoadError> {
-        let field_err = |name: &str, what: &str| LoadError::Item {
-            file: file.name.to_string(),
-            item: item_name(line, path, "payload"),
-            message: format!("`{name}` must be {what}"),
-        };
+        let (source, scope) = self.payload_subgraph(file, line, path, doc)?;
+        for (i, item) in payload_list(file, line, path, doc, List::Entities.key())?
+            .iter()
+            .enumerate()
+        {
+            self.add_listed(file, line, path, (source, scope), List::Entities, (i, 0), item)?;
+        }
+        let base = self.file_rel_count(file.index);
+        for (i, item) in payload_list(file, line, path, doc, List::Relationships.key())?
+            .iter()
+            .enumerate()
+        {
+            let list = List::Relationships;
+            self.add_listed(file, line, path, (source, scope), list, (i, base), item)?;
+        }
+        self.add_payload_rules(file, line, path, doc)
+    }
+
+    /// A payload's `source` and `scope` (the file's defaults when it gives none).
+    fn payload_subgraph(
+        &mut self,
+        file: &FileCtx<'_>,
+        line: usize,
+        path: &str,
+        doc: &Raw<'_>,
+    ) -> Result<(Sym, Sym), LoadError> {
         let mut source = file.source;
         let mut scope = file.scope;
-        if let Some(v) = doc.get("source") {
-            match v {
-                Raw::Str(s) => source = self.intern_raw(s),
-                Raw::Null => {}
-                _ => return Err(field_err("source", "a string")),
-            }
-        }
-        if let Some(v) = doc.get("scope") {
-            match v {
-                Raw::Str(s) => scope = self.intern_raw(s),
-                Raw::Null => {}
-                _ => return Err(field_err("scope", "a string")),
-            }
-        }
-        let list = |name: &str| -> Result<&[Raw<'_>], LoadError> {
+        for (name, slot) in [("source", &mut source), ("scope", &mut scope)] {
             match doc.get(name) {
-                None | Some(Raw::Null) => Ok(&[]),
-                Some(Raw::Arr(items)) => Ok(items),
-                Some(_) => Err(field_err(name, "an array")),
+                Some(Raw::Str(s)) => *slot = self.intern_raw(s),
+                None | Some(Raw::Null) => {}
+                Some(_) => return Err(payload_field_error(file, line, path, name, "a string")),
             }
+        }
+        Ok((source, scope))
+    }
+
+    /// Element `i` of a payload's `entities` or `relationships`; `base`: how many relationships
+    /// of the file came before the payload's (a relationship's index in the file is `base + i`).
+    #[allow(clippy::too_many_arguments)]
+    fn add_listed(
+        &mut self,
+        file: &FileCtx<'_>,
+        line: usize,
+        path: &str,
+        (source, scope): (Sym, Sym),
+        list: List,
+        (i, base): (usize, usize),
+        item: &Raw<'_>,
+    ) -> Result<(), LoadError> {
+        let (what, a_what) = match list {
+            List::Entities => ("entity", "an entity"),
+            List::Relationships => ("relationship", "a relationship"),
         };
+        let ctx = ItemCtx {
+            file: file.name,
+            file_index: file.index,
+            item: ItemName::Listed {
+                line,
+                path,
+                list: list.key(),
+                index: i,
+                what,
+            },
+            line,
+            source,
+            scope,
+            text: file.text,
+        };
+        match (item, list) {
+            (Raw::Obj(fields), List::Entities) => self.add_entity(&ctx, fields),
+            (Raw::Obj(fields), List::Relationships) => {
+                self.add_relationship(&ctx, base + i, fields)
+            }
+            (other, _) => Err(ctx.error(format!(
+                "{a_what} must be an object, not {}",
+                other.kind()
+            ))),
+        }
+    }
+
+    /// A payload's `mappingRules`.
+    fn add_payload_rules(
+        &mut self,
+        file: &FileCtx<'_>,
+        line: usize,
+        path: &str,
+        doc: &Raw<'_>,
+    ) -> Result<(), LoadError> {
         let prefix = |name: &str, i: usize| -> String {
             if path.is_empty() {
                 format!("{name}[{i}]")
@@ -1170,59 +1225,10 @@ impl Builder {
                 format!("{path}.{name}[{i}]")
             }
         };
-        for (i, item) in list("entities")?.iter().enumerate() {
-            let ctx = ItemCtx {
-                file: file.name,
-                file_index: file.index,
-                item: ItemName::Listed {
-                    line,
-                    path,
-                    list: "entities",
-                    index: i,
-                    what: "entity",
-                },
-                line,
-                source,
-                scope,
-                text: file.text,
-            };
-            match item {
-                Raw::Obj(fields) => self.add_entity(&ctx, fields)?,
-                other => {
-                    return Err(
-                        ctx.error(format!("an entity must be an object, not {}", other.kind()))
-                    )
-                }
-            }
-        }
-        let base = self.file_rel_count(file.index);
-        for (i, item) in list("relationships")?.iter().enumerate() {
-            let ctx = ItemCtx {
-                file: file.name,
-                file_index: file.index,
-                item: ItemName::Listed {
-                    line,
-                    path,
-                    list: "relationships",
-                    index: i,
-                    what: "relationship",
-                },
-                line,
-                source,
-                scope,
-                text: file.text,
-            };
-            match item {
-                Raw::Obj(fields) => self.add_relationship(&ctx, base + i, fields)?,
-                other => {
-                    return Err(ctx.error(format!(
-                        "a relationship must be an object, not {}",
-                        other.kind()
-                    )))
-                }
-            }
-        }
-        for (i, item) in list("mappingRules")?.iter().enumerate() {
+        for (i, item) in payload_list(file, line, path, doc, "mappingRules")?
+            .iter()
+            .enumerate()
+        {
             let origin = format!(
                 "{} {}",
                 file.name,
@@ -1282,6 +1288,60 @@ impl fmt::Display for ItemName<'_> {
                 f.write_str(&item_name(*line, &full, what))
             }
         }
+    }
+}
+
+/// A misspelt payload key (`entites`) would otherwise make the whole payload one entity
+/// without a `_key`: say what is wrong instead.
+fn check_payload_keys<'k>(
+    file: &FileCtx<'_>,
+    line: usize,
+    path: &str,
+    keys: impl IntoIterator<Item = &'k str>,
+) -> Result<(), LoadError> {
+    match keys
+        .into_iter()
+        .find_map(|k| payload_key_typo(k).map(|known| (k, known)))
+    {
+        Some((key, known)) => Err(LoadError::Item {
+            file: file.name.to_string(),
+            item: item_name(line, path, "document"),
+            message: format!(
+                "unknown top-level key `{key}` (did you mean `{known}`?); a payload has \
+                 `entities`, `relationships`, `mappingRules`, `source` and `scope`"
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The array `name` of a payload (empty when absent or null).
+fn payload_list<'d, 'a>(
+    file: &FileCtx<'_>,
+    line: usize,
+    path: &str,
+    doc: &'d Raw<'a>,
+    name: &str,
+) -> Result<&'d [Raw<'a>], LoadError> {
+    match doc.get(name) {
+        None | Some(Raw::Null) => Ok(&[]),
+        Some(Raw::Arr(items)) => Ok(items),
+        Some(_) => Err(payload_field_error(file, line, path, name, "an array")),
+    }
+}
+
+/// A payload field of the wrong kind.
+fn payload_field_error(
+    file: &FileCtx<'_>,
+    line: usize,
+    path: &str,
+    name: &str,
+    what: &str,
+) -> LoadError {
+    LoadError::Item {
+        file: file.name.to_string(),
+        item: item_name(line, path, "payload"),
+        message: format!("`{name}` must be {what}"),
     }
 }
 
@@ -1380,6 +1440,9 @@ impl Loader {
     /// Adds a file's bytes. `name` is used in messages and, without its folders and extension,
     /// as the default scope; a name ending in `.jsonl` / `.ndjson` is read as JSON-lines.
     pub fn add_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
+        if bytes.len() > self.options.chunk_bytes {
+            return self.add_big(name, bytes);
+        }
         let mut parsed = parse_file(name, bytes.into(), is_json_lines(name))?;
         self.add_parsed(name, &mut parsed)
     }
@@ -1455,108 +1518,56 @@ impl Loader {
         self.builder.by_subgraph_key.reserve(syms);
         self.builder.pending.reserve(entities * 2);
         self.builder.entities.reserve(entities);
-        let threads = match self.options.threads {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            n => n,
+        let started = std::time::Instant::now();
+        // Big files one at a time, each on every thread; runs of small files several at a time.
+        let chunk = self.options.chunk_bytes as u64;
+        let big = |f: &PathBuf| std::fs::metadata(f).is_ok_and(|m| m.len() > chunk);
+        let mut rest = &files[..];
+        while !rest.is_empty() {
+            let small = rest.iter().take_while(|f| !big(f)).count();
+            if small == 0 {
+                let name = rest[0].display().to_string();
+                let bytes = read_fixture(&rest[0])?;
+                self.add_big(&name, &bytes)?;
+                rest = &rest[1..];
+                continue;
+            }
+            self.add_small_files(&rest[..small])?;
+            rest = &rest[small..];
         }
-        .min(files.len().max(1));
-        if threads <= 1 || files.len() <= 1 {
-            for f in &files {
-                let bytes = read_fixture(f)?;
+        if std::env::var_os("J1QL_GRAPH_TIMING").is_some() {
+            eprintln!("files: {:?}", started.elapsed());
+        }
+        Ok(())
+    }
+
+    /// Reads and parses `files` on the pool while this thread builds them in order.
+    fn add_small_files(&mut self, files: &[PathBuf]) -> Result<(), LoadError> {
+        let mut failed = None;
+        pipeline::ordered(
+            self.options.threads.min(files.len()),
+            files,
+            |f| {
                 let name = f.display().to_string();
-                let mut parsed = parse_file(&name, bytes.into_boxed_slice(), is_json_lines(&name))?;
-                self.add_parsed(&name, &mut parsed)?;
-            }
-            return Ok(());
-        }
-        // Workers read and parse files ahead (at most `window` files in flight); this thread
-        // builds them in order.
-        let window = threads * 2;
-        let next = AtomicUsize::new(0);
-        let consumed = Mutex::new(0usize);
-        let wake = Condvar::new();
-        let (tx, rx) = mpsc::channel::<(usize, Result<Parsed, LoadError>)>();
-        let files_ref = &files;
-        std::thread::scope(|scope| -> Result<(), LoadError> {
-            // Freeing a parsed file (its tree and bytes) is done on another thread.
-            let (drop_tx, drop_rx) = mpsc::channel::<Parsed>();
-            scope.spawn(move || drop_rx.into_iter().for_each(drop));
-            for _ in 0..threads {
-                let tx = tx.clone();
-                let (next, consumed, wake) = (&next, &consumed, &wake);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    if i >= files_ref.len() {
-                        return;
-                    }
-                    {
-                        let mut done = consumed.lock().unwrap_or_else(|e| e.into_inner());
-                        while i >= *done + window && *done != usize::MAX {
-                            done = wake.wait(done).unwrap_or_else(|e| e.into_inner());
-                        }
-                        if *done == usize::MAX {
-                            return;
-                        }
-                    }
-                    let f = &files_ref[i];
-                    let name = f.display().to_string();
-                    let result = read_fixture(f).and_then(|b| {
-                        parse_file(&name, b.into_boxed_slice(), is_json_lines(&name))
-                    });
-                    if tx.send((i, result)).is_err() {
-                        return;
-                    }
-                });
-            }
-            drop(tx);
-            let stop = || {
-                *consumed.lock().unwrap_or_else(|e| e.into_inner()) = usize::MAX;
-                wake.notify_all();
-            };
-            let mut buffer: BTreeMap<usize, Result<Parsed, LoadError>> = BTreeMap::new();
-            let mut want = 0;
-            // Time this thread spent waiting for parsed files (`J1QL_GRAPH_TIMING`).
-            let mut waited = std::time::Duration::ZERO;
-            let started = std::time::Instant::now();
-            while want < files_ref.len() {
-                let result = match buffer.remove(&want) {
-                    Some(r) => r,
-                    None => {
-                        let t = std::time::Instant::now();
-                        let received = rx.recv();
-                        waited += t.elapsed();
-                        match received {
-                            Ok((i, r)) => {
-                                buffer.insert(i, r);
-                                continue;
-                            }
-                            Err(_) => break,
-                        }
-                    }
+                let parsed = read_fixture(f)
+                    .and_then(|b| parse_file(&name, b.into_boxed_slice(), is_json_lines(&name)));
+                (name, parsed)
+            },
+            |(name, parsed)| {
+                let added = match parsed {
+                    Ok(parsed) => self.add_parsed(name, parsed),
+                    Err(e) => Err(e.clone()),
                 };
-                let outcome = result.and_then(|mut parsed| {
-                    let name = files_ref[want].display().to_string();
-                    let r = self.add_parsed(&name, &mut parsed);
-                    let _ = drop_tx.send(parsed);
-                    r
-                });
-                if let Err(e) = outcome {
-                    stop();
-                    return Err(e);
+                match added {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
                 }
-                want += 1;
-                *consumed.lock().unwrap_or_else(|e| e.into_inner()) = want;
-                wake.notify_all();
-            }
-            stop();
-            if std::env::var_os("J1QL_GRAPH_TIMING").is_some() {
-                eprintln!(
-                    "files: {:?} (waiting for parsed files: {waited:?})",
-                    started.elapsed()
-                );
-            }
-            Ok(())
-        })
+            },
+        );
+        failed.map_or(Ok(()), Err)
     }
 
     /// Resolves relationships, runs the mapper, builds the indexes.
@@ -1567,11 +1578,7 @@ impl Loader {
         } = self;
         let timing = std::env::var_os("J1QL_GRAPH_TIMING").is_some();
         let t = std::time::Instant::now();
-        let threads = match options.threads {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            n => n,
-        };
-        builder.resolve_relationships(threads);
+        builder.resolve_relationships(pipeline::thread_count(options.threads));
         if timing {
             eprintln!("resolve: {:?}", t.elapsed());
         }
