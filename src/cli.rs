@@ -239,6 +239,9 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
+        /// Print the loader's phases and their times on stderr (as `J1QL_LOG=j1ql_graph=debug`).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Run snapshot-tested query suites: every query of the `*.j1ql`, question YAML and alert
     /// rule-pack JSON files under PATH (default `.`) on its suite's graph (the nearest

@@ -11,6 +11,7 @@ mod cli;
 mod commands;
 mod diagnostic_render;
 mod input;
+mod logging;
 mod output;
 
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    logging::init(false);
     match commands::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {

@@ -1,19 +1,41 @@
 //! Any bytes as a fixture file, read once as JSON (`fuzz.json`) and once as JSON-lines
 //! (`fuzz.jsonl`), with and without the global mapping rules: the loader must not panic, and
 //! every error must say where: `file:line:col` for malformed JSON, the item for a bad item.
+//! Each file is loaded whole and in pieces (`chunk_bytes`, from the input's second byte): both
+//! must give the same graph or the same error.
 #![no_main]
 
 use j1ql_graph::{LoadError, LoadOptions, Loader};
 use libfuzzer_sys::fuzz_target;
 
-fn check(name: &str, data: &[u8], global_mappings: bool) {
+fn load(name: &str, data: &[u8], global_mappings: bool, chunk_bytes: usize) -> Result<j1ql_graph::Graph, LoadError> {
     let mut loader = Loader::new(LoadOptions {
         global_mappings,
         timestamp_ms: Some(0),
         threads: 1,
+        chunk_bytes,
         ..LoadOptions::default()
     });
-    let result = loader.add_bytes(name, data).and_then(|()| loader.finish());
+    loader.add_bytes(name, data).and_then(|()| loader.finish())
+}
+
+/// The entities and relationships as JSON, or the error.
+fn views(result: &Result<j1ql_graph::Graph, LoadError>) -> Result<Vec<serde_json::Value>, String> {
+    match result {
+        Ok(graph) => Ok(graph
+            .entities()
+            .map(|e| e.to_json())
+            .chain(graph.relationships().map(|r| r.to_json()))
+            .collect()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn check(name: &str, data: &[u8], global_mappings: bool) {
+    let result = load(name, data, global_mappings, usize::MAX);
+    let chunk = usize::from(data.get(1).copied().unwrap_or(0) % 64) + 1;
+    let pieces = load(name, data, global_mappings, chunk);
+    assert_eq!(views(&pieces), views(&result), "in pieces of {chunk} bytes");
     match result {
         Ok(graph) => {
             // The views must work on whatever was loaded.

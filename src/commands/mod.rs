@@ -54,7 +54,11 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             strict,
             global_mappings,
             format,
-        } => load::run(&data, strict, global_mappings, format),
+            verbose,
+        } => {
+            crate::logging::init(verbose);
+            load::run(&data, strict, global_mappings, format)
+        }
         Command::Test {
             paths,
             filter,

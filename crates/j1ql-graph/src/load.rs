@@ -1133,7 +1133,15 @@ impl Builder {
             .iter()
             .enumerate()
         {
-            self.add_listed(file, line, path, (source, scope), List::Entities, (i, 0), item)?;
+            self.add_listed(
+                file,
+                line,
+                path,
+                (source, scope),
+                List::Entities,
+                (i, 0),
+                item,
+            )?;
         }
         let base = self.file_rel_count(file.index);
         for (i, item) in payload_list(file, line, path, doc, List::Relationships.key())?
@@ -1203,10 +1211,9 @@ impl Builder {
             (Raw::Obj(fields), List::Relationships) => {
                 self.add_relationship(&ctx, base + i, fields)
             }
-            (other, _) => Err(ctx.error(format!(
-                "{a_what} must be an object, not {}",
-                other.kind()
-            ))),
+            (other, _) => {
+                Err(ctx.error(format!("{a_what} must be an object, not {}", other.kind())))
+            }
         }
     }
 
@@ -1518,7 +1525,7 @@ impl Loader {
         self.builder.by_subgraph_key.reserve(syms);
         self.builder.pending.reserve(entities * 2);
         self.builder.entities.reserve(entities);
-        let started = std::time::Instant::now();
+        let _span = tracing::debug_span!("read and build", files = files.len(), bytes).entered();
         // Big files one at a time, each on every thread; runs of small files several at a time.
         let chunk = self.options.chunk_bytes as u64;
         let big = |f: &PathBuf| std::fs::metadata(f).is_ok_and(|m| m.len() > chunk);
@@ -1527,7 +1534,8 @@ impl Loader {
             let small = rest.iter().take_while(|f| !big(f)).count();
             if small == 0 {
                 let name = rest[0].display().to_string();
-                let bytes = read_fixture(&rest[0])?;
+                let _span = tracing::debug_span!("big file", file = %name).entered();
+                let bytes = tracing::debug_span!("read").in_scope(|| read_fixture(&rest[0]))?;
                 self.add_big(&name, &bytes)?;
                 rest = &rest[1..];
                 continue;
@@ -1535,14 +1543,12 @@ impl Loader {
             self.add_small_files(&rest[..small])?;
             rest = &rest[small..];
         }
-        if std::env::var_os("J1QL_GRAPH_TIMING").is_some() {
-            eprintln!("files: {:?}", started.elapsed());
-        }
         Ok(())
     }
 
     /// Reads and parses `files` on the pool while this thread builds them in order.
     fn add_small_files(&mut self, files: &[PathBuf]) -> Result<(), LoadError> {
+        let _span = tracing::debug_span!("small files", files = files.len()).entered();
         let mut failed = None;
         pipeline::ordered(
             self.options.threads.min(files.len()),
@@ -1576,24 +1582,17 @@ impl Loader {
             options,
             mut builder,
         } = self;
-        let timing = std::env::var_os("J1QL_GRAPH_TIMING").is_some();
-        let t = std::time::Instant::now();
-        builder.resolve_relationships(pipeline::thread_count(options.threads));
-        if timing {
-            eprintln!("resolve: {:?}", t.elapsed());
-        }
+        tracing::debug_span!("resolve", relationships = builder.pending.len())
+            .in_scope(|| builder.resolve_relationships(pipeline::thread_count(options.threads)));
         if options.strict && !builder.report.skipped_relationships.is_empty() {
             return Err(LoadError::Unresolved(builder.report.skipped_relationships));
         }
         if options.global_mappings {
             builder.rules.extend(mapper::global_rules().iter().cloned());
         }
-        let t = std::time::Instant::now();
-        mapper::run(&mut builder, &options);
-        if timing {
-            eprintln!("mapper: {:?}", t.elapsed());
-        }
-        let t = std::time::Instant::now();
+        tracing::debug_span!("mapper", rules = builder.rules.len())
+            .in_scope(|| mapper::run(&mut builder, &options));
+        let _span = tracing::debug_span!("index").entered();
         let mut report = std::mem::take(&mut builder.report);
         report.entities = builder.entities.len();
         report.relationships = builder.relationships.len();
@@ -1611,9 +1610,6 @@ impl Loader {
             ..Graph::default()
         };
         graph.index(by_id, rel_ids);
-        if timing {
-            eprintln!("index: {:?}", t.elapsed());
-        }
         Ok(graph)
     }
 }

@@ -28,7 +28,10 @@ enum Piece<'l> {
         spans: &'l [Range<usize>],
     },
     /// Whole lines of a JSON-lines file, and the number of the first (1-based).
-    Lines { bytes: Range<usize>, first_line: usize },
+    Lines {
+        bytes: Range<usize>,
+        first_line: usize,
+    },
 }
 
 /// Why a piece did not parse.
@@ -62,16 +65,20 @@ impl Loader {
     /// `.jsonl` / `.ndjson` is read as JSON-lines.
     pub(super) fn add_big(&mut self, name: &str, bytes: &[u8]) -> Result<(), LoadError> {
         if is_json_lines(name) {
+            let _span = tracing::debug_span!("json lines").entered();
             let pieces = line_pieces(bytes, self.options.chunk_bytes);
             return self.add_pieces(name, bytes, pieces, None);
         }
-        if let Some(layout) = scan::scan(bytes) {
+        let layout = tracing::debug_span!("scan").in_scope(|| scan::scan(bytes));
+        if let Some(layout) = layout {
             if let Some(head) = head(bytes, &layout) {
                 let pieces = item_pieces(&layout, self.options.chunk_bytes);
+                let _span = tracing::debug_span!("pieces", pieces = pieces.len()).entered();
                 return self.add_pieces(name, bytes, pieces, Some(head));
             }
         }
         // Not a shape the scan splits: whole, as a small file.
+        let _span = tracing::debug_span!("whole").entered();
         let mut parsed = parse_file(name, bytes.into(), false)?;
         self.add_parsed(name, &mut parsed)
     }
@@ -116,7 +123,7 @@ impl Loader {
                 if let Some(f) = parsed.failed.take() {
                     // Pieces after it may hold an earlier position (relationships before
                     // entities in the file): keep the first by position.
-                    if first_failure.as_ref().map_or(true, |g| f.at() < g.at()) {
+                    if first_failure.as_ref().is_none_or(|g| f.at() < g.at()) {
                         first_failure = Some(f);
                     }
                     return true;
@@ -127,7 +134,9 @@ impl Loader {
                 }
                 std::mem::swap(&mut builder.local_hashes, &mut parsed.hashes);
                 builder.local_syms.clear();
-                builder.local_syms.resize(builder.local_hashes.len(), NO_SYM);
+                builder
+                    .local_syms
+                    .resize(builder.local_hashes.len(), NO_SYM);
                 let built = build_piece(builder, &ctx, subgraph, base, parsed);
                 if let Err(e) = built {
                     failed = Some(e);
@@ -167,7 +176,11 @@ impl Loader {
             }
         }
         // serde_json counts from after a byte order mark.
-        let origin = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let origin = if bytes.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         let before = &bytes[origin.min(at)..at];
         let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
         let line = memchr::memchr_iter(b'\n', before).count() + error.line();

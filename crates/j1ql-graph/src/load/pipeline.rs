@@ -18,8 +18,12 @@ pub(crate) fn thread_count(threads: usize) -> usize {
 /// core), at most two jobs per thread ahead of the consumer, and hands each result to
 /// `consume` on this thread in job order. `consume` returns `false` to stop: jobs not started
 /// yet are skipped. Results are freed on the pool (freeing a parsed file is work too).
-pub(crate) fn ordered<J, R, W, C>(threads: usize, jobs: impl IntoIterator<Item = J>, work: W, consume: C)
-where
+pub(crate) fn ordered<J, R, W, C>(
+    threads: usize,
+    jobs: impl IntoIterator<Item = J>,
+    work: W,
+    consume: C,
+) where
     J: Send,
     R: Send,
     W: Fn(J) -> R + Sync,
@@ -105,10 +109,15 @@ mod tests {
             );
             assert_eq!(seen, (0..100).map(|i| i * 2).collect::<Vec<_>>());
             let mut seen = Vec::new();
-            ordered(threads, 0..100u64, |i| i, |r| {
-                seen.push(*r);
-                *r < 10
-            });
+            ordered(
+                threads,
+                0..100u64,
+                |i| i,
+                |r| {
+                    seen.push(*r);
+                    *r < 10
+                },
+            );
             assert_eq!(seen, (0..=10).collect::<Vec<_>>());
         }
     }
