@@ -305,6 +305,29 @@ fn yaml_empty_blocks() {
     }
 }
 
+/// Found by the `host_roundtrip` fuzz target (session 8): YAML takes a lone carriage return as a
+/// line break, the block-scalar decoder splits lines at `\n` only, so a block header followed by
+/// a lone `\r` put the header's line end past the scalar's end and sliced backwards.
+#[test]
+fn yaml_block_scalar_after_a_lone_carriage_return_is_unmapped_not_a_panic() {
+    let crash = include_str!("../tests/data/fuzz-yaml-lone-cr");
+    for host in [
+        crash,
+        "query: |\r |\r\nx: 1\n",
+        "q:\n  - query: |\r  FIND x\r\n",
+    ] {
+        let e = extract(HostKind::Yaml, host);
+        // The block is reported (its query is not checked), never mapped wrongly.
+        assert!(e.regions.is_empty(), "{host:?}: {e:?}");
+        assert!(
+            e.unmapped
+                .iter()
+                .any(|u| u.reason.contains("cannot be mapped")),
+            "{host:?}: {e:?}"
+        );
+    }
+}
+
 /// Found by the `host_roundtrip` fuzz target: a multi-byte character outside any string made the
 /// Terraform scanner slice inside it.
 #[test]

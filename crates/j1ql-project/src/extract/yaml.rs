@@ -192,6 +192,12 @@ impl Out {
     }
 }
 
+/// Whether `text` has a carriage return that is not part of a `\r\n` pair.
+fn has_lone_cr(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(i, _)| text.as_bytes().get(i + 1) != Some(&b'\n'))
+}
+
 /// Lines of `host[range]`: (start offset, content without the line break).
 fn lines_in(host: &str, range: Range<usize>) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
@@ -407,6 +413,11 @@ fn block(host: &str, f: &Found) -> Option<Region> {
     let header_line_end = host[header_at..]
         .find('\n')
         .map_or(host.len(), |i| header_at + i + 1);
+    // YAML also breaks lines at a lone `\r`; these lines are split at `\n` only, so such a
+    // block cannot be mapped line for line (and its header's line may end past the scalar).
+    if header_line_end > f.span.end || has_lone_cr(&host[header_at..f.span.end]) {
+        return None;
+    }
     let explicit = indicator[1..].chars().any(|c| c.is_ascii_digit());
     let lines = lines_in(host, header_line_end..f.span.end);
     let indent = if explicit {
