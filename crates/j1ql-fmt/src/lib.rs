@@ -550,15 +550,22 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
             }
             LINE_COMMENT | BLOCK_COMMENT => {
                 // A line break after a block comment is kept, unless the layout may break there
-                // anyway (before a clause, an AND/OR or a column): then the layout decides, so
-                // that formatting twice gives the same result.
+                // anyway (before a clause, an AND/OR or a column, or inside a value group): then
+                // the layout decides, so that formatting twice gives the same result.
                 let next_ws = tokens
                     .get(i + 1)
                     .is_some_and(|t| t.kind() == WHITESPACE && t.text().contains('\n'))
                     && tokens[i + 1..]
                         .iter()
                         .find(|t| !t.kind().is_trivia())
-                        .is_none_or(|t| break_before(t) == Break::None);
+                        .is_none_or(|t| !layout_may_break_before(t));
+                // Likewise a line break before it, right after a value group's `(` (a wide
+                // group breaks there).
+                let after_group_open = tokens[..i]
+                    .iter()
+                    .rev()
+                    .find(|t| t.kind() != WHITESPACE)
+                    .is_some_and(opens_value_group);
                 let text = token.text().trim_end().to_string();
                 items.push(Item {
                     brk: Break::None,
@@ -567,7 +574,7 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
                     closes_block: false,
                     in_value_group: false,
                     comment: Some(Comment {
-                        own_line: newline_before,
+                        own_line: newline_before && !after_group_open,
                         newline_after: token.kind() == LINE_COMMENT || next_ws,
                         multiline: text.contains('\n'),
                     }),
@@ -611,6 +618,20 @@ fn query_items(query: &SyntaxNode, options: &FormatOptions) -> Vec<Item> {
         newline_before = false;
     }
     items
+}
+
+/// Whether the layout may put a line break before `token`: a clause, an AND/OR of a filter
+/// chain, a returned column, or the AND/OR and `)` of a value group (a wide group puts one
+/// value per line). A comment's line break next to such a place is the layout's to decide.
+fn layout_may_break_before(token: &SyntaxToken) -> bool {
+    break_before(token) != Break::None
+        || (matches!(token.kind(), AND_KW | OR_KW | R_PAREN)
+            && token.parent().is_some_and(|p| p.kind() == VALUE_GROUP))
+}
+
+/// Whether `token` is the `(` of a value group (a wide group breaks the line after it).
+fn opens_value_group(token: &SyntaxToken) -> bool {
+    token.kind() == L_PAREN && token.parent().is_some_and(|p| p.kind() == VALUE_GROUP)
 }
 
 /// Whether a token belongs to the expression of a RETURN column without `AS` (whose name is

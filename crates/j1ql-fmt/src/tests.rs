@@ -266,3 +266,24 @@ fn a_byte_order_mark_stays_at_the_start() {
     assert_eq!(out, "\u{feff}FIND user\n");
     assert_eq!(format(&out, &FormatOptions::default()).unwrap(), out);
 }
+
+/// Found by the `format` fuzz target (session 8): a wide value group put a comment that followed
+/// its `(` on a line of its own; read again, that comment counted as written on its own line,
+/// which changed the layout (the values were no longer one per line).
+#[test]
+fn comments_at_the_edges_of_wide_value_groups_format_to_themselves() {
+    let crash = "find google_sql_postgres_instance with logMinMessages = (/*'debug5' or 'debug4' or 'debug3' or 'or 'notice' or */ 'warning' or 'error' or 'log' or 'fatal' or 'panic')";
+    let values: Vec<String> = (0..8).map(|i| format!("'value-number-{i}'")).collect();
+    let wide = values.join(" or ");
+    for text in [
+        crash.to_string(),
+        format!("FIND Host WITH name = (/* c */ {wide})"),
+        format!("FIND Host WITH name = ({wide} /* c */)"),
+        format!("FIND Host WITH name = ('x' /* c */ or {wide})"),
+        format!("FIND Host WITH name = ('x' or /* c */ {wide})"),
+    ] {
+        let once = fmt(&text);
+        assert!(once.contains("\n  OR "), "not wide: {once}");
+        assert_eq!(fmt(&once), once, "from {text}");
+    }
+}
