@@ -307,12 +307,14 @@ fn yaml_empty_blocks() {
 
 /// Found by the `host_roundtrip` fuzz target (session 8): YAML takes a lone carriage return as a
 /// line break, the block-scalar decoder splits lines at `\n` only, so a block header followed by
-/// a lone `\r` put the header's line end past the scalar's end and sliced backwards.
+/// a lone `\r` put the header's line end past the scalar's end and sliced backwards; and the
+/// header search cut one byte after a multi-byte whitespace character (U+2028) on that line.
 #[test]
 fn yaml_block_scalar_after_a_lone_carriage_return_is_unmapped_not_a_panic() {
     let crash = include_str!("../tests/data/fuzz-yaml-lone-cr");
     for host in [
         crash,
+        include_str!("../tests/data/fuzz-yaml-header-separator"),
         "query: |\r |\r\nx: 1\n",
         "q:\n  - query: |\r  FIND x\r\n",
     ] {

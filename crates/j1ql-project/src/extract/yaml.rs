@@ -360,6 +360,9 @@ fn decode_double(s: &str, base: usize, out: &mut Out) -> Option<()> {
 /// follows it on the line (a comment), found on the last non-blank line before `content`.
 fn block_header(host: &str, content_line: usize) -> Option<(usize, String, String)> {
     let mut line_end = content_line.checked_sub(1)?;
+    while !host.is_char_boundary(line_end) {
+        line_end -= 1;
+    }
     loop {
         let line_start = host[..line_end].rfind('\n').map_or(0, |i| i + 1);
         let line = host[line_start..line_end].trim_end_matches('\r');
@@ -374,9 +377,12 @@ fn block_header(host: &str, content_line: usize) -> Option<(usize, String, Strin
         cuts.sort_unstable();
         for cut in cuts {
             let before = line[..cut].trim_end();
+            // After the last whitespace character (which may be several bytes: U+2028).
             let token_start = before
-                .rfind(|c: char| c.is_whitespace())
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let token = &before[token_start..];
             let is_indicator = token.starts_with(['|', '>'])
                 && token[1..]
