@@ -402,12 +402,20 @@ fn ten_megabyte_document_stays_responsive() {
     // Opening analyses all ~100,000 queries (on every core): slow in an unoptimised build.
     client.timeout = std::time::Duration::from_secs(600);
     client.open(URI, &text);
+    // First the queries an editor shows on opening (the first 300 lines), at once...
+    let visible = client.diagnostics(URI, 1);
+    let first = started.elapsed();
+    let line_of = |d: &Value| d["range"]["start"]["line"].as_u64().unwrap();
+    assert!(!visible.is_empty());
+    assert!(visible.iter().all(|d| line_of(d) < 310), "{visible:?}");
+    // ...then all of them, analysed in the background.
     let d = client.diagnostics(URI, 1);
     let opened = started.elapsed();
     client.timeout = std::time::Duration::from_secs(20);
     assert!(d.len() > 1000, "{}", d.len());
+    assert_eq!(d[..visible.len()], visible[..]);
     let findings_before = d.len();
-    eprintln!("10 MB: open + diagnostics {opened:?}");
+    eprintln!("10 MB: first diagnostics {first:?}, all {opened:?}");
     let timed = |client: &mut Client, method: &str, params: Value| {
         let t = std::time::Instant::now();
         let r = client.request(method, params);
@@ -520,6 +528,96 @@ fn malformed_and_out_of_range_requests_get_error_responses() {
     assert!(
         h["contents"]["value"].as_str().unwrap().contains("Host"),
         "{h}"
+    );
+    client.shutdown();
+}
+
+/// A client that pulls diagnostics (`textDocument/diagnostic`) gets none pushed; a pull
+/// answers "unchanged" with the same result id while the findings stay the same, and the full
+/// list when they change. A big document is analysed in the background with work-done
+/// progress, and the client is asked to pull diagnostics and semantic tokens again when it
+/// is done.
+#[test]
+fn pulled_diagnostics_and_background_analysis() {
+    let init = json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": {
+            "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+            "workspace": {"diagnostics": {"refreshSupport": true},
+                          "semanticTokens": {"refreshSupport": true}},
+            "window": {"workDoneProgress": true}
+        },
+        "initializationOptions": {"diagnosticsDelayMs": 0}
+    });
+    let (mut client, init_result) = Client::start(init);
+    assert_eq!(
+        init_result["capabilities"]["diagnosticProvider"]["identifier"],
+        "j1ql"
+    );
+    client.open(URI, "FIND Hots\nFIND User\n");
+    let pull = |client: &mut Client, uri: &str, previous: Option<&str>| {
+        client.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}, "previousResultId": previous}),
+        )
+    };
+    let first = pull(&mut client, URI, None);
+    assert_eq!(first["kind"], "full", "{first}");
+    assert_eq!(first["items"].as_array().unwrap().len(), 1, "{first}");
+    let id = first["resultId"].as_str().unwrap().to_string();
+    let again = pull(&mut client, URI, Some(&id));
+    assert_eq!(again, json!({"kind": "unchanged", "resultId": id}));
+    // A client that lost its copy (another previous id) gets the full list again.
+    let lost = pull(&mut client, URI, Some("other"));
+    assert_eq!(lost["kind"], "full");
+    assert_eq!(lost["items"], first["items"]);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2},
+               "contentChanges": [{"range": {"start": pos(1, 5), "end": pos(1, 9)}, "text": "Usr"}]}),
+    );
+    let changed = pull(&mut client, URI, Some(&id));
+    assert_eq!(changed["kind"], "full");
+    assert_eq!(changed["items"].as_array().unwrap().len(), 2, "{changed}");
+    assert_ne!(changed["resultId"], json!(id));
+
+    // A big document: progress, then the refresh requests.
+    const BIG: &str = "file:///tmp/j1ql-lsp-test/big.j1ql";
+    let text = big_document(60 * 1024);
+    client.timeout = std::time::Duration::from_secs(600);
+    client.open(BIG, &text);
+    let begin = client.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
+    assert_eq!(begin["value"]["title"], "j1ql: analysing big.j1ql");
+    let token = begin["token"].clone();
+    let end = client.wait_for("$/progress", |p| {
+        p["token"] == token && p["value"]["kind"] == "end"
+    });
+    assert!(
+        end["value"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("queries analysed"),
+        "{end}"
+    );
+    client.wait_for_server_request("window/workDoneProgress/create");
+    client.wait_for_server_request("workspace/diagnostic/refresh");
+    client.wait_for_server_request("workspace/semanticTokens/refresh");
+    let all = pull(&mut client, BIG, None);
+    let items = all["items"].as_array().unwrap();
+    let queries = text.matches("FIND ").count();
+    // One query in fifty has an unknown class.
+    assert!(items.len() >= queries / 50, "{} of {queries}", items.len());
+    assert!(items
+        .iter()
+        .any(|d| d["range"]["start"]["line"].as_u64() > Some(1000)));
+    // Nothing was pushed to this client.
+    assert!(
+        !client
+            .pending
+            .iter()
+            .any(|m| m["method"] == "textDocument/publishDiagnostics"),
+        "diagnostics pushed to a client that pulls them"
     );
     client.shutdown();
 }

@@ -22,12 +22,15 @@ fn document(n: usize) -> Document {
     for i in 0..n {
         text.push_str(TEMPLATES[i % TEMPLATES.len()]);
     }
-    Document::new(
+    let doc = Document::new(
         &text,
         1,
         Encoding::Utf16,
         j1ql_lsp::workspace::Env::builtin(),
-    )
+    );
+    // Analysis is made on first use: opening includes analysing every query.
+    doc.analyse(0..doc.chunks.len());
+    doc
 }
 
 /// The offset just after `User WITH ` of the query in the middle, and its position.

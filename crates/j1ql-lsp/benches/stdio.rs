@@ -2,16 +2,22 @@
 //! document of 5,000 real-world queries from the corpus, 200 random one-character edits, each
 //! followed — as Neovim does — by `semanticTokens/full/delta` (from the last result id), then
 //! a completion and a hover; and the time from each `didChange` to its diagnostics (debounce
-//! 0). Prints p50/p99 per operation (docs/performance.md "Language server over stdio").
+//! 0). Prints p50/p99 per operation (docs/performance.md "Language server over stdio"), the
+//! time from opening to the first (visible part) and to all diagnostics, and the server's
+//! peak memory against the document's size.
 //!
 //! ```sh
 //! cargo build --release --bin j1ql
 //! J1QL_CORPUS=../shared/corpus J1QL_BIN=target/release/j1ql \
 //!   cargo bench -p j1ql-lsp --bench stdio
+//! J1QL_BENCH_QUERIES=50000 J1QL_BENCH_PULL=1 ... cargo bench -p j1ql-lsp --bench stdio
 //! ```
 //!
 //! `J1QL_BIN` defaults to `target/release/j1ql`; the corpus folder comes from `J1QL_CORPUS`
 //! (default `../shared/corpus` beside the repository). Fails when either is missing.
+//! `J1QL_BENCH_QUERIES` sets the document's size in queries (default 5,000);
+//! `J1QL_BENCH_PULL=1` makes the client pull diagnostics (`textDocument/diagnostic` after
+//! each edit, as VS Code does) instead of having them pushed.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Command, Stdio};
@@ -20,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const QUERIES: usize = 5_000;
 const EDITS: usize = 200;
 const URI: &str = "file:///tmp/j1ql-bench/queries.j1ql";
 
@@ -58,21 +63,29 @@ impl Server {
         }
     }
 
+    /// The next message; the server's own requests (progress creation, refreshes) are
+    /// answered on the way.
     fn recv(&mut self) -> Value {
-        self.rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("the server answers")
+        let m = self
+            .rx
+            .recv_timeout(Duration::from_secs(300))
+            .expect("the server answers");
+        if m.get("id").is_some() && m.get("method").is_some() {
+            let id = m["id"].clone();
+            self.send(json!({"jsonrpc": "2.0", "id": id, "result": null}));
+        }
+        m
     }
 
-    /// Waits for the diagnostics of `version`.
-    fn diagnostics(&mut self, version: i64) -> usize {
-        loop {
-            let m = self.recv();
-            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == version
-            {
-                return m["params"]["diagnostics"].as_array().map_or(0, Vec::len);
-            }
-        }
+    /// The server's peak resident memory (`VmHWM`), in MB.
+    fn peak_mb(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
     }
 }
 
@@ -168,16 +181,22 @@ fn main() {
     let bin = std::env::var("J1QL_BIN").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/release/j1ql").to_string()
     });
+    let queries: usize = std::env::var("J1QL_BENCH_QUERIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
+    let pull = std::env::var("J1QL_BENCH_PULL").is_ok_and(|v| v == "1");
     let corpus = corpus_queries();
     let mut lines: Vec<String> = Vec::new();
-    for i in 0..QUERIES {
+    for i in 0..queries {
         lines.extend(corpus[i % corpus.len()].lines().map(str::to_string));
     }
     let text = lines.join("\n") + "\n";
     println!(
-        "document: {QUERIES} corpus queries, {} lines, {:.2} MB; binary {bin}",
+        "document: {queries} corpus queries, {} lines, {:.2} MB; diagnostics {}; binary {bin}",
         lines.len(),
-        text.len() as f64 / 1e6
+        text.len() as f64 / 1e6,
+        if pull { "pulled" } else { "pushed" }
     );
 
     let mut server = start(&bin);
@@ -186,7 +205,9 @@ fn main() {
         "initialize",
         json!({"processId": null, "rootUri": null, "capabilities": {
             "textDocument": {"semanticTokens": {"requests": {"full": {"delta": true}, "range": false},
-                "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]}}},
+                "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]},
+                "diagnostic": if pull { json!({}) } else { Value::Null }},
+            "window": {"workDoneProgress": true}},
             "initializationOptions": {"diagnosticsDelayMs": 0}}),
         &mut ignore,
     );
@@ -196,10 +217,55 @@ fn main() {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": URI, "languageId": "j1ql", "version": 1, "text": text}}),
     );
-    let findings = server.diagnostics(1);
+    // The first diagnostics (the visible part of a big document), then all of them when the
+    // background analysis reports its end (documents longer than the 300 lines shown first).
+    let background = lines.len() > 300;
+    let (mut first, mut done, mut findings) = (None, None, 0);
+    let mut pulled_id = Value::Null;
+    if pull {
+        let r = server.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+            &mut ignore,
+        );
+        first = Some(opened.elapsed());
+        findings = r["items"].as_array().map_or(0, Vec::len);
+    }
+    while first.is_none() || (background && done.is_none()) {
+        let m = server.recv();
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 1 {
+            first.get_or_insert(opened.elapsed());
+            findings = m["params"]["diagnostics"].as_array().map_or(0, Vec::len);
+        } else if m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end" {
+            done = Some(opened.elapsed());
+        }
+    }
+    if pull {
+        let r = server.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+            &mut ignore,
+        );
+        findings = r["items"].as_array().map_or(0, Vec::len);
+        pulled_id = r["resultId"].clone();
+    } else if background {
+        // The full publish follows the end of the progress (unless it repeats the first).
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < deadline {
+            if let Ok(m) = server.rx.recv_timeout(Duration::from_millis(50)) {
+                if m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 1 {
+                    findings = m["params"]["diagnostics"].as_array().map_or(0, Vec::len);
+                    break;
+                }
+            }
+        }
+    }
     println!(
-        "open → first diagnostics: {:.1} ms ({findings} findings)",
-        opened.elapsed().as_secs_f64() * 1e3
+        "open → first diagnostics: {:.1} ms; all analysed: {:.1} ms ({findings} findings); peak memory {:.0} MB ({:.1}× the document)",
+        first.unwrap_or_default().as_secs_f64() * 1e3,
+        done.or(first).unwrap_or_default().as_secs_f64() * 1e3,
+        server.peak_mb(),
+        server.peak_mb() * 1024.0 * 1024.0 / text.len() as f64
     );
     let tokens = server.request(
         "textDocument/semanticTokens/full",
@@ -260,6 +326,19 @@ fn main() {
             &mut watch,
         );
         hover.push(asked.elapsed());
+        if pull {
+            // As VS Code does after a change: pull with the last result id.
+            let asked = Instant::now();
+            let r = server.request(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": URI}, "previousResultId": pulled_id}),
+                &mut ignore,
+            );
+            let _ = asked;
+            diagnostics.push(edited.elapsed());
+            pulled_id = r["resultId"].clone();
+            continue;
+        }
         // Diagnostics are skipped when they repeat the last ones: count those published
         // (waiting a little for one still on its way).
         let deadline = Instant::now() + Duration::from_millis(500);
@@ -280,8 +359,16 @@ fn main() {
     percentiles("completion", completion);
     percentiles("hover", hover);
     if !diagnostics.is_empty() {
-        percentiles("didChange → diagnostics (published)", diagnostics);
+        percentiles(
+            if pull {
+                "didChange → diagnostics (pulled)"
+            } else {
+                "didChange → diagnostics (published)"
+            },
+            diagnostics,
+        );
     }
+    println!("server peak memory: {:.0} MB", server.peak_mb());
     server.request("shutdown", Value::Null, &mut ignore);
     server.notify("exit", Value::Null);
     let status = server.child.wait().expect("the server exits");

@@ -7,6 +7,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::document::Document;
+use crate::publish::Scope;
 
 /// Where diagnostic codes link to: `{base}#{code}` (lower case), e.g. the `docs/lint-rules.md`
 /// of the workspace. `None`: no link.
@@ -90,6 +91,24 @@ fn shift(p: Position, lines: u32) -> Position {
 /// Every finding of the document, in order, as LSP diagnostics: the cached ones of each
 /// chunk, moved to the chunk's line. `uri` is used for related information.
 pub fn diagnostics(doc: &Document, uri: &Uri, links: &DocLinks) -> Vec<Diagnostic> {
+    diagnostics_in(doc, uri, links, &Scope::All)
+}
+
+/// The findings of the chunks `scope` names (analysing them first), as [`diagnostics`].
+pub fn diagnostics_in(
+    doc: &Document,
+    uri: &Uri,
+    links: &DocLinks,
+    scope: &Scope,
+) -> Vec<Diagnostic> {
+    match scope {
+        Scope::All => doc.analyse(0..doc.chunks.len()),
+        Scope::Analysed(ranges) => {
+            for r in ranges {
+                doc.analyse(r.clone());
+            }
+        }
+    }
     let mut hrefs: std::collections::HashMap<String, Option<Uri>> = Default::default();
     let mut out = Vec::new();
     if let Some(problem) = &doc.env.workspace.problem {
@@ -102,8 +121,8 @@ pub fn diagnostics(doc: &Document, uri: &Uri, links: &DocLinks) -> Vec<Diagnosti
             ..Diagnostic::default()
         });
     }
-    for chunk in &doc.chunks {
-        for d in &chunk.data.diagnostics {
+    for chunk in doc.chunks.iter().filter(|c| c.data.is_analysed()) {
+        for d in chunk.data.diagnostics() {
             let mut d = d.clone();
             d.range = Range::new(
                 shift(d.range.start, chunk.line),

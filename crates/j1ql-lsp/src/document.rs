@@ -23,25 +23,37 @@ pub enum Encoding {
     Utf8,
 }
 
-/// The analysis of one chunk of a document (positions relative to the chunk).
+/// One chunk of a document (positions relative to the chunk): its text, and its analysis,
+/// made the first time something asks for it. Splitting a document into chunks takes a lexer
+/// pass; analysing them is the expensive part, so a big document is ready for requests at
+/// once, each request analyses only the chunk it needs, and the rest is analysed in the
+/// background (docs/lsp.md "Big documents").
 #[derive(Debug)]
 pub struct ChunkData {
     /// The chunk's text.
     pub text: String,
-    /// Parse, lowered queries and semantic diagnostics.
-    pub analysis: Analysis,
-    /// Syntax, semantic and lint findings (what `j1ql lint` reports).
-    pub lint: Vec<LintDiagnostic>,
-    /// The findings as LSP diagnostics, lines counted from the chunk's first line (chunks
-    /// start at line starts, so columns are the document's).
-    pub diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
     /// How many line breaks the chunk holds.
     pub lines: u32,
     /// Position encoding of [`ChunkData::diagnostics`] and [`ChunkData::tokens`].
     pub encoding: Encoding,
+    /// The workspace and lint settings the chunk is analysed with.
+    env: Arc<Env>,
+    /// Made by an edit (not by opening the document or reloading its workspace): while the
+    /// rest of a big document is analysed in the background, these are analysed first.
+    pub edited: bool,
+    /// Parse, lowering and findings, made on first use.
+    analysed: std::sync::OnceLock<Analysed>,
     /// Semantic tokens, computed on first request and kept with the chunk: a
     /// `semanticTokens/full` after an edit walks only the chunks the edit re-analysed.
     tokens: std::sync::OnceLock<Vec<ChunkToken>>,
+}
+
+/// What analysing a chunk gives.
+#[derive(Debug)]
+struct Analysed {
+    analysis: Analysis,
+    lint: Vec<LintDiagnostic>,
+    diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
 }
 
 /// A semantic token of a chunk: its line counted from the chunk's first line, its start
@@ -60,25 +72,59 @@ pub struct ChunkToken {
 }
 
 impl ChunkData {
-    fn new(text: String, env: &Env, encoding: Encoding) -> ChunkData {
-        let cx = env.workspace.context();
-        let analysis = j1ql_semantics::analyze(&text, &cx);
-        // The project's pipeline: the same findings as `j1ql check` and `j1ql lint`.
-        let lint =
-            j1ql_project::diagnostics::text_findings(&env.workspace.project, &analysis, &env.lint);
-        let rope = Rope::from_str(&text);
-        let diagnostics = crate::diagnostics::chunk_diagnostics(&lint, &|offset| {
-            position_in(&rope, offset, encoding)
-        });
+    fn new(text: String, env: &Arc<Env>, encoding: Encoding, edited: bool) -> ChunkData {
         ChunkData {
-            lines: (rope.len_lines() - 1) as u32,
+            lines: line_breaks(&text),
             text,
-            analysis,
-            lint,
-            diagnostics,
             encoding,
+            env: Arc::clone(env),
+            edited,
+            analysed: std::sync::OnceLock::new(),
             tokens: std::sync::OnceLock::new(),
         }
+    }
+
+    fn analysed(&self) -> &Analysed {
+        self.analysed.get_or_init(|| {
+            let cx = self.env.workspace.context();
+            let analysis = j1ql_semantics::analyze(&self.text, &cx);
+            // The project's pipeline: the same findings as `j1ql check` and `j1ql lint`.
+            let lint = j1ql_project::diagnostics::text_findings(
+                &self.env.workspace.project,
+                &analysis,
+                &self.env.lint,
+            );
+            let rope = Rope::from_str(&self.text);
+            let diagnostics = crate::diagnostics::chunk_diagnostics(&lint, &|offset| {
+                position_in(&rope, offset, self.encoding)
+            });
+            Analysed {
+                analysis,
+                lint,
+                diagnostics,
+            }
+        })
+    }
+
+    /// Parse, lowered queries and semantic diagnostics (analysing the chunk if not yet done).
+    pub fn analysis(&self) -> &Analysis {
+        &self.analysed().analysis
+    }
+
+    /// Syntax, semantic and lint findings (what `j1ql lint` reports).
+    pub fn lint(&self) -> &[LintDiagnostic] {
+        &self.analysed().lint
+    }
+
+    /// The findings as LSP diagnostics, lines counted from the chunk's first line (chunks
+    /// start at line starts, so columns are the document's).
+    pub fn diagnostics(&self) -> &[tower_lsp_server::ls_types::Diagnostic] {
+        &self.analysed().diagnostics
+    }
+
+    /// Whether the chunk has been analysed already.
+    pub fn is_analysed(&self) -> bool {
+        self.analysed.get().is_some()
     }
 
     /// The chunk's semantic tokens, computed by `compute` the first time.
@@ -88,8 +134,23 @@ impl ChunkData {
 
     /// The root of the chunk's syntax tree.
     pub fn root(&self) -> SyntaxNode {
-        self.analysis.parse.syntax_node()
+        self.analysis().parse.syntax_node()
     }
+}
+
+/// How many line breaks `text` holds, counted as the rope counts them (`\n`, `\r\n`, a lone
+/// `\r`: ropey's `cr_lines`).
+fn line_breaks(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    let mut n = 0u32;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => n += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// A chunk of a document: where it starts and its (shared, cached) analysis.
@@ -118,8 +179,9 @@ impl Chunk {
     }
 }
 
-/// One open document.
-#[derive(Debug)]
+/// One open document. Cloning it is cheap enough to take a snapshot for work done off the
+/// server's lock (the chunks are shared).
+#[derive(Debug, Clone)]
 pub struct Document {
     /// The text as a rope (edits and position conversions).
     pub rope: Rope,
@@ -277,7 +339,12 @@ impl Document {
             let text = &self.text[s..e];
             let data = match cache.get(text) {
                 Some(d) => Arc::clone(d),
-                None => Arc::new(ChunkData::new(text.to_string(), &self.env, self.encoding)),
+                None => Arc::new(ChunkData::new(
+                    text.to_string(),
+                    &self.env,
+                    self.encoding,
+                    true,
+                )),
             };
             let lines = data.lines;
             chunks.push(Chunk {
@@ -311,14 +378,15 @@ impl Document {
         }
     }
 
-    /// Replaces the workspace (its config or data changed) and re-analyses everything.
+    /// Replaces the workspace (its config or data changed): every chunk is analysed anew.
     pub fn set_env(&mut self, env: Arc<Env>) {
         self.env = env;
         self.chunks.clear();
         self.reanalyze();
     }
 
-    /// Cuts the text into chunks and analyses those whose text is new.
+    /// Cuts the text into chunks, reusing the chunk data of unchanged texts; new chunks are
+    /// analysed when first used ([`Document::analyse`]).
     fn reanalyze(&mut self) {
         let old = std::mem::take(&mut self.chunks);
         let mut cache: HashMap<&str, &Arc<ChunkData>> = HashMap::with_capacity(old.len());
@@ -326,48 +394,65 @@ impl Document {
             cache.insert(chunk.data.text.as_str(), &chunk.data);
         }
         let starts = chunk_starts(&self.text);
-        let text_of = |i: usize| {
-            let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
-            &self.text[starts[i]..end]
-        };
-        let mut datas: Vec<Option<Arc<ChunkData>>> = (0..starts.len())
-            .map(|i| cache.get(text_of(i)).map(|d| Arc::clone(d)))
-            .collect();
-        drop(cache);
-        let missing: Vec<usize> = (0..starts.len()).filter(|&i| datas[i].is_none()).collect();
-        let (env, encoding) = (&self.env, self.encoding);
-        let analyse = |i: usize| Arc::new(ChunkData::new(text_of(i).to_string(), env, encoding));
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if missing.len() >= PARALLEL_FROM && threads > 1 {
-            // Opening a big document: analyse the chunks on every core.
-            let per = missing.len().div_ceil(threads);
-            let done: Vec<Vec<(usize, Arc<ChunkData>)>> = std::thread::scope(|s| {
-                let handles: Vec<_> = missing
-                    .chunks(per)
-                    .map(|part| s.spawn(|| part.iter().map(|&i| (i, analyse(i))).collect()))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
-            });
-            for (i, data) in done.into_iter().flatten() {
-                datas[i] = Some(data);
-            }
-        } else {
-            for i in missing {
-                datas[i] = Some(analyse(i));
-            }
-        }
         let mut chunks = Vec::with_capacity(starts.len());
         let mut line = 0;
-        for (&start, data) in starts.iter().zip(datas) {
-            let data = data.expect("every chunk analysed");
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
+            let text = &self.text[start..end];
+            let data = match cache.get(text) {
+                Some(d) => Arc::clone(d),
+                None => Arc::new(ChunkData::new(
+                    text.to_string(),
+                    &self.env,
+                    self.encoding,
+                    false,
+                )),
+            };
             let lines = data.lines;
             chunks.push(Chunk { start, line, data });
             line += lines;
         }
+        drop(cache);
         self.chunks = chunks;
+    }
+
+    /// Analyses the chunks `range` (indexes) that are not analysed yet, on every core when
+    /// there are many (opening a big document, reloading its config).
+    pub fn analyse(&self, range: std::ops::Range<usize>) {
+        let chunks =
+            &self.chunks[range.start.min(self.chunks.len())..range.end.min(self.chunks.len())];
+        let missing: Vec<&Chunk> = chunks.iter().filter(|c| !c.data.is_analysed()).collect();
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if missing.len() >= PARALLEL_FROM && threads > 1 {
+            // Interleaved, so that every thread gets queries from all over the range.
+            std::thread::scope(|s| {
+                for t in 0..threads {
+                    let missing = &missing;
+                    s.spawn(move || {
+                        for c in missing.iter().skip(t).step_by(threads) {
+                            c.data.analysis();
+                        }
+                    });
+                }
+            });
+        } else {
+            for c in missing {
+                c.data.analysis();
+            }
+        }
+    }
+
+    /// The chunks made by edits and not analysed yet, as index ranges.
+    pub fn unanalysed_near_edits(&self) -> Vec<std::ops::Range<usize>> {
+        (0..self.chunks.len())
+            .filter(|&i| self.chunks[i].data.edited && !self.chunks[i].data.is_analysed())
+            .map(|i| i..i + 1)
+            .collect()
+    }
+
+    /// How many chunks start before line `line`: the part of the document shown first.
+    pub fn chunks_before_line(&self, line: u32) -> usize {
+        self.chunks.partition_point(|c| c.line < line)
     }
 
     /// The chunk holding `offset`. At a boundary (a line start, since chunks start at line
@@ -633,7 +718,7 @@ mod tests {
             let direct: Vec<Range> = d
                 .chunks
                 .iter()
-                .flat_map(|c| c.data.lint.iter().map(|l| d.range(c.to_doc(l.range))))
+                .flat_map(|c| c.data.lint().iter().map(|l| d.range(c.to_doc(l.range))))
                 .collect();
             let got: Vec<Range> = published.iter().map(|p| p.range).collect();
             assert_eq!(got, direct);

@@ -10,6 +10,7 @@ pub mod client_process;
 pub mod diagnostics;
 pub mod document;
 pub mod features;
+pub mod publish;
 pub mod server;
 pub mod settings;
 pub mod stdio;

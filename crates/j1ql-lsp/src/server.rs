@@ -1,7 +1,7 @@
 //! The tower-lsp-server backend: world state (plain maps behind one mutex, taplo style) and
 //! the handlers, each a thin call into a synchronous feature function.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -15,6 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::diagnostics::DocLinks;
 use crate::document::{Document, Encoding, OutOfRange};
 use crate::features;
+use crate::publish::{Publisher, Scope};
 use crate::settings::Settings;
 use crate::workspace::{Env, Workspace};
 use j1ql_eval::Cancel;
@@ -22,8 +23,9 @@ use j1ql_eval::Cancel;
 /// What the server knows.
 #[derive(Default)]
 pub struct World {
-    /// Open documents.
-    pub docs: HashMap<Uri, Document>,
+    /// Open documents. Handlers take a snapshot (an `Arc` clone) under the lock and work on
+    /// it unlocked, so a long analysis never blocks another request.
+    pub docs: HashMap<Uri, Arc<Document>>,
     /// Negotiated position encoding.
     pub encoding: Encoding,
     /// Links of diagnostic codes.
@@ -47,8 +49,24 @@ pub struct World {
     /// The semantic tokens last sent for each document, with their result id, for
     /// `semanticTokens/full/delta`.
     pub tokens_sent: HashMap<Uri, (String, Vec<SemanticToken>)>,
-    /// The last result id given out.
+    /// The last result id given out (semantic tokens, pulled diagnostics).
     pub tokens_serial: u64,
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`): then none are
+    /// pushed.
+    pub pull_diagnostics: bool,
+    /// Whether the client can be told to pull diagnostics again
+    /// (`workspace/diagnostic/refresh`).
+    pub diagnostics_refresh: bool,
+    /// Whether the client can be told to ask for semantic tokens again
+    /// (`workspace/semanticTokens/refresh`).
+    pub tokens_refresh: bool,
+    /// Whether the client shows work-done progress (`window/workDoneProgress/create`).
+    pub progress: bool,
+    /// The documents being analysed in the background (a big document just opened, or one
+    /// whose workspace was reloaded): their requests use what is analysed so far.
+    pub analysing: HashSet<Uri>,
+    /// The diagnostics last answered to a pull, with their result id.
+    pub pulled: HashMap<Uri, (String, Vec<tower_lsp_server::ls_types::Diagnostic>)>,
 }
 
 impl World {
@@ -127,12 +145,25 @@ impl Backend {
         uri: &Uri,
         f: impl FnOnce(&Document) -> std::result::Result<T, OutOfRange>,
     ) -> Result<T> {
-        let world = self.world();
-        let doc = world
+        let doc = self.snapshot(uri)?;
+        guarded(|| f(&doc))
+    }
+
+    /// The document at `uri` as it is now (a cheap clone, used without the lock).
+    fn snapshot(&self, uri: &Uri) -> Result<Arc<Document>> {
+        self.world()
             .docs
             .get(uri)
-            .ok_or_else(|| invalid(format!("document not open: {}", uri.as_str())))?;
-        guarded(|| f(doc))
+            .cloned()
+            .ok_or_else(|| invalid(format!("document not open: {}", uri.as_str())))
+    }
+
+    /// The handles a background task needs.
+    fn publisher(&self) -> Publisher {
+        Publisher {
+            world: Arc::clone(&self.world),
+            client: self.client.clone(),
+        }
     }
 
     /// Runs `f` on a blocking thread and awaits it: the request stays cancellable
@@ -177,27 +208,6 @@ impl Backend {
             f(&cancel)
         })
         .await
-    }
-
-    async fn publish_now(&self, uri: Uri) {
-        let published = {
-            let mut world = self.world();
-            let computed = world.docs.get(&uri).and_then(|doc| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    (
-                        crate::diagnostics::diagnostics(doc, &uri, &world.links),
-                        doc.version,
-                    )
-                }))
-                .ok()
-            });
-            computed.filter(|(diagnostics, _)| world.changed_diagnostics(&uri, diagnostics))
-        };
-        if let Some((diagnostics, version)) = published {
-            self.client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
-        }
     }
 
     /// Keeps the tokens sent for `uri` and returns their new result id.
@@ -284,7 +294,7 @@ impl Backend {
     }
 
     /// Re-analyses the open documents whose workspace was reloaded or depends on a `changed`
-    /// file, and re-publishes their diagnostics.
+    /// file, and re-publishes their diagnostics (in the background, visible part first).
     async fn refresh(&self, changed: &[PathBuf]) {
         let uris: Vec<Uri> = self.world().docs.keys().cloned().collect();
         for uri in uris {
@@ -296,14 +306,25 @@ impl Backend {
                         if !Arc::ptr_eq(&doc.env.workspace, &env.workspace)
                             || changed.iter().any(|p| doc.env.workspace.depends_on(p)) =>
                     {
+                        let doc = Arc::make_mut(doc);
                         catch_unwind(AssertUnwindSafe(|| doc.set_env(env))).is_ok()
                     }
                     _ => false,
                 }
             };
             if updated {
-                self.publish_now(uri).await;
+                if let Ok(doc) = self.snapshot(&uri) {
+                    let publisher = self.publisher();
+                    tokio::spawn(async move { publisher.analyse_in_background(uri, doc).await });
+                }
             }
+        }
+        let (pull, refresh) = {
+            let w = self.world();
+            (w.pull_diagnostics, w.diagnostics_refresh)
+        };
+        if pull && refresh {
+            let _ = self.client.workspace_diagnostic_refresh().await;
         }
     }
 }
@@ -361,6 +382,23 @@ impl LanguageServer for Backend {
             .and_then(|w| w.did_change_watched_files.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false);
+        let text_document = params.capabilities.text_document.as_ref();
+        let pull_diagnostics = text_document.is_some_and(|t| t.diagnostic.is_some());
+        let workspace_caps = params.capabilities.workspace.as_ref();
+        let diagnostics_refresh = workspace_caps
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        let tokens_refresh = workspace_caps
+            .and_then(|w| w.semantic_tokens.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false);
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .iter()
@@ -378,6 +416,10 @@ impl LanguageServer for Backend {
             world.settings = Arc::new(settings);
             world.encoding = encoding;
             world.watch_files = watch_files;
+            world.pull_diagnostics = pull_diagnostics;
+            world.diagnostics_refresh = diagnostics_refresh;
+            world.tokens_refresh = tokens_refresh;
+            world.progress = progress;
             if let Some(ms) = options.get("diagnosticsDelayMs").and_then(Value::as_u64) {
                 world.diagnostics_delay = Duration::from_millis(ms);
             }
@@ -440,22 +482,21 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let uri = params.text_document.uri;
         let env = self.env(&uri);
-        {
-            let mut world = self.world();
-            let encoding = world.encoding;
-            let text = params.text_document.text;
-            let version = params.text_document.version;
-            let doc = catch_unwind(AssertUnwindSafe(|| {
-                Document::new(&text, version, encoding, env)
-            }));
-            match doc {
-                Ok(doc) => {
-                    world.docs.insert(uri.clone(), doc);
-                }
-                Err(_) => return,
-            }
-        }
-        self.publish_now(uri).await;
+        let encoding = self.world().encoding;
+        let text = params.text_document.text;
+        let version = params.text_document.version;
+        // Cutting the text into queries is quick; the queries an editor shows first are
+        // analysed before the document is visible to requests, the rest in the background.
+        let doc = catch_unwind(AssertUnwindSafe(|| {
+            let doc = Document::new(&text, version, encoding, env);
+            doc.analyse(crate::publish::visible(&doc));
+            doc
+        }));
+        let Ok(doc) = doc else { return };
+        let doc = Arc::new(doc);
+        self.world().docs.insert(uri.clone(), Arc::clone(&doc));
+        let publisher = self.publisher();
+        tokio::spawn(async move { publisher.analyse_in_background(uri, doc).await });
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -466,7 +507,8 @@ impl LanguageServer for Backend {
             let delay = world.diagnostics_delay;
             let result = match world.docs.get_mut(&uri) {
                 Some(doc) => catch_unwind(AssertUnwindSafe(|| {
-                    doc.apply_changes(&params.content_changes, version)
+                    // Copies the document only when a snapshot of it is in use.
+                    Arc::make_mut(doc).apply_changes(&params.content_changes, version)
                 }))
                 .unwrap_or_else(|p| Err(OutOfRange(panic_message(&p)))),
                 None => Err(OutOfRange("document not open".into())),
@@ -482,39 +524,94 @@ impl LanguageServer for Backend {
                 .await;
             return;
         }
-        // Debounce: publish only if no newer change came in meanwhile.
-        let world = Arc::clone(&self.world);
-        let client = self.client.clone();
+        // The chunks each change touched (by where the change starts now).
+        let publisher = self.publisher();
         tokio::spawn(async move {
+            // Debounce: publish only if no newer change came in meanwhile.
             tokio::time::sleep(delay).await;
-            let published = {
-                let mut world = lock(&world);
-                let computed = match world.docs.get(&uri) {
-                    Some(doc) if doc.version == version => catch_unwind(AssertUnwindSafe(|| {
-                        crate::diagnostics::diagnostics(doc, &uri, &world.links)
-                    }))
-                    .ok(),
-                    _ => None,
-                };
-                computed.filter(|diagnostics| world.changed_diagnostics(&uri, diagnostics))
+            let (doc, analysing) = {
+                let world = lock(&publisher.world);
+                match world.docs.get(&uri) {
+                    Some(doc) if doc.version == version => {
+                        (Arc::clone(doc), world.analysing.contains(&uri))
+                    }
+                    _ => return,
+                }
             };
-            if let Some(diagnostics) = published {
-                client
-                    .publish_diagnostics(uri, diagnostics, Some(version))
-                    .await;
-            }
+            // While the rest of a big document is analysed in the background, publish what
+            // is ready: the visible part and the queries just edited.
+            let scope = if analysing {
+                let mut ranges = vec![crate::publish::visible(&doc)];
+                ranges.extend(doc.unanalysed_near_edits());
+                Scope::Analysed(ranges)
+            } else {
+                Scope::All
+            };
+            publisher.publish(uri, doc, scope).await;
         });
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        {
+        let pull = {
             let mut world = self.world();
             world.docs.remove(&uri);
             world.published.remove(&uri);
+            world.pulled.remove(&uri);
             world.tokens_sent.remove(&uri);
+            world.pull_diagnostics
+        };
+        if !pull {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
-        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let doc = self.snapshot(&uri)?;
+        let (links, analysing) = {
+            let world = self.world();
+            (world.links.clone(), world.analysing.contains(&uri))
+        };
+        // While a big document is analysed in the background: what is ready (the client is
+        // asked to pull again when the rest is done).
+        let scope = if analysing {
+            Scope::Analysed(vec![crate::publish::visible(&doc)])
+        } else {
+            Scope::All
+        };
+        let for_uri = uri.clone();
+        let diagnostics = self
+            .blocking(move || {
+                Ok(crate::diagnostics::diagnostics_in(
+                    &doc, &for_uri, &links, &scope,
+                ))
+            })
+            .await?;
+        let (id, items) = crate::publish::pulled(
+            &mut self.world(),
+            &uri,
+            diagnostics,
+            params.previous_result_id.as_deref(),
+        );
+        Ok(DocumentDiagnosticReportResult::Report(match items {
+            Some(items) => DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(id),
+                    items,
+                },
+            }),
+            None => DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id: id,
+                },
+            }),
+        }))
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -661,8 +758,9 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         let uri = params.text_document.uri;
+        let analysing = self.world().analysing.contains(&uri);
         let data = self.with_doc(&uri, |doc| {
-            Ok(features::navigation::semantic_tokens_full(doc))
+            Ok(features::navigation::semantic_tokens_full(doc, analysing))
         })?;
         let result_id = self.remember_tokens(&uri, data.clone());
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
@@ -676,8 +774,9 @@ impl LanguageServer for Backend {
         params: SemanticTokensDeltaParams,
     ) -> Result<Option<SemanticTokensFullDeltaResult>> {
         let uri = params.text_document.uri;
+        let analysing = self.world().analysing.contains(&uri);
         let data = self.with_doc(&uri, |doc| {
-            Ok(features::navigation::semantic_tokens_full(doc))
+            Ok(features::navigation::semantic_tokens_full(doc, analysing))
         })?;
         let edits = {
             let world = self.world();

@@ -69,7 +69,7 @@ pub fn code_actions(
     let touches = |r: TextRange| r.intersect(rel).is_some() || r.contains_inclusive(rel.start());
 
     // Fixes of the findings under the cursor.
-    for d in &chunk.data.lint {
+    for d in chunk.data.lint() {
         let Some(fix) = &d.fix else { continue };
         if !touches(d.range) {
             continue;
@@ -89,7 +89,7 @@ pub fn code_actions(
         ));
     }
 
-    for (query, qa) in query_pairs(&chunk.data.analysis) {
+    for (query, qa) in query_pairs(chunk.data.analysis()) {
         if !touches(qa.range()) {
             continue;
         }

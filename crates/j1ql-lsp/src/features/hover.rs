@@ -172,7 +172,7 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
 /// The types a WITH property under the cursor holds: declared by the data model and seen in
 /// the workspace data (J1QL compares types strictly; lint rule L014 uses the same facts).
 fn property_types(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String> {
-    let analysis = &chunk.data.analysis;
+    let analysis = chunk.data.analysis();
     let qa = analysis
         .queries
         .iter()
@@ -212,7 +212,7 @@ fn property_types(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String>
 fn filter_hover(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String> {
     let qa = chunk
         .data
-        .analysis
+        .analysis()
         .queries
         .iter()
         .find(|qa| qa.range() == query.syntax().text_range())?;

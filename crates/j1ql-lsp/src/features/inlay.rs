@@ -29,7 +29,7 @@ pub fn inlay_hints(doc: &Document, range: TextRange) -> Vec<InlayHint> {
         if cr.end() < range.start() || cr.start() > range.end() {
             continue;
         }
-        for query in chunk.data.analysis.parse.document().queries() {
+        for query in chunk.data.analysis().parse.document().queries() {
             let mut previous: Vec<String> = query
                 .entity()
                 .map(|e| selector_names(&e))

@@ -73,6 +73,14 @@ pub fn capabilities(encoding: Encoding) -> ServerCapabilities {
                 ..SemanticTokensOptions::default()
             },
         )),
+        // Pulled by clients that can (they then get nothing pushed): the answer is "unchanged"
+        // when an edit changed no finding, instead of megabytes of JSON for a big document.
+        diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+            identifier: Some("j1ql".into()),
+            inter_file_dependencies: false,
+            workspace_diagnostics: false,
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: crate::server::COMMANDS
                 .iter()

@@ -14,7 +14,7 @@ use crate::features::hover::token_at;
 pub fn document_symbols(doc: &Document) -> Vec<DocumentSymbol> {
     let mut out = Vec::new();
     for chunk in &doc.chunks {
-        for query in chunk.data.analysis.parse.document().queries() {
+        for query in chunk.data.analysis().parse.document().queries() {
             let range = doc.range(chunk.to_doc(query.syntax().text_range()));
             let name = query
                 .entity()
@@ -194,7 +194,7 @@ pub fn code_lenses(doc: &Document, uri: &Uri) -> Vec<CodeLens> {
     let mut out = Vec::new();
     let mut index = 0usize;
     for chunk in &doc.chunks {
-        for query in chunk.data.analysis.parse.document().queries() {
+        for query in chunk.data.analysis().parse.document().queries() {
             let r = doc.range(chunk.to_doc(query.syntax().text_range()));
             let lens = |title: &str, command: &str| CodeLens {
                 range: Range::new(r.start, r.start),
@@ -224,7 +224,7 @@ pub fn query_text(doc: &Document, index: usize) -> Option<String> {
         .iter()
         .flat_map(|c| {
             c.data
-                .analysis
+                .analysis()
                 .parse
                 .document()
                 .queries()
@@ -238,7 +238,7 @@ pub fn query_text(doc: &Document, index: usize) -> Option<String> {
 pub fn query_at(doc: &Document, offset: usize) -> Option<String> {
     let chunk = doc.chunk_at(offset)?;
     let rel = TextSize::from((offset - chunk.start) as u32);
-    let queries: Vec<Query> = chunk.data.analysis.parse.document().queries().collect();
+    let queries: Vec<Query> = chunk.data.analysis().parse.document().queries().collect();
     queries
         .iter()
         .find(|q| q.syntax().text_range().contains_inclusive(rel))
@@ -354,11 +354,16 @@ fn chunk_tokens(data: &ChunkData) -> Vec<ChunkToken> {
     out
 }
 
-/// The semantic tokens of the whole document, from each chunk's cached tokens.
-pub fn semantic_tokens_full(doc: &Document) -> Vec<SemanticToken> {
+/// The semantic tokens of the whole document, from each chunk's cached tokens. With
+/// `only_analysed` (a big document still analysed in the background), the chunks not analysed
+/// yet have none for now: the client is asked to refresh when they are.
+pub fn semantic_tokens_full(doc: &Document, only_analysed: bool) -> Vec<SemanticToken> {
     let mut out = Vec::new();
     let (mut last_line, mut last_start) = (0u32, 0u32);
     for chunk in &doc.chunks {
+        if only_analysed && !chunk.data.is_analysed() {
+            continue;
+        }
         for t in chunk.data.tokens(chunk_tokens) {
             let line = chunk.line + t.line;
             let delta_line = line - last_line;
@@ -522,16 +527,19 @@ mod semantic_token_tests {
         for encoding in [Encoding::Utf16, Encoding::Utf8] {
             let mut doc = Document::new(TEXT, 1, encoding, Env::builtin());
             assert!(doc.chunks.len() >= 3);
-            assert_eq!(semantic_tokens_full(&doc), semantic_tokens(&doc, None));
+            assert_eq!(
+                semantic_tokens_full(&doc, false),
+                semantic_tokens(&doc, None)
+            );
             // After an edit (the cache of untouched chunks is reused).
-            let before = semantic_tokens_full(&doc);
+            let before = semantic_tokens_full(&doc, false);
             let change = tower_lsp_server::ls_types::TextDocumentContentChangeEvent {
                 range: Some(Range::new(Position::new(3, 5), Position::new(3, 5))),
                 range_length: None,
                 text: "Device AS d THAT HAS ".into(),
             };
             doc.apply_changes(&[change], 2).unwrap();
-            let after = semantic_tokens_full(&doc);
+            let after = semantic_tokens_full(&doc, false);
             assert_eq!(after, semantic_tokens(&doc, None));
             assert_ne!(before, after);
             // The delta turns the old data into the new.
