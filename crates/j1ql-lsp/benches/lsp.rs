@@ -29,7 +29,7 @@ fn document(n: usize) -> Document {
         j1ql_lsp::workspace::Env::builtin(),
     );
     // Analysis is made on first use: opening includes analysing every query.
-    doc.analyse(0..doc.chunks.len());
+    doc.analyse(0..doc.chunks.len(), true);
     doc
 }
 

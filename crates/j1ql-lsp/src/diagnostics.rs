@@ -102,10 +102,10 @@ pub fn diagnostics_in(
     scope: &Scope,
 ) -> Vec<Diagnostic> {
     match scope {
-        Scope::All => doc.analyse(0..doc.chunks.len()),
+        Scope::All => doc.analyse(0..doc.chunks.len(), false),
         Scope::Analysed(ranges) => {
             for r in ranges {
-                doc.analyse(r.clone());
+                doc.analyse(r.clone(), false);
             }
         }
     }

@@ -23,11 +23,14 @@ pub enum Encoding {
     Utf8,
 }
 
-/// One chunk of a document (positions relative to the chunk): its text, and its analysis,
-/// made the first time something asks for it. Splitting a document into chunks takes a lexer
-/// pass; analysing them is the expensive part, so a big document is ready for requests at
-/// once, each request analyses only the chunk it needs, and the rest is analysed in the
-/// background (docs/lsp.md "Big documents").
+/// One chunk of a document (positions relative to the chunk): its text, what its analysis
+/// found (findings and semantic tokens, kept), and the analysis itself (kept only where it is
+/// used). Splitting a document into chunks takes a lexer pass; analysing them is the
+/// expensive part, so a big document is ready for requests at once, each request analyses
+/// only the chunk it needs, and the rest is analysed in the background. Syntax trees and
+/// lowered queries are many times the size of their text: those made in bulk are dropped once
+/// their findings and tokens are taken, so memory stays a small multiple of the document
+/// (docs/lsp.md "Big documents").
 #[derive(Debug)]
 pub struct ChunkData {
     /// The chunk's text.
@@ -41,19 +44,18 @@ pub struct ChunkData {
     /// Made by an edit (not by opening the document or reloading its workspace): while the
     /// rest of a big document is analysed in the background, these are analysed first.
     pub edited: bool,
-    /// Parse, lowering and findings, made on first use.
-    analysed: std::sync::OnceLock<Analysed>,
-    /// Semantic tokens, computed on first request and kept with the chunk: a
-    /// `semanticTokens/full` after an edit walks only the chunks the edit re-analysed.
-    tokens: std::sync::OnceLock<Vec<ChunkToken>>,
+    /// Findings and semantic tokens, made by the first analysis.
+    found: std::sync::OnceLock<Found>,
+    /// The parse and lowered queries, while kept.
+    analysis: std::sync::Mutex<Option<Arc<Analysis>>>,
 }
 
-/// What analysing a chunk gives.
+/// What analysing a chunk found: kept for the chunk's life.
 #[derive(Debug)]
-struct Analysed {
-    analysis: Analysis,
+struct Found {
     lint: Vec<LintDiagnostic>,
     diagnostics: Vec<tower_lsp_server::ls_types::Diagnostic>,
+    tokens: Vec<ChunkToken>,
 }
 
 /// A semantic token of a chunk: its line counted from the chunk's first line, its start
@@ -79,15 +81,22 @@ impl ChunkData {
             encoding,
             env: Arc::clone(env),
             edited,
-            analysed: std::sync::OnceLock::new(),
-            tokens: std::sync::OnceLock::new(),
+            found: std::sync::OnceLock::new(),
+            analysis: std::sync::Mutex::new(None),
         }
     }
 
-    fn analysed(&self) -> &Analysed {
-        self.analysed.get_or_init(|| {
-            let cx = self.env.workspace.context();
-            let analysis = j1ql_semantics::analyze(&self.text, &cx);
+    fn analyse_text(&self) -> Analysis {
+        let cx = self.env.workspace.context();
+        j1ql_semantics::analyze(&self.text, &cx)
+    }
+
+    /// Findings and tokens, analysing the chunk the first time (and returning that
+    /// analysis, for a caller that keeps it).
+    fn found_with(&self) -> (&Found, Option<Arc<Analysis>>) {
+        let mut made = None;
+        let found = self.found.get_or_init(|| {
+            let analysis = Arc::new(self.analyse_text());
             // The project's pipeline: the same findings as `j1ql check` and `j1ql lint`.
             let lint = j1ql_project::diagnostics::text_findings(
                 &self.env.workspace.project,
@@ -98,38 +107,69 @@ impl ChunkData {
             let diagnostics = crate::diagnostics::chunk_diagnostics(&lint, &|offset| {
                 position_in(&rope, offset, self.encoding)
             });
-            Analysed {
-                analysis,
+            let tokens =
+                crate::tokens::chunk_tokens(&analysis.parse.syntax_node(), &rope, self.encoding);
+            made = Some(analysis);
+            Found {
                 lint,
                 diagnostics,
+                tokens,
             }
-        })
+        });
+        (found, made)
     }
 
-    /// Parse, lowered queries and semantic diagnostics (analysing the chunk if not yet done).
-    pub fn analysis(&self) -> &Analysis {
-        &self.analysed().analysis
+    /// Findings and tokens (analysing the chunk if not yet done, without keeping the
+    /// analysis: what bulk analysis uses).
+    fn found(&self) -> &Found {
+        self.found_with().0
+    }
+
+    /// Analyses the chunk for its findings and keeps the analysis for the requests to come.
+    pub fn analyse_and_keep(&self) {
+        let _ = self.analysis();
+    }
+
+    /// Parse, lowered queries and semantic diagnostics: the kept analysis, or a new one
+    /// (then kept: the chunk is one a request looks at).
+    pub fn analysis(&self) -> Arc<Analysis> {
+        let mut kept = self.analysis.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(a) = kept.as_ref() {
+            return Arc::clone(a);
+        }
+        let (_, made) = self.found_with();
+        let analysis = made.unwrap_or_else(|| Arc::new(self.analyse_text()));
+        *kept = Some(Arc::clone(&analysis));
+        analysis
     }
 
     /// Syntax, semantic and lint findings (what `j1ql lint` reports).
     pub fn lint(&self) -> &[LintDiagnostic] {
-        &self.analysed().lint
+        &self.found().lint
     }
 
     /// The findings as LSP diagnostics, lines counted from the chunk's first line (chunks
     /// start at line starts, so columns are the document's).
     pub fn diagnostics(&self) -> &[tower_lsp_server::ls_types::Diagnostic] {
-        &self.analysed().diagnostics
+        &self.found().diagnostics
     }
 
-    /// Whether the chunk has been analysed already.
+    /// The chunk's semantic tokens.
+    pub fn tokens(&self) -> &[ChunkToken] {
+        &self.found().tokens
+    }
+
+    /// Whether the chunk has been analysed already (its findings and tokens are known).
     pub fn is_analysed(&self) -> bool {
-        self.analysed.get().is_some()
+        self.found.get().is_some()
     }
 
-    /// The chunk's semantic tokens, computed by `compute` the first time.
-    pub fn tokens(&self, compute: impl FnOnce(&ChunkData) -> Vec<ChunkToken>) -> &[ChunkToken] {
-        self.tokens.get_or_init(|| compute(self))
+    /// Whether the chunk's analysis is kept.
+    pub fn keeps_analysis(&self) -> bool {
+        self.analysis
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
     }
 
     /// The root of the chunk's syntax tree.
@@ -417,27 +457,39 @@ impl Document {
     }
 
     /// Analyses the chunks `range` (indexes) that are not analysed yet, on every core when
-    /// there are many (opening a big document, reloading its config).
-    pub fn analyse(&self, range: std::ops::Range<usize>) {
+    /// there are many (opening a big document, reloading its config), keeping their findings
+    /// and tokens but not the analyses themselves (requests make and keep those they need)
+    /// unless `keep` (the part an editor shows first, which requests are about to look at).
+    pub fn analyse(&self, range: std::ops::Range<usize>, keep: bool) {
         let chunks =
             &self.chunks[range.start.min(self.chunks.len())..range.end.min(self.chunks.len())];
-        let missing: Vec<&Chunk> = chunks.iter().filter(|c| !c.data.is_analysed()).collect();
+        let missing: Vec<&Chunk> = chunks
+            .iter()
+            .filter(|c| !c.data.is_analysed() || (keep && !c.data.keeps_analysis()))
+            .collect();
+        let analyse = |c: &Chunk| {
+            if keep {
+                c.data.analyse_and_keep();
+            } else {
+                c.data.found();
+            }
+        };
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         if missing.len() >= PARALLEL_FROM && threads > 1 {
             // Interleaved, so that every thread gets queries from all over the range.
             std::thread::scope(|s| {
                 for t in 0..threads {
-                    let missing = &missing;
+                    let (missing, analyse) = (&missing, &analyse);
                     s.spawn(move || {
                         for c in missing.iter().skip(t).step_by(threads) {
-                            c.data.analysis();
+                            analyse(c);
                         }
                     });
                 }
             });
         } else {
             for c in missing {
-                c.data.analysis();
+                analyse(c);
             }
         }
     }

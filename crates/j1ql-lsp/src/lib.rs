@@ -10,10 +10,12 @@ pub mod client_process;
 pub mod diagnostics;
 pub mod document;
 pub mod features;
+pub mod memory;
 pub mod publish;
 pub mod server;
 pub mod settings;
 pub mod stdio;
+pub mod tokens;
 pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
@@ -56,11 +58,15 @@ pub fn run_stdio(options: &StdioOptions) -> std::io::Result<Ended> {
             frames.clone(),
             std::sync::Arc::clone(&session),
         ));
+        let direct = frames.clone();
         let splitter = tokio::spawn(stdio::split_output(from_server, frames));
         let writer = tokio::spawn(stdio::write_output(tokio::io::stdout(), outgoing));
         let (watch, watched) = client_process::watch(options.client_process_id);
-        let (service, socket) =
-            LspService::new(move |client| server::Backend::new(client).watching(watch));
+        let (service, socket) = LspService::new(move |client| {
+            server::Backend::new(client)
+                .watching(watch)
+                .writing_to(direct)
+        });
         let serve = Server::new(server_in, server_out, socket).serve(service);
         tokio::select! {
             () = serve => {

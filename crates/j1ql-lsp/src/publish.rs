@@ -6,7 +6,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
-use tower_lsp_server::ls_types::{Diagnostic, ProgressToken, Uri};
+use serde::Serialize;
+use tower_lsp_server::ls_types::{Diagnostic, ProgressToken, PublishDiagnosticsParams, Uri};
 use tower_lsp_server::Client;
 
 use crate::document::Document;
@@ -32,13 +33,20 @@ pub enum Scope {
     Analysed(Vec<std::ops::Range<usize>>),
 }
 
-/// What a background task needs to publish: the world and the client.
+/// The frames of standard output (see [`crate::stdio`]).
+pub type Output = tokio::sync::mpsc::UnboundedSender<Vec<u8>>;
+
+/// What a background task needs to publish: the world, the client and, over stdio, the
+/// output frames.
 #[derive(Clone)]
 pub struct Publisher {
     /// The server's state.
     pub world: Arc<Mutex<World>>,
     /// The editor.
     pub client: Client,
+    /// Where `publishDiagnostics` is written directly, serialised from the diagnostics
+    /// (without the JSON value `tower-lsp-server` would build first).
+    pub output: Option<Output>,
 }
 
 impl Publisher {
@@ -72,9 +80,31 @@ impl Publisher {
             current && world.changed_diagnostics(&uri, &diagnostics)
         };
         if send {
-            self.client
-                .publish_diagnostics(uri, diagnostics, Some(doc.version))
-                .await;
+            let many = diagnostics.len() >= 1_000;
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version: Some(doc.version),
+            };
+            match &self.output {
+                Some(output) => {
+                    let message = serde_json::json!({
+                        "jsonrpc": "2.0",
+                        "method": "textDocument/publishDiagnostics",
+                    });
+                    if let Some(frame) = notification_frame(message, &params) {
+                        let _ = output.send(frame);
+                    }
+                }
+                None => {
+                    self.client
+                        .publish_diagnostics(params.uri, params.diagnostics, params.version)
+                        .await
+                }
+            }
+            if many {
+                crate::memory::release_unused();
+            }
         }
     }
 
@@ -125,7 +155,9 @@ impl Publisher {
         let analysed = Arc::clone(&doc);
         let len = doc.chunks.len();
         let _ = tokio::task::spawn_blocking(move || {
-            catch_unwind(AssertUnwindSafe(|| analysed.analyse(0..len))).ok()
+            catch_unwind(AssertUnwindSafe(|| analysed.analyse(0..len, false))).ok();
+            // The syntax trees made and dropped meanwhile: give their memory back.
+            crate::memory::release_unused();
         })
         .await;
         let (current, pull, diagnostics_refresh, tokens_refresh) = {
@@ -153,6 +185,21 @@ impl Publisher {
             let _ = self.client.semantic_tokens_refresh().await;
         }
     }
+}
+
+/// A JSON-RPC notification frame (`Content-Length` header and body): `head`'s fields and
+/// `params`, serialised straight to bytes.
+fn notification_frame<P: Serialize>(head: serde_json::Value, params: &P) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Message<'a, P> {
+        #[serde(flatten)]
+        head: serde_json::Value,
+        params: &'a P,
+    }
+    let body = serde_json::to_vec(&Message { head, params }).ok()?;
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(&body);
+    Some(frame)
 }
 
 /// A pull's answer (`textDocument/diagnostic`): the findings and their result id; `None` for

@@ -99,6 +99,9 @@ pub struct Backend {
     /// work budget and keep up to 2,000,000 rows), later ones wait their turn. The slot is
     /// held by the evaluating thread, so a cancelled evaluation frees it when it has stopped.
     run_slot: Arc<tokio::sync::Semaphore>,
+    /// The frames going to the client (standard output): big notifications are written there
+    /// directly ([`Publisher`]).
+    output: Option<crate::publish::Output>,
 }
 
 /// Runs a handler body, turning a panic into an `InternalError` response and an out-of-range
@@ -126,7 +129,16 @@ impl Backend {
             })),
             client_watch: None,
             run_slot: Arc::new(tokio::sync::Semaphore::new(1)),
+            output: None,
         }
+    }
+
+    /// The same server, writing its diagnostics straight into `output` (the frames of
+    /// standard output) instead of through `tower-lsp-server`, which would first build the
+    /// whole message as a JSON value: for a big document, many times its size in memory.
+    pub fn writing_to(mut self, output: crate::publish::Output) -> Backend {
+        self.output = Some(output);
+        self
     }
 
     /// The same server, exiting when the client's `processId` (from `initialize`) is gone.
@@ -163,6 +175,7 @@ impl Backend {
         Publisher {
             world: Arc::clone(&self.world),
             client: self.client.clone(),
+            output: self.output.clone(),
         }
     }
 
@@ -489,7 +502,7 @@ impl LanguageServer for Backend {
         // analysed before the document is visible to requests, the rest in the background.
         let doc = catch_unwind(AssertUnwindSafe(|| {
             let doc = Document::new(&text, version, encoding, env);
-            doc.analyse(crate::publish::visible(&doc));
+            doc.analyse(crate::publish::visible(&doc), true);
             doc
         }));
         let Ok(doc) = doc else { return };

@@ -137,8 +137,9 @@ pub async fn read_frame<R: AsyncRead + Unpin>(
         Ok(v) => v,
         Err(e) => return Ok(Frame::Bad(error(-32700, &format!("Parse error: {e}")))),
     };
-    let is_message = serde_json::from_value::<Request>(value.clone()).is_ok()
-        || serde_json::from_value::<Response>(value.clone()).is_ok();
+    // Checked on the parsed value by reference: a big `didOpen` is not copied again.
+    use serde::Deserialize;
+    let is_message = Request::deserialize(&value).is_ok() || Response::deserialize(&value).is_ok();
     if !is_message {
         let mut e = error(-32600, "Invalid request: not a JSON-RPC 2.0 message");
         if let Some(id) = value

@@ -89,7 +89,8 @@ pub fn code_actions(
         ));
     }
 
-    for (query, qa) in query_pairs(chunk.data.analysis()) {
+    let analysis = chunk.data.analysis();
+    for (query, qa) in query_pairs(&analysis) {
         if !touches(qa.range()) {
             continue;
         }

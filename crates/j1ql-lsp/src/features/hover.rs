@@ -210,9 +210,8 @@ fn property_types(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String>
 
 /// The De Morgan normal form of the filter under the cursor (comparison or value group).
 fn filter_hover(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String> {
-    let qa = chunk
-        .data
-        .analysis()
+    let analysis = chunk.data.analysis();
+    let qa = analysis
         .queries
         .iter()
         .find(|qa| qa.range() == query.syntax().text_range())?;
@@ -221,7 +220,45 @@ fn filter_hover(chunk: &Chunk, query: &Query, rel: TextSize) -> Option<String> {
         .find(|s| s.range.contains_inclusive(rel))?;
     let expanded = print_filter(&site.rewritten(Direction::Expand));
     let collapsed = print_filter(&site.rewritten(Direction::Collapse));
-    Some(format!(
-        "De Morgan normal form:\n```j1ql\n{expanded}\n```\nCollapsed:\n```j1ql\n{collapsed}\n```"
-    ))
+    de_morgan_text(&site.text, &expanded, &collapsed)
+}
+
+/// The De Morgan forms worth showing: only those that differ from the filter as written
+/// (spacing aside), and none when both are what is written.
+fn de_morgan_text(written: &str, expanded: &str, collapsed: &str) -> Option<String> {
+    let same = |a: &str, b: &str| a.split_whitespace().eq(b.split_whitespace());
+    let mut parts = Vec::new();
+    if !same(expanded, written) {
+        parts.push(format!("De Morgan normal form:\n```j1ql\n{expanded}\n```"));
+    }
+    if !same(collapsed, written) && !same(collapsed, expanded) {
+        parts.push(format!("Collapsed:\n```j1ql\n{collapsed}\n```"));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::de_morgan_text;
+
+    #[test]
+    fn de_morgan_forms_only_when_they_differ() {
+        // Written in the normal form already (spacing aside): nothing to show.
+        assert_eq!(
+            de_morgan_text("a = 1  AND b = 2", "a = 1 AND b = 2", "a = 1 AND b = 2"),
+            None
+        );
+        // A negated group: its expansion differs, the collapsed form is what is written.
+        let text = de_morgan_text(
+            "NOT (a = 1 OR b = 2)",
+            "a != 1 AND b != 2",
+            "NOT (a = 1 OR b = 2)",
+        )
+        .unwrap();
+        assert!(text.contains("a != 1 AND b != 2"), "{text}");
+        assert!(!text.contains("Collapsed"), "{text}");
+        // Both differ from what is written, and from each other: both shown.
+        let text = de_morgan_text("x", "a != 1 AND b != 2", "NOT (a = 1 OR b = 2)").unwrap();
+        assert!(text.contains("Collapsed:"), "{text}");
+    }
 }

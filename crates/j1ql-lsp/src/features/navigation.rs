@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 
 use j1ql_syntax::ast::{AstNode, Query};
-use j1ql_syntax::{SyntaxKind, SyntaxKind::*, SyntaxToken, TextRange, TextSize};
+use j1ql_syntax::{SyntaxKind::*, TextRange, TextSize};
 use tower_lsp_server::ls_types::*;
 
-use crate::document::{position_in, Chunk, ChunkData, ChunkToken, Document, Snapshot};
+use crate::document::{Chunk, Document, Snapshot};
 use crate::features::hover::token_at;
+pub use crate::tokens::TOKEN_TYPES;
+use crate::tokens::{is_alias_use, token_type};
 
 /// One symbol per query, named by its selector (`FIND User THAT HAS Host` → `User`).
 pub fn document_symbols(doc: &Document) -> Vec<DocumentSymbol> {
@@ -113,25 +115,6 @@ fn alias_occurrences(chunk: &Chunk, offset: usize) -> Option<(String, Vec<TextRa
         .iter()
         .any(|r| r.contains_inclusive(rel))
         .then_some((name, ranges))
-}
-
-/// An identifier that refers to an alias: first of a path (`u.name`), a bare RETURN/ORDER
-/// item, an aggregate argument.
-fn is_alias_use(t: &SyntaxToken) -> bool {
-    let Some(parent) = t.parent() else {
-        return false;
-    };
-    match parent.kind() {
-        PATH => {
-            // First token of the path, and the path is not inside a WITH clause.
-            let first = parent
-                .children_with_tokens()
-                .filter_map(|e| e.into_token())
-                .next();
-            first.as_ref() == Some(t) && !parent.ancestors().any(|a| a.kind() == WITH_CLAUSE)
-        }
-        _ => false,
-    }
 }
 
 /// Go to definition of an alias.
@@ -280,80 +263,6 @@ pub fn format_range(doc: &Snapshot, range: TextRange) -> Result<Vec<TextEdit>, S
         .collect())
 }
 
-/// Semantic token types, in legend order.
-pub const TOKEN_TYPES: &[SemanticTokenType] = &[
-    SemanticTokenType::KEYWORD,
-    SemanticTokenType::CLASS,
-    SemanticTokenType::TYPE,
-    SemanticTokenType::FUNCTION,
-    SemanticTokenType::VARIABLE,
-    SemanticTokenType::PROPERTY,
-    SemanticTokenType::STRING,
-    SemanticTokenType::NUMBER,
-    SemanticTokenType::OPERATOR,
-    SemanticTokenType::COMMENT,
-    SemanticTokenType::REGEXP,
-    SemanticTokenType::MACRO,
-];
-
-fn token_type(t: &SyntaxToken) -> Option<u32> {
-    let kind: SyntaxKind = t.kind();
-    let parent = t.parent().map(|p| p.kind());
-    Some(match kind {
-        LINE_COMMENT | BLOCK_COMMENT => 9,
-        STRING => 6,
-        NUMBER | DATE_LITERAL => 7,
-        REGEX => 10,
-        PARAM | TEMPLATE | SMART_CLASS_NAME | DATE_NOW => 11,
-        IDENT => match parent {
-            Some(SELECTOR | SELECTOR_GROUP) => {
-                if t.text().starts_with(|c: char| c.is_uppercase()) {
-                    1
-                } else {
-                    2
-                }
-            }
-            Some(VERB | VERB_GROUP) => 3,
-            Some(ALIAS) => 4,
-            Some(CALL_EXPR) => 3,
-            Some(PATH) if is_alias_use(t) => 4,
-            _ => 5,
-        },
-        EQ | NEQ | GT | LT | GTE | LTE | TILDE_EQ | CARET_EQ | DOLLAR_EQ | NOT_TILDE_EQ
-        | NOT_CARET_EQ | NOT_DOLLAR_EQ | SHL | SHR | BANG | PLUS | MINUS | SLASH | CARET => 8,
-        k if k.is_keyword() => 0,
-        _ => return None,
-    })
-}
-
-/// The semantic tokens of one chunk, positions relative to its first line.
-fn chunk_tokens(data: &ChunkData) -> Vec<ChunkToken> {
-    let rope = ropey::Rope::from_str(&data.text);
-    let mut out = Vec::new();
-    for t in data
-        .root()
-        .descendants_with_tokens()
-        .filter_map(|e| e.into_token())
-    {
-        let Some(token_type) = token_type(&t) else {
-            continue;
-        };
-        let range = t.text_range();
-        let start = position_in(&rope, range.start().into(), data.encoding);
-        // Multi-line tokens (block comments): only their first line.
-        let first_line_end =
-            usize::from(range.start()) + t.text().find('\n').unwrap_or(t.text().len());
-        let end = position_in(&rope, first_line_end, data.encoding);
-        out.push(ChunkToken {
-            line: start.line,
-            start: start.character,
-            length: end.character - start.character,
-            token_type,
-        });
-    }
-    out
-}
-
 /// The semantic tokens of the whole document, from each chunk's cached tokens. With
 /// `only_analysed` (a big document still analysed in the background), the chunks not analysed
 /// yet have none for now: the client is asked to refresh when they are.
@@ -364,7 +273,7 @@ pub fn semantic_tokens_full(doc: &Document, only_analysed: bool) -> Vec<Semantic
         if only_analysed && !chunk.data.is_analysed() {
             continue;
         }
-        for t in chunk.data.tokens(chunk_tokens) {
+        for t in chunk.data.tokens() {
             let line = chunk.line + t.line;
             let delta_line = line - last_line;
             let delta_start = if delta_line == 0 {
