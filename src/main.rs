@@ -13,6 +13,7 @@ mod diagnostic_render;
 mod input;
 mod logging;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -65,6 +65,7 @@ pub fn run(
     let options = LoadOptions {
         strict,
         global_mappings,
+        progress: Some(crate::progress::bar("loading")),
         ..LoadOptions::default()
     };
     let graph = match j1ql_graph::load_paths(data, options) {

@@ -47,7 +47,7 @@ pub use graph::{Edge, Entity, EntityId, Graph, RelId, Relationship};
 pub use ids::{generated_id, relationship_key, relationship_type, stable_hash};
 pub use intern::{Interner, Sym};
 pub use load::{
-    fixture_files, fixture_walk, load_paths, LoadError, LoadOptions, LoadReport, Loader,
+    fixture_files, fixture_walk, load_paths, LoadError, LoadOptions, LoadReport, Loader, Progress,
     SkippedRelationship,
 };
 pub use mapper::{Direction, MappingRule, MappingValue, PropertyMapping, SourceFilter};

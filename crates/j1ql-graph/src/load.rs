@@ -48,6 +48,19 @@ pub struct LoadOptions {
     /// (the elements of a bulk-upload file's `entities` and `relationships`, the lines of a
     /// JSON-lines file); smaller files are parsed whole, several at a time.
     pub chunk_bytes: usize,
+    /// Told how far reading and building has come, in bytes of fixture files (a progress bar).
+    pub progress: Option<Progress>,
+}
+
+/// A callback told `(bytes done, bytes in all)` as files and pieces of files are built (on the
+/// building thread, after each file or piece: a few hundred calls for a big load).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>);
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Progress(..)")
+    }
 }
 
 impl Default for LoadOptions {
@@ -61,6 +74,7 @@ impl Default for LoadOptions {
             max_mapper_relationships: 5_000_000,
             threads: 0,
             chunk_bytes: 4 << 20,
+            progress: None,
         }
     }
 }
@@ -1468,6 +1482,8 @@ impl ItemCtx<'_> {
 pub struct Loader {
     options: LoadOptions,
     builder: Builder,
+    /// Bytes built so far and in all, for [`LoadOptions::progress`].
+    done: (u64, u64),
 }
 
 impl Loader {
@@ -1482,6 +1498,7 @@ impl Loader {
         Loader {
             builder: Builder::new(ts),
             options,
+            done: (0, 0),
         }
     }
 
@@ -1527,6 +1544,14 @@ impl Loader {
         (name.to_string(), index, self.builder.names.api, scope)
     }
 
+    /// Counts `bytes` more as built and tells [`LoadOptions::progress`].
+    fn advance(&mut self, bytes: usize) {
+        self.done.0 += bytes as u64;
+        if let Some(progress) = &self.options.progress {
+            (progress.0)(self.done.0, self.done.1.max(self.done.0));
+        }
+    }
+
     fn add_parsed(&mut self, name: &str, parsed: &mut Parsed) -> Result<(), LoadError> {
         // The previous file's hashes go with this one to be freed.
         std::mem::swap(&mut self.builder.local_hashes, &mut parsed.hashes);
@@ -1566,6 +1591,7 @@ impl Loader {
         self.builder.by_subgraph_key.reserve(syms);
         self.builder.pending.reserve(entities * 2);
         self.builder.entities.reserve(entities);
+        self.done.1 += bytes;
         let _span = tracing::debug_span!("read and build", files = files.len(), bytes).entered();
         // Big files one at a time, each on every thread; runs of small files several at a time.
         let chunk = self.options.chunk_bytes as u64;
@@ -1577,7 +1603,11 @@ impl Loader {
                 let name = rest[0].display().to_string();
                 let _span = tracing::debug_span!("big file", file = %name).entered();
                 let bytes = tracing::debug_span!("map").in_scope(|| map_fixture(&rest[0]))?;
+                let before = self.done.0;
                 self.add_big(&name, &bytes)?;
+                // The pieces count their elements; the file counts whole.
+                self.done.0 = before;
+                self.advance(bytes.len());
                 rest = &rest[1..];
                 continue;
             }
@@ -1602,7 +1632,11 @@ impl Loader {
             },
             |(name, parsed)| {
                 let added = match parsed {
-                    Ok(parsed) => self.add_parsed(name, parsed),
+                    Ok(parsed) => {
+                        let added = self.add_parsed(name, parsed);
+                        self.advance(parsed.bytes.len());
+                        added
+                    }
                     Err(e) => Err(e.clone()),
                 };
                 match added {
@@ -1622,6 +1656,7 @@ impl Loader {
         let Loader {
             options,
             mut builder,
+            ..
         } = self;
         tracing::debug_span!("resolve", relationships = builder.pending.len())
             .in_scope(|| builder.resolve_relationships(pipeline::thread_count(options.threads)));

@@ -242,3 +242,40 @@ proptest! {
         prop_assert_eq!(outcome("d.jsonl", &bytes, size, 2), whole);
     }
 }
+
+#[test]
+fn progress_counts_every_byte_once_in_file_order() {
+    use std::sync::{Arc, Mutex};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let big = payload(
+        &(0..50)
+            .map(|i| Item {
+                key: format!("k{i}"),
+                value: "{,}".into(),
+                nested: i % 2 == 0,
+            })
+            .collect::<Vec<_>>(),
+        &[(1, 2, "x".into())],
+        true,
+    );
+    std::fs::write(dir.path().join("a.json"), r#"{"entities": []}"#).unwrap();
+    std::fs::write(dir.path().join("b.json"), &big).unwrap();
+    let total = (16 + big.len()) as u64;
+    let calls: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+    let seen = calls.clone();
+    let mut loader = Loader::new(LoadOptions {
+        chunk_bytes: 100,
+        progress: Some(j1ql_graph::Progress(Arc::new(move |done, all| {
+            seen.lock().unwrap().push((done, all))
+        }))),
+        ..LoadOptions::default()
+    });
+    loader
+        .add_paths(&[dir.path().to_path_buf()])
+        .expect("loads");
+    let calls = calls.lock().unwrap().clone();
+    assert!(calls.len() > 3, "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert!(calls.iter().all(|&(_, all)| all == total), "{calls:?}");
+    assert_eq!(calls.last().unwrap().0, total);
+}

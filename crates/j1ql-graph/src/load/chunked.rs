@@ -54,6 +54,8 @@ impl Failure {
 /// A parsed piece: its documents (with the element index or the line number), the hashes of its
 /// distinct strings ([`raw::number_strings`]), or the first place it did not parse.
 struct Parsed<'a> {
+    /// The bytes the piece spans (for progress).
+    len: usize,
     list: Option<List>,
     docs: Vec<(usize, Raw<'a>)>,
     hashes: Vec<u64>,
@@ -114,6 +116,8 @@ impl Loader {
         let base = self.builder.file_rel_count(ctx.index);
         let mut first_failure: Option<Failure> = None;
         let threads = self.options.threads;
+        let progress = self.options.progress.clone();
+        let done = &mut self.done;
         let builder = &mut self.builder;
         pipeline::ordered(
             threads,
@@ -140,6 +144,10 @@ impl Loader {
                 let built = build_piece(builder, &ctx, subgraph, base, parsed);
                 if let Err(e) = built {
                     failed = Some(e);
+                }
+                done.0 += parsed.len as u64;
+                if let Some(progress) = &progress {
+                    (progress.0)(done.0, done.1.max(done.0));
                 }
                 true
             },
@@ -333,7 +341,14 @@ fn parse_piece<'a>(bytes: &'a [u8], piece: &Piece<'_>) -> Parsed<'a> {
         None => raw::number_strings(&docs),
         Some(_) => Vec::new(),
     };
+    let len = match piece {
+        Piece::Items { spans, .. } => {
+            spans.last().map_or(0, |l| l.end) - spans.first().map_or(0, |f| f.start)
+        }
+        Piece::Lines { bytes, .. } => bytes.len(),
+    };
     Parsed {
+        len,
         list,
         docs,
         hashes,
