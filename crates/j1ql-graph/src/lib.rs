@@ -27,6 +27,7 @@
 //!
 //! See `docs/graph.md` for the data contract, ownership and endpoint rules, and the mapper.
 
+mod builder;
 mod deleted;
 pub mod generate;
 mod graph;

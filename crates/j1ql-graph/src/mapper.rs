@@ -6,10 +6,11 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::builder::{Builder, ItemCtx, ItemName};
 use crate::graph::{find_prop, EntityId, Props};
 use crate::ids;
 use crate::intern::{FxMap, FxSet, Sym};
-use crate::load::{Builder, ItemCtx, ItemName, LoadOptions};
+use crate::load::LoadOptions;
 use crate::value::{PropValue, ScalarKey};
 
 /// `_source` (and `_scope`) of everything the mapper makes.

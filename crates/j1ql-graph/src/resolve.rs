@@ -4,10 +4,11 @@
 //! generated `_id`s are read-only work done on several threads a chunk at a time; inserting (and
 //! interning) stays on one thread in input order, so the graph is the same for any thread count.
 
+use crate::builder::{Builder, EndpointSpec, PendingRel, RELATIONSHIP_SALT};
 use crate::graph::EntityId;
 use crate::ids;
 use crate::intern::{hash_str, FxMap, Sym};
-use crate::load::{Builder, EndpointSpec, PendingRel, SkippedRelationship, RELATIONSHIP_SALT};
+use crate::load::SkippedRelationship;
 
 /// Pending relationships prepared per parallel pass (bounds the memory of [`Prepared`]s).
 const CHUNK: usize = 1 << 16;
