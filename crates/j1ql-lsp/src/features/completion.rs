@@ -247,6 +247,65 @@ impl Items<'_> {
         self.types(11);
     }
 
+    /// The targets of a traversal from `from` over `verbs` (any verb when empty): the classes
+    /// and types the data model and the workspace data relate to the source with those verbs
+    /// come first (either direction: a traversal is bidirectional unless `>>`/`<<` say
+    /// otherwise), then every other selector.
+    fn targets(&mut self, from: &[String], verbs: &[String]) {
+        let catalog = self.catalog;
+        let endpoints = crate::features::inlay::endpoints_of(catalog, from);
+        let mut related: std::collections::BTreeSet<&str> = Default::default();
+        if !from.is_empty() {
+            for r in catalog.relationship_types() {
+                if !verbs.is_empty() && !verbs.iter().any(|v| v.eq_ignore_ascii_case(&r.verb)) {
+                    continue;
+                }
+                for (here, there) in [(&r.from, &r.to), (&r.to, &r.from)] {
+                    if endpoints.contains(here.as_str()) {
+                        related.insert(there.as_str());
+                        if let Some(t) = catalog.entity_type(there) {
+                            related.extend(t.classes.iter().map(String::as_str));
+                        }
+                    }
+                }
+            }
+        }
+        if related.is_empty() {
+            self.selectors();
+            return;
+        }
+        // The related ones first, with what relates them.
+        let via = if verbs.is_empty() {
+            "a relationship".to_string()
+        } else {
+            verbs.join(" | ")
+        };
+        for name in &related {
+            let (kind, what) = match catalog.entity_type(name) {
+                Some(_) => (CompletionItemKind::STRUCT, "type"),
+                None => (CompletionItemKind::CLASS, "class"),
+            };
+            let doc = catalog.class(name).map(|c| c.description.clone());
+            self.push(
+                name,
+                kind,
+                Some(format!("{what}, related to {} by {via}", from.join(" | "))),
+                doc,
+                9,
+            );
+        }
+        let before = self.out.len();
+        self.selectors();
+        // Each related one once: drop the later, plainer item.
+        let mut seen: std::collections::HashSet<String> =
+            self.out[..before].iter().map(|i| i.label.clone()).collect();
+        let mut i = 0;
+        self.out.retain(|item| {
+            i += 1;
+            i <= before || seen.insert(item.label.clone())
+        });
+    }
+
     fn verbs(&mut self, from: &[String]) {
         let catalog = self.catalog;
         // Verbs the data model relates the source to come first.
@@ -666,7 +725,8 @@ pub fn completion(doc: &Document, offset: usize) -> CompletionResponse {
                 || parent == Some(VERB)
                 || (pk == IDENT && parent == Some(VERB_GROUP))
             {
-                items.selectors();
+                let from = source_of_traversal(&prev);
+                items.targets(&from, &verbs_before(&prev));
             } else {
                 items.keywords(&[
                     "WITH", "THAT", "AS", "WHERE", "RETURN", "ORDER BY", "SKIP", "LIMIT",
@@ -787,6 +847,28 @@ fn source_of_traversal(t: &SyntaxToken) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The verbs of the traversal the cursor follows (none for `RELATES TO`): the identifiers of
+/// the `VERB` / `VERB_GROUP` node holding or ending at `t`.
+fn verbs_before(t: &SyntaxToken) -> Vec<String> {
+    let node = t
+        .parent_ancestors()
+        .find(|n| matches!(n.kind(), VERB | VERB_GROUP))
+        .or_else(|| {
+            // `THAT HAS >>`: the arrow follows the verb node.
+            prev_significant(t)?
+                .parent_ancestors()
+                .find(|n| matches!(n.kind(), VERB | VERB_GROUP))
+        });
+    node.map(|n| {
+        n.descendants_with_tokens()
+            .filter_map(|e| e.into_token())
+            .filter(|t| t.kind() == IDENT)
+            .map(|t| t.text().to_string())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 fn finish(items: Items<'_>) -> CompletionResponse {
     CompletionResponse::List(CompletionList {
         is_incomplete: items.incomplete,
@@ -864,5 +946,69 @@ mod tests {
         assert!(labels("FIND User WITH name = 'x' |").contains(&"AND".to_string()));
         assert!(labels("FIND User /* c */ |").contains(&"WITH".to_string()));
         assert!(labels("FIND |").contains(&"User".to_string()));
+    }
+}
+
+#[cfg(test)]
+mod target_tests {
+    use super::*;
+    use crate::document::Encoding;
+    use crate::workspace::Env;
+
+    /// The items offered at the last `|`, best first (by `sortText`, as editors order them).
+    fn ranked(text: &str) -> Vec<CompletionItem> {
+        let offset = text.rfind('|').expect("cursor");
+        let text = format!("{}{}", &text[..offset], &text[offset + 1..]);
+        let doc = Document::new(&text, 0, Encoding::Utf16, Env::builtin());
+        let mut items = match completion(&doc, offset) {
+            CompletionResponse::Array(items) => items,
+            CompletionResponse::List(list) => list.items,
+        };
+        items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        items
+    }
+
+    #[test]
+    fn targets_after_a_verb_are_ranked_by_the_data_models_relationships() {
+        let labels = |items: &[CompletionItem]| -> Vec<String> {
+            items.iter().map(|i| i.label.clone()).collect()
+        };
+        // The data model relates Person to User (and to aws_iam_user) with IS.
+        let items = ranked("FIND Person THAT IS |");
+        let got = labels(&items);
+        assert_eq!(got[..2], ["User", "aws_iam_user"], "{got:?}");
+        assert_eq!(
+            items[0].detail.as_deref(),
+            Some("class, related to Person by IS")
+        );
+        // Every other selector still follows, each once.
+        let pos = |l: &str| got.iter().position(|g| g == l);
+        assert!(pos("Alert") > pos("aws_iam_user"), "{got:?}");
+        let unique: std::collections::HashSet<&String> = got.iter().collect();
+        assert_eq!(unique.len(), got.len());
+        // The verb matters: aws_instance USES an EBS volume; it does not HAVE one.
+        let uses = labels(&ranked("FIND aws_instance THAT USES |"));
+        assert!(
+            uses.iter().position(|l| l == "aws_ebs_volume")
+                < uses.iter().position(|l| l == "Alert")
+        );
+        let first_related = |items: &[CompletionItem]| -> Vec<String> {
+            items
+                .iter()
+                .filter(|i| i.sort_text.as_deref().is_some_and(|s| s.starts_with("09")))
+                .map(|i| i.label.clone())
+                .collect()
+        };
+        assert!(first_related(&ranked("FIND aws_instance THAT USES |"))
+            .contains(&"aws_ebs_volume".to_string()));
+        assert!(!first_related(&ranked("FIND aws_instance THAT HAS |"))
+            .contains(&"aws_ebs_volume".to_string()));
+        // A verb group counts each of its verbs; RELATES TO any verb.
+        let group = first_related(&ranked("FIND aws_instance THAT (HAS|USES) |"));
+        assert!(group.contains(&"aws_ebs_volume".to_string()), "{group:?}");
+        let any = first_related(&ranked("FIND aws_instance THAT RELATES TO |"));
+        assert!(any.contains(&"aws_ebs_volume".to_string()), "{any:?}");
+        // An unknown source: every selector, unranked.
+        assert!(first_related(&ranked("FIND Nothing THAT IS |")).is_empty());
     }
 }
