@@ -210,6 +210,18 @@ fn config_feeds_diagnostics_hover_completion_and_run() {
         buckets["data"][0]["entity"]["displayName"], "logs",
         "{buckets}"
     );
+    // What the runs used, in words (`:J1qlRun` shows it): the data of j1ql.toml.
+    let source = client.request(
+        "workspace/executeCommand",
+        json!({"command": "j1ql.dataSource", "arguments": [uri]}),
+    );
+    let source = source.as_str().unwrap();
+    assert!(source.starts_with("the workspace data (`"), "{source}");
+    let untitled = client.request(
+        "workspace/executeCommand",
+        json!({"command": "j1ql.dataSource", "arguments": ["untitled:q.j1ql"]}),
+    );
+    assert_eq!(untitled, "the demo account");
     client.shutdown();
 }
 

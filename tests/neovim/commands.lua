@@ -79,6 +79,7 @@ local function check_table(name, first, cursor)
   end
   check(#want > 1, name .. ': the CLI finds rows (' .. (#want - 1) .. ')')
   check(vim.startswith(got[1] or '', '-- ' .. lines[first]), name .. ': first line names the query: ' .. tostring(got[1]))
+  check(vim.endswith(got[1] or '', ' — on the demo account'), name .. ': first line says which data it ran on: ' .. tostring(got[1]))
   check(got[#got] == string.format('%d %s', #want - 1, #want == 2 and 'row' or 'rows'),
     name .. ': row count line ' .. tostring(got[#got]))
   check(vim.deep_equal(rows, want), name .. ': header and rows equal `j1ql run --format table`')

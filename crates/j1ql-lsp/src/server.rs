@@ -370,7 +370,12 @@ fn doc_uri(uri: &TextDocumentIdentifier) -> &Uri {
 pub const WATCHED: &[&str] = &["**/j1ql.toml", "**/*.json", "**/*.jsonl", "**/*.ndjson"];
 
 /// The commands `workspace/executeCommand` knows.
-pub const COMMANDS: &[&str] = &["j1ql.runQuery", "j1ql.runQueryRemote", "j1ql.explain"];
+pub const COMMANDS: &[&str] = &[
+    "j1ql.runQuery",
+    "j1ql.runQueryRemote",
+    "j1ql.explain",
+    "j1ql.dataSource",
+];
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
@@ -702,11 +707,7 @@ impl LanguageServer for Backend {
         let counted = self
             .evaluate(None, move |cancel| {
                 let source = workspace.source();
-                let on = if source == "demo" {
-                    "the demo account".to_string()
-                } else {
-                    format!("the workspace data (`{source}`)")
-                };
+                let on = workspace.data_description();
                 Ok(features::run::count(&workspace, &query, cancel)
                     .map(|n| (n, on))
                     .map_err(|e| format!("{e} (data: {source})")))
@@ -943,6 +944,16 @@ impl LanguageServer for Backend {
                     message: e.into(),
                     data: None,
                 })
+            }
+            // What `j1ql.runQuery` runs a document's queries on, in words (`[uri]`).
+            "j1ql.dataSource" => {
+                let first = args.first().and_then(Value::as_str).unwrap_or_default();
+                let uri: Uri = first.parse().map_err(|_| {
+                    invalid(format!("j1ql.dataSource: expected [uri], got {args:?}"))
+                })?;
+                Ok(Some(Value::String(
+                    self.env(&uri).workspace.data_description(),
+                )))
             }
             "j1ql.explain" => {
                 let code = args.first().and_then(Value::as_str).unwrap_or_default();

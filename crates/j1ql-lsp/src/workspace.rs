@@ -238,6 +238,17 @@ impl Workspace {
         }
     }
 
+    /// What queries run on, in words for the editor: "the demo account" or "the workspace
+    /// data (`data/`)".
+    pub fn data_description(&self) -> String {
+        let source = self.source();
+        if source == "demo" {
+            "the demo account".to_string()
+        } else {
+            format!("the workspace data (`{source}`)")
+        }
+    }
+
     /// Evaluation settings: clock, parameters, smart classes.
     pub fn eval_options(&self) -> EvalOptions {
         self.project.eval_options()

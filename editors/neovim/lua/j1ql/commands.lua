@@ -58,18 +58,25 @@ function M.run(format, done)
     if e then
       return notify('J1qlRun: ' .. (e.message or vim.inspect(e)))
     end
-    local lines
-    if format == 'json' then
-      lines = render.json(result)
-    else
-      lines = render.table(result, query.return_columns(text))
-      local first = vim.split(text, '\n')[1]
-      table.insert(lines, 1, '-- ' .. first .. (text:find('\n') and ' …' or ''))
-    end
-    local out = M.show(lines, format == 'json' and 'json' or 'j1qlresult')
-    if done then
-      done(out)
-    end
+    -- Which data it ran on (the demo account, or the workspace's `data`), from the server.
+    j1ql.request(client, 'workspace/executeCommand', {
+      command = 'j1ql.dataSource',
+      arguments = { vim.uri_from_bufnr(buf) },
+    }, function(_, source)
+      local on = type(source) == 'string' and (' — on ' .. source) or ''
+      local lines
+      if format == 'json' then
+        lines = render.json(result)
+      else
+        lines = render.table(result, query.return_columns(text))
+        local first = vim.split(text, '\n')[1]
+        table.insert(lines, 1, '-- ' .. first .. (text:find('\n') and ' …' or '') .. on)
+      end
+      local out = M.show(lines, format == 'json' and 'json' or 'j1qlresult')
+      if done then
+        done(out)
+      end
+    end, buf)
   end, buf)
 end
 
