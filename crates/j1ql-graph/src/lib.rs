@@ -52,5 +52,6 @@ pub use load::{
     SkippedRelationship,
 };
 pub use mapper::{Direction, MappingRule, MappingValue, PropertyMapping, SourceFilter};
+pub use observe::{SchemaSummary, ValueKind};
 pub use value::{number_to_json, PropValue, ValueRef};
 pub use values::{Selector, ValueGroups, ValueIndexes, MAX_GROUPS};

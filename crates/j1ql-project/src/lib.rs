@@ -24,6 +24,7 @@ mod cache;
 pub mod diagnostics;
 mod extract;
 pub mod files;
+pub mod observed;
 mod project;
 mod region;
 pub mod remote;

@@ -54,7 +54,7 @@ pub struct DataFacts {
 impl DataFacts {
     /// The facts of `graph`.
     pub fn of(graph: &Graph) -> DataFacts {
-        let observed = graph.observations();
+        let observed = crate::observed::observations(graph);
         DataFacts {
             catalog: Catalog::builtin().extended(&observed),
             tags: tags(graph),
