@@ -7,22 +7,23 @@ use j1ql_graph::Graph;
 use j1ql_semantics::{analyze, Context};
 use serde_json::{json, Value};
 
-/// 12,000 alphas (sizes 0..7), each USES beta `i % 9,000`; each of the 9,000 betas (red,
-/// green, blue) ALLOWS gamma `b % 50` (levels 0..5).
+/// 40,000 alphas (sizes 0..7), each USES beta `i % 36,000`; each of the 36,000 betas (red,
+/// green, blue) ALLOWS gamma `b % 50` (levels 0..5). More than
+/// 32,768 entities in a slot: the reduction expands from it on two threads.
 const COLOURS: [&str; 3] = ["red", "green", "blue"];
 
 fn graph() -> Graph {
     let mut entities = Vec::new();
     let mut relationships = Vec::new();
-    for i in 0..12_000 {
+    for i in 0..40_000 {
         entities.push(
             json!({"_key": format!("a{i}"), "_type": "alpha", "_class": "Thing",
                              "size": i % 7}),
         );
         relationships.push(json!({"_class": "USES", "_fromEntityKey": format!("a{i}"),
-                                  "_toEntityKey": format!("b{}", i % 9_000)}));
+                                  "_toEntityKey": format!("b{}", i % 36_000)}));
     }
-    for b in 0..9_000 {
+    for b in 0..36_000 {
         entities.push(
             json!({"_key": format!("b{b}"), "_type": "beta", "_class": "Thing",
                              "colour": COLOURS[b % 3]}),
@@ -81,7 +82,7 @@ fn a_reduction_on_two_threads_gives_the_walk_s_results() {
             );
         }
     }
-    // The reduction from the end expands from 9,000 betas to the alphas: on two threads.
+    // The reduction from the end expands from 36,000 betas to the alphas: on two threads.
     let text = "FIND alpha AS a THAT USES beta AS b THAT ALLOWS gamma AS g RETURN count(a)";
     let analysis = analyze(text, &Context::builtin());
     let options = EvalOptions {
@@ -89,5 +90,5 @@ fn a_reduction_on_two_threads_gives_the_walk_s_results() {
         ..EvalOptions::default()
     };
     let plan = explain(&analysis.queries[0].ir, &graph, &options).expect("explains");
-    assert!(plan.contains("after semi-join 12000"), "{plan}");
+    assert!(plan.contains("after semi-join 40000"), "{plan}");
 }
