@@ -246,11 +246,30 @@ async function runAndShow(args: unknown[], command: string = RUN_QUERY): Promise
           )
         : await send();
     lastResult = { title, result };
-    show(title, (o) => resultPageHtml(result, o));
+    const source = command === RUN_QUERY ? await dataSource(running, args) : undefined;
+    show(title, (o) => resultPageHtml(result, { ...o, dataSource: source }));
     return result;
   } catch (e) {
     lastResult = undefined;
     show(title, (o) => errorPageHtml(errorText(e), o));
+    return undefined;
+  }
+}
+
+/**
+ * What a local run used, in words ("the demo account", "the workspace data (`data/`)"): the
+ * server's `j1ql.dataSource` for the document (an untitled one for a query given as text).
+ */
+async function dataSource(running: LanguageClient, args: unknown[]): Promise<string | undefined> {
+  const first = args[0];
+  const uri = typeof first === "string" && args.length >= 2 && first.includes(":") ? first : "untitled:query.j1ql";
+  try {
+    const source: unknown = await running.sendRequest(ExecuteCommandRequest.type, {
+      command: "j1ql.dataSource",
+      arguments: [uri],
+    });
+    return typeof source === "string" ? source : undefined;
+  } catch {
     return undefined;
   }
 }

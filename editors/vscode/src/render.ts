@@ -190,6 +190,8 @@ export interface PageOptions {
   cspSource: string;
   /** The command link of “Show JSON” (opens the result in an editor). */
   showJsonCommand: string;
+  /** What the query ran on, in words (from the server's `j1ql.dataSource`), when known. */
+  dataSource?: string;
 }
 
 /** The whole webview page of a result: no scripts, every value escaped, JSON on demand. */
@@ -226,7 +228,7 @@ th { position: sticky; top: 0; background: var(--vscode-editor-background); }
 </head>
 <body>
 <pre class="query">${escapeHtml(options.query)}</pre>
-<p><a href="${escapeHtml(options.showJsonCommand)}">Show JSON</a></p>
+${options.dataSource === undefined ? "" : `<p class="note">Ran on ${escapeHtml(options.dataSource)}.</p>\n`}<p><a href="${escapeHtml(options.showJsonCommand)}">Show JSON</a></p>
 ${body}</body>
 </html>
 `;

@@ -146,6 +146,19 @@ test("RETURN TREE renders vertices and edges", async () => {
   assert.match(html, /<td>IS<\/td>/);
 });
 
+test("the server says what a run used, and the result page shows it", async () => {
+  const source: string = await conn.sendRequest("workspace/executeCommand", {
+    command: "j1ql.dataSource",
+    arguments: ["untitled:query.j1ql"],
+  });
+  assert.equal(source, "the demo account");
+  const result = await conn.sendRequest("workspace/executeCommand", {
+    command: RUN_QUERY,
+    arguments: ["FIND User THAT IS Person"],
+  });
+  assert.match(resultPageHtml(result, { ...OPTIONS, dataSource: source }), /<p class="note">Ran on the demo account\.<\/p>/);
+});
+
 test("a broken query comes back as an error the error page shows", async () => {
   await assert.rejects(
     conn.sendRequest("workspace/executeCommand", { command: RUN_QUERY, arguments: ["FIND User WITH"] }),

@@ -66,6 +66,10 @@ test("data is escaped everywhere: cells, column names, the query and the JSON", 
   assert.match(page, /<details><summary>JSON<\/summary><pre>\{\n {2}&quot;type&quot;: &quot;table&quot;/);
   assert.ok(!errorPageHtml(evil, OPTIONS).includes("<script>"));
   assert.match(errorPageHtml("1:6: expected a class", OPTIONS), /<pre class="error">1:6: expected a class<\/pre>/);
+  // What the query ran on, escaped; nothing when unknown.
+  const ran = resultPageHtml({ type: "list", data: [] }, { ...OPTIONS, dataSource: "the workspace data (`<d>`)" });
+  assert.match(ran, /<p class="note">Ran on the workspace data \(`&lt;d&gt;`\)\.<\/p>/);
+  assert.ok(!resultPageHtml({ type: "list", data: [] }, OPTIONS).includes("Ran on"));
 });
 
 test("the page allows no scripts and links Show JSON to the command", () => {
