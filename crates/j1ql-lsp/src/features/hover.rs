@@ -147,6 +147,19 @@ pub fn hover(doc: &Document, offset: usize, count: &CountFn<'_>) -> Option<Hover
                     }
                 })
         }
+        // `RETURN u.name AS n`: the column and what it holds.
+        (IDENT, COLUMN_ALIAS) => {
+            let item = parent.parent().filter(|p| p.kind() == RETURN_ITEM)?;
+            let expr: String = item
+                .children_with_tokens()
+                .take_while(|e| e.as_node() != Some(&parent))
+                .map(|e| e.to_string())
+                .collect();
+            Some(format!(
+                "column `{text}` — `{}` (the result's column name)",
+                expr.trim()
+            ))
+        }
         (FIND_KW, _) => {
             let q = query.as_ref()?;
             let qtext = q.syntax().text().to_string();
@@ -240,6 +253,27 @@ fn de_morgan_text(written: &str, expanded: &str, collapsed: &str) -> Option<Stri
 #[cfg(test)]
 mod tests {
     use super::de_morgan_text;
+
+    #[test]
+    fn a_column_alias_says_what_it_holds() {
+        use crate::document::{Document, Encoding};
+        let text = "FIND User AS u RETURN u.name AS n, count(u) AS total";
+        let doc = Document::new(text, 0, Encoding::Utf16, crate::workspace::Env::builtin());
+        let at = |needle: &str| text.rfind(needle).unwrap() + 1;
+        let none = |_: &str| -> Result<(usize, String), String> { Err(String::new()) };
+        let value = |offset| match super::hover(&doc, offset, &none).map(|h| h.contents) {
+            Some(tower_lsp_server::ls_types::HoverContents::Markup(m)) => m.value,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            value(at("total")),
+            "column `total` — `count(u)` (the result's column name)"
+        );
+        assert_eq!(
+            value(at(" n,") + 1),
+            "column `n` — `u.name` (the result's column name)"
+        );
+    }
 
     #[test]
     fn de_morgan_forms_only_when_they_differ() {
