@@ -3,20 +3,20 @@
 use std::cmp::Ordering;
 use std::collections::HashSet;
 
-use j1ql_graph::{EntityId, Graph, PropValue, RelId};
-use j1ql_semantics::ir::{self, Expr, OrderTarget};
+use j1ql_graph::{EntityId, Graph, PropValue};
+use j1ql_semantics::ir::{self, OrderTarget};
 use j1ql_semantics::smart_classes::SmartClasses;
 use serde_json::{Map, Value};
 
-use crate::bindings::{Bindings, Bound, Lookup, RowLookup};
+use crate::bindings::{Bindings, Lookup, RowLookup};
 use crate::budget::Budget;
 use crate::error::EvalError;
 use crate::exec::enumerate_with;
 use crate::exec::group::{GroupSpec, Groups};
 use crate::filter::Filter;
 use crate::functions::{aggregate_value, eval_expr};
-use crate::json;
 use crate::optimize::streamed_grouping::group_spec;
+use crate::output;
 pub use crate::output::QueryResult;
 use crate::plan::{Plan, PlanChoice};
 use crate::resolve::ValueContext;
@@ -82,24 +82,25 @@ pub fn evaluate(
     match &query.returns {
         ir::Return::Default => {
             let rows = eval.order_and_page(rows, None);
-            let roots = distinct(rows.iter().map(|r| r.root));
-            Ok(QueryResult::List(
-                roots
-                    .into_iter()
-                    .map(|id| json::entity(graph, EntityId(id)))
-                    .collect(),
-            ))
+            Ok(output::list(graph, &rows))
         }
         ir::Return::Tree => {
             let rows = eval.order_and_page(rows, None);
-            Ok(eval.tree(&rows))
+            Ok(output::tree(graph, &rows))
         }
         ir::Return::Columns(columns) => {
             if columns.iter().any(|c| c.expr.has_aggregate()) {
                 eval.aggregate_table(rows, columns)
             } else {
                 let rows = eval.order_and_page(rows, Some(columns));
-                Ok(QueryResult::Table(eval.plain_table(&rows, columns)))
+                Ok(QueryResult::Table(output::plain_table(
+                    graph,
+                    &bindings,
+                    cx,
+                    &rows,
+                    columns,
+                    query.unique,
+                )))
             }
         }
     }
@@ -110,11 +111,6 @@ struct Evaluation<'a> {
     graph: &'a Graph,
     bindings: &'a Bindings,
     cx: &'a ValueContext,
-}
-
-fn distinct(ids: impl Iterator<Item = u32>) -> Vec<u32> {
-    let mut seen = HashSet::new();
-    ids.filter(|id| seen.insert(*id)).collect()
 }
 
 impl Evaluation<'_> {
@@ -144,7 +140,7 @@ impl Evaluation<'_> {
             let mut sorted: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
             rows = order.into_iter().filter_map(|i| sorted[i].take()).collect();
         }
-        let roots = distinct(rows.iter().map(|r| r.root));
+        let roots = output::distinct(rows.iter().map(|r| r.root));
         let page: HashSet<u32> = roots
             .into_iter()
             .skip(self.query.skip as usize)
@@ -170,65 +166,6 @@ impl Evaluation<'_> {
                 .and_then(|cols| cols.iter().find(|c| c.name == name.text))
                 .map(|c| eval_expr(&c.expr, &self.lookup(row), self.cx))
                 .unwrap_or(Value::Null),
-        }
-    }
-
-    fn tree(&self, rows: &[Row]) -> QueryResult {
-        let mut entities: Vec<u32> = Vec::new();
-        let mut rels: Vec<u32> = Vec::new();
-        for row in rows {
-            entities.extend(row.entities.iter().chain(&row.optionals));
-            rels.extend(row.relationships.iter());
-        }
-        let entities = distinct(entities.into_iter().filter(|e| *e != NONE));
-        let rels = distinct(rels.into_iter().filter(|r| *r != NONE));
-        QueryResult::Tree {
-            vertices: entities
-                .into_iter()
-                .map(|e| json::entity(self.graph, EntityId(e)))
-                .collect(),
-            edges: rels
-                .into_iter()
-                .map(|r| json::edge(self.graph, RelId(r)))
-                .collect(),
-        }
-    }
-
-    fn plain_table(&self, rows: &[Row], columns: &[ir::Column]) -> Vec<Map<String, Value>> {
-        let mut out = Vec::with_capacity(rows.len());
-        let mut seen = HashSet::new();
-        for row in rows {
-            let lookup = self.lookup(row);
-            let mut record = Map::new();
-            for column in columns {
-                if let Expr::AllFields(alias) = &column.expr {
-                    self.spread(&lookup, &alias.text, &mut record);
-                } else {
-                    record.insert(
-                        column.name.clone(),
-                        eval_expr(&column.expr, &lookup, self.cx),
-                    );
-                }
-            }
-            if self.query.unique && !seen.insert(Value::Object(record.clone()).to_string()) {
-                continue;
-            }
-            out.push(record);
-        }
-        out
-    }
-
-    /// `alias.*`: every property and metadata property as `alias.NAME` columns.
-    fn spread(&self, lookup: &RowLookup<'_, '_>, alias: &str, record: &mut Map<String, Value>) {
-        let value = match lookup.bound(alias) {
-            Some(Bound::Entity(id)) => self.graph.entity(id).to_json(),
-            Some(Bound::Relationship(id)) => self.graph.relationship(id).to_json(),
-            None => Value::Null,
-        };
-        if let Value::Object(map) = value {
-            for (k, v) in map {
-                record.insert(format!("{alias}.{k}"), v);
-            }
         }
     }
 
