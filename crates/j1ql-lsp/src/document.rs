@@ -373,27 +373,14 @@ impl Document {
             .unwrap_or(self.text.len());
         let mut chunks: Vec<Chunk> = Vec::with_capacity(old.len() + 4);
         chunks.extend_from_slice(&old[..resume]);
-        let mut line = old[resume].line;
-        for (i, &s) in middle_starts.iter().enumerate() {
-            let e = middle_starts.get(i + 1).copied().unwrap_or(middle_end);
-            let text = &self.text[s..e];
-            let data = match cache.get(text) {
-                Some(d) => Arc::clone(d),
-                None => Arc::new(ChunkData::new(
-                    text.to_string(),
-                    &self.env,
-                    self.encoding,
-                    true,
-                )),
-            };
-            let lines = data.lines;
-            chunks.push(Chunk {
-                start: s,
-                line,
-                data,
-            });
-            line += lines;
-        }
+        let line = self.push_chunks(
+            &mut chunks,
+            &middle_starts,
+            middle_end,
+            old[resume].line,
+            &cache,
+            true,
+        );
         if let Some(j) = matched {
             let shift_line = line as i64 - old[j].line as i64;
             for c in &old[j..] {
@@ -435,25 +422,40 @@ impl Document {
         }
         let starts = chunk_starts(&self.text);
         let mut chunks = Vec::with_capacity(starts.len());
-        let mut line = 0;
+        self.push_chunks(&mut chunks, &starts, self.text.len(), 0, &cache, false);
+        drop(cache);
+        self.chunks = chunks;
+    }
+
+    /// Appends the chunks starting at `starts` (the last one ending at `end`), the first on
+    /// line `line`, reusing the chunk data of `cache` for texts it has and making the others
+    /// (marked `edited` when an edit made them). Returns the line after the last chunk.
+    fn push_chunks(
+        &self,
+        chunks: &mut Vec<Chunk>,
+        starts: &[usize],
+        end: usize,
+        mut line: u32,
+        cache: &HashMap<&str, &Arc<ChunkData>>,
+        edited: bool,
+    ) -> u32 {
         for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
-            let text = &self.text[start..end];
+            let stop = starts.get(i + 1).copied().unwrap_or(end);
+            let text = &self.text[start..stop];
             let data = match cache.get(text) {
                 Some(d) => Arc::clone(d),
                 None => Arc::new(ChunkData::new(
                     text.to_string(),
                     &self.env,
                     self.encoding,
-                    false,
+                    edited,
                 )),
             };
             let lines = data.lines;
             chunks.push(Chunk { start, line, data });
             line += lines;
         }
-        drop(cache);
-        self.chunks = chunks;
+        line
     }
 
     /// Analyses the chunks `range` (indexes) that are not analysed yet, on every core when
