@@ -124,6 +124,22 @@ fn slots_read(expr: &Expr, bindings: &Bindings, out: &mut Vec<SlotRef>) -> Optio
 }
 
 impl<'q> GroupSpec<'q> {
+    /// A spec with no columns yet; `keep_rows` says whether groups keep their member rows.
+    fn empty(bindings: &'q Bindings, cx: &'q ValueContext, keep_rows: bool) -> GroupSpec<'q> {
+        GroupSpec {
+            keys: Vec::new(),
+            counts: Vec::new(),
+            aggregates: Vec::new(),
+            keep_rows,
+            columns: Vec::new(),
+            key_slot: None,
+            constant_key: false,
+            key_prop: None,
+            bindings,
+            cx,
+        }
+    }
+
     /// The spec for grouping complete rows by the non-aggregate columns, every aggregate
     /// column computed over the group's rows.
     pub(crate) fn rows(
@@ -131,18 +147,7 @@ impl<'q> GroupSpec<'q> {
         bindings: &'q Bindings,
         cx: &'q ValueContext,
     ) -> GroupSpec<'q> {
-        let mut spec = GroupSpec {
-            keys: Vec::new(),
-            counts: Vec::new(),
-            aggregates: Vec::new(),
-            keep_rows: true,
-            columns: Vec::new(),
-            key_slot: None,
-            constant_key: false,
-            key_prop: None,
-            bindings,
-            cx,
-        };
+        let mut spec = GroupSpec::empty(bindings, cx, true);
         for column in columns {
             if column.expr.has_aggregate() {
                 spec.columns.push(Column::Aggregate(spec.aggregates.len()));
@@ -165,18 +170,7 @@ impl<'q> GroupSpec<'q> {
         bindings: &'q Bindings,
         cx: &'q ValueContext,
     ) -> Option<GroupSpec<'q>> {
-        let mut spec = GroupSpec {
-            keys: Vec::new(),
-            counts: Vec::new(),
-            aggregates: Vec::new(),
-            keep_rows: false,
-            columns: Vec::new(),
-            key_slot: None,
-            constant_key: false,
-            key_prop: None,
-            bindings,
-            cx,
-        };
+        let mut spec = GroupSpec::empty(bindings, cx, false);
         let mut key_slots = Vec::new();
         for column in columns {
             match &column.expr {
